@@ -1,0 +1,132 @@
+"""The exceptions earlyhelp_core raises, and the located problem they carry.
+
+Two families, kept apart on purpose:
+
+* errors in a user's *data* (a document, a config file) are :class:`LoadError`
+  subclasses; each holds every :class:`Problem` found, located as
+  ``file:line:col: path: message``;
+* misuse of the API by a programmer (a wrong argument type) raises the usual
+  ``TypeError`` / ``ValueError`` echoing the argument.
+
+Messages never contain personal data (names, dates of birth, free text about a
+family): they name ids, keys and paths only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DocumentError",
+    "EarlyHelpError",
+    "LoadError",
+    "Path",
+    "Problem",
+    "UnknownIdError",
+    "render_path",
+]
+
+Path = tuple[str | int, ...]
+"""A location inside a document: keys and list indexes, outermost first."""
+
+
+def render_path(path: Sequence[str | int]) -> str:
+    """Render ``("family", "members", 0, "date_of_birth")`` as ``family.members[0].date_of_birth``.
+
+    The empty path (the document itself) renders as ``(document)``.
+    """
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif out:
+            out.append(f".{part}")
+        else:
+            out.append(part)
+    return "".join(out) or "(document)"
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a file or a mapping, with where it is.
+
+    Attributes:
+        message: one line saying what was found and what was expected.
+        path: where inside the data, outermost first (empty for the whole document).
+        source: the file name, or ``"<data>"`` for a mapping given in memory.
+        line: 1-based line, when known.
+        col: 1-based column, when known.
+        kind: a stable machine id of the kind of problem (``"unknown-key"``,
+            ``"duplicate-key"``, ``"type"``, ``"yaml-syntax"`` ...).
+    """
+
+    message: str
+    path: Path = ()
+    source: str = "<data>"
+    line: int | None = None
+    col: int | None = None
+    kind: str = "invalid"
+
+    @property
+    def location(self) -> str:
+        """``file:line:col``, or as much of it as is known."""
+        if self.line is None:
+            return self.source
+        if self.col is None:
+            return f"{self.source}:{self.line}"
+        return f"{self.source}:{self.line}:{self.col}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {render_path(self.path)}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data, for JSON output."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "col": self.col,
+            "path": list(self.path),
+            "kind": self.kind,
+            "message": self.message,
+        }
+
+
+class EarlyHelpError(Exception):
+    """Base class of every error earlyhelp_core raises on purpose."""
+
+
+class LoadError(EarlyHelpError):
+    """Data could not be loaded: holds every problem found, each located.
+
+    ``str(error)`` is one line per problem, ``file:line:col: path: message``.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(
+            sorted(
+                problems,
+                key=lambda p: (p.source, p.line or 0, p.col or 0, render_path(p.path), p.message),
+            )
+        )
+        if not self.problems:
+            raise ValueError(f"{type(self).__name__} needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[LoadError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class DocumentError(LoadError):
+    """An assessment, plan or referral is not valid."""
+
+
+class UnknownIdError(EarlyHelpError, LookupError):
+    """An id (factor, level, authority...) is not known; the message suggests close matches."""
+
+    def __str__(self) -> str:
+        # LookupError/KeyError would quote the message; show it as written.
+        return str(self.args[0]) if self.args else ""

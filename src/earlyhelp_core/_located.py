@@ -1,0 +1,226 @@
+"""Turn pydantic validation errors into located :class:`Problem` s people can act on.
+
+Each problem says where (``file:line:col`` and the path inside the data), what was
+found and what was expected, and for unknown keys and values the nearest valid one.
+Input values are echoed only for fields that do not hold personal data.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import difflib
+import re
+import typing
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from ._errors import Path, Problem
+from ._reader import SourceMap
+
+__all__ = ["describe", "did_you_mean", "problems_from_validation"]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def describe(value: Any, *, personal: bool = False) -> str:
+    """Say what a value is, for 'found ...' (never echoing personal data)."""
+    if value is None:
+        return "an empty value (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, datetime):
+        return "a date and time" if personal else f"{value.isoformat()} (a date and time)"
+    if isinstance(value, date):
+        return "a date" if personal else f"{value.isoformat()} (a date)"
+    if isinstance(value, int | float):
+        return "a number" if personal else f"the number {value!r}"
+    if isinstance(value, str):
+        if personal:
+            return f"text of {len(value)} characters"
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    return f"a {type(value).__name__}"
+
+
+# --------------------------------------------------------------------------- model walking
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out.extend(_models_in(arg))
+    return out
+
+
+def _is_mapping(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (dict, collections.abc.Mapping):
+        return True
+    return origin is not None and any(_is_mapping(a) for a in typing.get_args(annotation))
+
+
+def _field(model: type[BaseModel], key: str | int) -> tuple[str, FieldInfo] | None:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return name, info
+    return None
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _walk(
+    root: type[BaseModel], path: Sequence[str | int]
+) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+    """The model holding the last key of ``path``, and that key's field (if it is one)."""
+    model: type[BaseModel] | None = root
+    info: FieldInfo | None = None
+    in_mapping = False
+    for i, part in enumerate(path):
+        if model is None:
+            return None, None
+        if isinstance(part, int) or in_mapping:
+            in_mapping = False
+            continue
+        found = _field(model, part)
+        if found is None:
+            return (model, None) if i == len(path) - 1 else (None, None)
+        info = found[1]
+        if i == len(path) - 1:
+            return model, info
+        in_mapping = _is_mapping(info.annotation)
+        inner = _models_in(info.annotation)
+        model = inner[0] if inner else None
+    return model, info
+
+
+def _is_personal(info: FieldInfo | None) -> bool:
+    extra = info.json_schema_extra if info is not None else None
+    return isinstance(extra, dict) and bool(extra.get("x-personal"))
+
+
+# --------------------------------------------------------------------------- messages
+
+_AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
+    """(path to report, message, kind, point at the key rather than the value)."""
+    loc: Path = tuple(err["loc"])
+    kind: str = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    parent, info = _walk(root, loc)
+    personal = _is_personal(info)
+    found = describe(value, personal=personal)
+
+    if kind == "missing":
+        return loc[:-1], f"missing required key {loc[-1]!r}", "missing", False
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        hint = ""
+        if parent is not None:
+            choices = _keys(parent)
+            hint = did_you_mean(key, choices) or f" (expected one of: {', '.join(choices)})"
+        return loc, f"unknown key {key!r}{hint}", "unknown-key", True
+    if kind in {"literal_error", "enum"}:
+        expected = str(ctx.get("expected", ""))
+        hint = did_you_mean(value, _QUOTED.findall(expected)) if isinstance(value, str) else ""
+        return loc, f"expected {expected}, found {found}{hint}", "choice", False
+    simple = {
+        "string_type": "expected text",
+        "bool_type": "expected true or false",
+        "int_type": "expected a whole number",
+        "float_type": "expected a number",
+        "dict_type": "expected a mapping",
+        "model_type": "expected a mapping",
+        "model_attributes_type": "expected a mapping",
+        "tuple_type": "expected a list",
+        "list_type": "expected a list",
+        "date_type": "expected a date (YYYY-MM-DD)",
+        "datetime_type": _AWARE,
+        "timezone_aware": _AWARE,
+    }
+    if kind in simple:
+        return loc, f"{simple[kind]}, found {found}", "type", False
+    if kind == "date_value":
+        return loc, f"{found} is not a real date; expected YYYY-MM-DD", "type", False
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "x00" in pattern:
+            return loc, "contains a control character; remove it", "value", False
+        what = (
+            "a factor id in kebab-case (optionally 'namespace:id')"
+            if "a-z0-9]+" in pattern
+            else ("an id of letters, digits and - . _ / (at most 64 characters)")
+        )
+        return loc, f"expected {what}, found {found}", "value", False
+    if kind == "string_too_short":
+        return loc, "must not be empty", "value", False
+    if kind == "string_too_long":
+        return loc, f"longer than {ctx.get('max_length')} characters", "value", False
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return (
+            loc,
+            f"expected at least {n} item{'s' if n != 1 else ''}, found {ctx.get('actual_length')}",
+            "value",
+            False,
+        )
+    if kind.startswith(("greater_than", "less_than")):
+        return (
+            loc,
+            f"{err['msg'].lower().replace('input should be', 'must be')}, found {found}",
+            "value",
+            False,
+        )
+    if not kind.endswith(("_type", "_parsing")):
+        # our own consistency checks: the message is already complete
+        return loc, str(err["msg"]), kind.replace("_", "-"), False
+    return loc, f"{err['msg']}, found {found}", "type", False
+
+
+def problems_from_validation(
+    exc: ValidationError,
+    model: type[BaseModel],
+    *,
+    source: str = "<data>",
+    where: SourceMap | None = None,
+    prefix: Path = (),
+) -> list[Problem]:
+    """Every error of ``exc`` (raised validating ``model``) as a located :class:`Problem`."""
+    errors = exc.errors(include_url=False)
+    # pydantic counts only the items that validated: a list whose items failed also
+    # reports "too short", which would mislead; keep the items' own errors instead.
+    inner = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
+    problems = []
+    for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in inner:
+            continue
+        path, message, kind, at_key = _message(err, model)
+        full = (*prefix, *path)
+        line = col = None
+        if where is not None:
+            pos = where.locate((*prefix, *tuple(err["loc"])), key=at_key)
+            if pos is not None:
+                line, col = pos
+        problems.append(
+            Problem(message=message, path=full, source=source, line=line, col=col, kind=kind)
+        )
+    return problems

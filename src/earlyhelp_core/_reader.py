@@ -1,0 +1,638 @@
+"""The one reader for every file earlyhelp_core loads: documents, authority configs, vocabulary.
+
+It reads bytes, decodes UTF-8, parses YAML (safe constructors only) or JSON, and keeps a
+map from paths inside the data back to ``line:col`` in the file, so that every later
+error can be located.
+
+Choices made here, on purpose:
+
+* **YAML 1.2 scalars.** PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and
+  ``off`` are booleans, ``0777`` is octal and ``10:30`` is the integer 630. Here only
+  ``true``/``false`` are booleans, integers are decimal (or ``0o``/``0x``), and
+  ``10:30`` stays text. Dates (``2024-03-01``) and timestamps are kept: documents use them.
+* **Duplicate keys are errors**, naming both lines (PyYAML silently keeps the last).
+* **Bounded input.** Files larger than ``max_bytes``, nesting deeper than
+  :data:`MAX_DEPTH`, and alias expansion beyond :data:`MAX_NODES` nodes (the "billion
+  laughs") are refused with one located error, before any of it is expanded.
+* **Encoding.** UTF-8 only; a UTF-8 byte-order mark is accepted and skipped; UTF-16/32
+  and invalid bytes are refused with the line and column of the first bad byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path as FsPath
+from typing import Any, Literal, Protocol
+
+import attrs
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ._errors import LoadError, Path, Problem
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Format",
+    "Loaded",
+    "SourceMap",
+    "read_path",
+    "read_text",
+]
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Default largest file accepted (5 MiB): far above any real assessment, plan or config."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted."""
+
+MAX_NODES = 1_000_000
+"""Most nodes a YAML document may expand to once aliases are followed."""
+
+Format = Literal["yaml", "json"]
+
+
+class SourceMap(Protocol):
+    """Maps a path inside loaded data back to a position in the text."""
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
+        """1-based ``(line, col)`` of the value at ``path`` (or of its key, with ``key=True``).
+
+        When ``path`` does not exist (a missing key), the position of the deepest
+        existing part of it is returned.
+        """
+        ...
+
+
+@attrs.frozen
+class Loaded:
+    """Parsed data with where it came from."""
+
+    data: Any
+    source: str
+    where: SourceMap
+
+
+class _Fail(Exception):
+    """Internal: a problem found while reading; turned into the caller's error type."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+# --------------------------------------------------------------------------- bytes -> text
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _Fail(_at(source, 1, 1, "the file is UTF-32; save it as UTF-8", "encoding"))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Fail(_at(source, 1, 1, "the file is UTF-16; save it as UTF-8", "encoding"))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise _Fail(
+            _at(
+                source,
+                line,
+                col,
+                f"byte 0x{bad} is not valid UTF-8; save the file as UTF-8",
+                "encoding",
+            )
+        ) from None
+
+
+def _at(source: str, line: int | None, col: int | None, message: str, kind: str) -> Problem:
+    return Problem(message=message, source=source, line=line, col=col, kind=kind)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core-schema scalars, plus YAML 1.1 timestamps."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null",
+    re.compile(r"^(?:~|null|Null|NULL|)$"),
+    ["~", "n", "N", ""],
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        re.X,
+    ),
+    list("0123456789"),
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+class _Constructor(SafeConstructor):
+    problems: list[Problem]
+    source: str
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        assert isinstance(node, MappingNode)
+        self.flatten_mapping(node)
+        seen: dict[Any, Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                continue  # PyYAML itself reports the unhashable key, with its line
+            if key in seen:
+                first = seen[key].start_mark
+                mark = key_node.start_mark
+                self.problems.append(
+                    _at(
+                        self.source,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"duplicate key {key!r}: first at line {first.line + 1}, "
+                        f"again at line {mark.line + 1}; keep one",
+                        "duplicate-key",
+                    )
+                )
+            else:
+                seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        text = str(self.construct_scalar(node))
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        return sign * int(digits, 10)
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> date | datetime | str:  # type: ignore[override]
+        try:
+            value: date | datetime = super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            mark = node.start_mark
+            self.problems.append(
+                _at(
+                    self.source,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"{node.value!r} is not a real date ({exc}); expected YYYY-MM-DD",
+                    "date",
+                )
+            )
+            return str(node.value)
+        return value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)  # type: ignore[type-var]
+_Constructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp
+)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _Constructor,
+    _Resolver,
+):
+    """A safe loader: only plain YAML types are ever constructed."""
+
+    def __init__(self, text: str, source: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+        self.source = source
+        self.problems = []
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Fail(
+                    _at(
+                        self.source,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"nested more than {MAX_DEPTH} levels deep; "
+                        "a document or config is never this deep",
+                        "too-deep",
+                    )
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _expanded_size(root: Node) -> int:
+    """Nodes the document has once every alias is followed, counted without expanding."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[Node]
+        if isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if done:
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+@attrs.frozen
+class _YamlMap:
+    root: Node | None
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
+        node = self.root
+        if node is None:
+            return None
+        found: Node = node
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            child: Node | None = None
+            if isinstance(found, MappingNode):
+                for k, v in reversed(found.value):
+                    if isinstance(k, ScalarNode) and k.value == str(part):
+                        child = k if (last and key) else v
+                        break
+            elif (
+                isinstance(found, SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(found.value)
+            ):
+                child = found.value[part]
+            if child is None:
+                break
+            found = child
+        return found.start_mark.line + 1, found.start_mark.column + 1
+
+
+def _parse_yaml(text: str, source: str) -> Loaded:
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text, source)
+        root = loader.get_single_node()
+        if root is not None and _expanded_size(root) > MAX_NODES:
+            raise _Fail(
+                _at(
+                    source,
+                    root.start_mark.line + 1,
+                    root.start_mark.column + 1,
+                    f"YAML aliases expand this document to more than {MAX_NODES:,} values; "
+                    "write the values out instead of repeating an alias",
+                    "alias-bomb",
+                )
+            )
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or "invalid YAML"
+        if isinstance(exc, ConstructorError) and exc.problem and "tag" in exc.problem:
+            what = (
+                f"{exc.problem}; only plain YAML (mappings, lists, text, numbers, "
+                "booleans, dates) is read"
+            )
+        raise _Fail(
+            _at(
+                source,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                f"not valid YAML: {what}",
+                "yaml-syntax",
+            )
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        raise _Fail(
+            _at(
+                source,
+                line,
+                col,
+                f"character U+{exc.character:04X} is not allowed in YAML; remove it",
+                "yaml-syntax",
+            )
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is one of the above
+        raise _Fail(_at(source, None, None, f"not valid YAML: {exc}", "yaml-syntax")) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if loader.problems:
+        raise _MultiFail(loader.problems)
+    return Loaded(data=data, source=source, where=_YamlMap(root))
+
+
+class _MultiFail(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(len(problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- JSON
+
+_JSON_ATOM = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null")
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@attrs.frozen
+class _JsonIndex:
+    """Positions of every value and key in a JSON text (built only when an error needs one)."""
+
+    values: dict[Path, int]
+    keys: dict[Path, int]
+    duplicates: list[tuple[Path, int, int]]
+
+    @classmethod
+    def build(cls, text: str) -> _JsonIndex:
+        values: dict[Path, int] = {}
+        keys: dict[Path, int] = {}
+        dups: list[tuple[Path, int, int]] = []
+        scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+        def ws(i: int) -> int:
+            m = _WS.match(text, i)
+            return m.end() if m else i
+
+        def value(i: int, path: Path, depth: int) -> int:
+            i = ws(i)
+            values.setdefault(path, i)
+            if depth > MAX_DEPTH:
+                return len(text)
+            ch = text[i : i + 1]
+            if ch == "{":
+                i = ws(i + 1)
+                seen: dict[str, int] = {}
+                if text[i : i + 1] == "}":
+                    return i + 1
+                while True:
+                    start = i
+                    name, i = scanstring(text, i + 1)
+                    if name in seen:
+                        dups.append(((*path, name), seen[name], start))
+                    else:
+                        seen[name] = start
+                        keys[(*path, name)] = start
+                    i = ws(i) + 1  # ':'
+                    i = ws(value(i, (*path, name), depth + 1))
+                    if text[i : i + 1] == ",":
+                        i = ws(i + 1)
+                        continue
+                    return i + 1
+            if ch == "[":
+                i = ws(i + 1)
+                if text[i : i + 1] == "]":
+                    return i + 1
+                n = 0
+                while True:
+                    i = ws(value(i, (*path, n), depth + 1))
+                    n += 1
+                    if text[i : i + 1] == ",":
+                        i += 1
+                        continue
+                    return i + 1
+            if ch == '"':
+                return scanstring(text, i + 1)[1]
+            m = _JSON_ATOM.match(text, i)
+            return m.end() if m else len(text)
+
+        value(0, (), 0)
+        return cls(values, keys, dups)
+
+
+@attrs.define
+class _JsonMap:
+    text: str
+    _index: _JsonIndex | None = None
+
+    @property
+    def index(self) -> _JsonIndex:
+        if self._index is None:
+            self._index = _JsonIndex.build(self.text)
+        return self._index
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
+        index = self.index
+        if key and path in index.keys:
+            return _line_col(self.text, index.keys[path])
+        for n in range(len(path), -1, -1):
+            if path[:n] in index.values:
+                return _line_col(self.text, index.values[path[:n]])
+        return None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_json(text: str, source: str) -> Loaded:
+    dup = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal dup
+        out = dict(items)
+        if len(out) != len(items):
+            dup = True
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _Fail(
+            _at(source, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}", "json-syntax")
+        ) from None
+    except ValueError as exc:
+        raise _Fail(_at(source, None, None, f"not valid JSON: {exc}", "json-syntax")) from None
+    except RecursionError:
+        raise _Fail(
+            _at(
+                source,
+                1,
+                1,
+                f"nested more than {MAX_DEPTH} levels deep; "
+                "a document or config is never this deep",
+                "too-deep",
+            )
+        ) from None
+    where = _JsonMap(text)
+    if dup or _depth_exceeds(data):
+        problems = [
+            _at(
+                source,
+                *_line_col(text, second),
+                f"duplicate key {path[-1]!r}: first at line {_line_col(text, first)[0]}, "
+                f"again at line {_line_col(text, second)[0]}; keep one",
+                "duplicate-key",
+            )
+            for path, first, second in where.index.duplicates
+        ]
+        if _depth_exceeds(data):
+            problems.append(
+                _at(
+                    source,
+                    1,
+                    1,
+                    f"nested more than {MAX_DEPTH} levels deep; "
+                    "a document or config is never this deep",
+                    "too-deep",
+                )
+            )
+        raise _MultiFail(problems)
+    return Loaded(data=data, source=source, where=where)
+
+
+def _depth_exceeds(data: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _format_of(path: FsPath) -> Format:
+    return "json" if path.suffix.lower() in {".json", ".jsonl"} else "yaml"
+
+
+def read_text(
+    text: str,
+    *,
+    source: str = "<data>",
+    fmt: Format = "yaml",
+    error: type[LoadError] = LoadError,
+) -> Loaded:
+    """Parse text already in memory; raise ``error`` with located problems."""
+    return _guard(
+        lambda: _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source), error
+    )
+
+
+def read_path(
+    path: str | os.PathLike[str],
+    *,
+    error: type[LoadError] = LoadError,
+    max_bytes: int = MAX_BYTES,
+    fmt: Format | None = None,
+) -> Loaded:
+    """Read and parse a YAML or JSON file (by suffix: ``.json`` is JSON, anything else YAML)."""
+    fs = FsPath(path)
+    source = os.fspath(path)
+
+    def run() -> Loaded:
+        raw = _read_bytes(fs, source, max_bytes)
+        text = _decode(raw, source)
+        if not text.strip():
+            raise _Fail(
+                _at(
+                    source,
+                    1,
+                    1,
+                    "the file is empty; expected a mapping of keys and values",
+                    "empty",
+                )
+            )
+        kind = fmt or _format_of(fs)
+        return _parse_json(text, source) if kind == "json" else _parse_yaml(text, source)
+
+    return _guard(run, error)
+
+
+def _read_bytes(fs: FsPath, source: str, max_bytes: int) -> bytes:
+    try:
+        with fs.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _Fail(_at(source, None, None, "no such file", "file")) from None
+    except IsADirectoryError:
+        raise _Fail(_at(source, None, None, "is a directory; expected a file", "file")) from None
+    except PermissionError:
+        raise _Fail(_at(source, None, None, "permission denied; cannot read it", "file")) from None
+    except OSError as exc:
+        raise _Fail(_at(source, None, None, f"cannot read it: {exc.strerror}", "file")) from None
+    if len(raw) > max_bytes:
+        raise _Fail(
+            _at(
+                source,
+                None,
+                None,
+                f"the file is larger than {max_bytes:,} bytes, too large to be "
+                "a document or config; check it is the right file",
+                "too-large",
+            )
+        )
+    return raw
+
+
+def _guard(run: Callable[[], Loaded], error: type[LoadError]) -> Loaded:
+    try:
+        return run()
+    except _Fail as exc:
+        raise error([exc.problem]) from None
+    except _MultiFail as exc:
+        raise error(exc.problems) from None

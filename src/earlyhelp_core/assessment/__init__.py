@@ -1,0 +1,1 @@
+"""Validation of assessments, plans and referrals against an authority's policy."""

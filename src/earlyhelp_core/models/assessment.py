@@ -1,0 +1,95 @@
+"""The early help assessment (EHA; formerly the CAF)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from .._errors import Path
+from ._base import Day, Flag, Id, Model, Text, personal, raise_problems
+from .family import FactorObservation, Family, Professional, check_members
+
+__all__ = ["Assessment", "Consent", "RecordedLevel", "Voice"]
+
+
+class Consent(Model):
+    """The family's consent to early help, which is voluntary.
+
+    ``given_on`` is when it was given and ``by`` the member who gave it.
+    """
+
+    given: Flag
+    given_on: Day | None = None
+    by: Id | None = None
+
+
+class Voice(Model):
+    """The child's wishes and feelings, or a family member's view, as recorded."""
+
+    about: Id
+    recorded_on: Day
+    summary: Text = personal()
+
+
+class RecordedLevel(Model):
+    """The practitioner's own judgement of the level of need, with the reasons."""
+
+    level: Id
+    rationale: Text | None = personal(default=None)
+
+
+class Assessment(Model):
+    """An early help assessment of a family.
+
+    Example (YAML)::
+
+        kind: early-help-assessment
+        id: EHA-2024-0001
+        assessed_on: 2024-03-01
+        assessor: {name: A. Practitioner, agency: Example Primary School, role: DSL}
+        consent: {given: true, given_on: 2024-02-28, by: p1}
+        family:
+          id: F-0001
+          members:
+            - {id: c1, role: child, date_of_birth: 2015-04-02}
+            - {id: p1, role: parent}
+        factors:
+          - {factor: persistent-absence, about: [c1], noted_on: 2024-02-01}
+    """
+
+    kind: Literal["early-help-assessment"]
+    id: Id
+    authority: Id | None = None
+    assessed_on: Day
+    assessor: Professional
+    consent: Consent
+    family: Family
+    factors: tuple[FactorObservation, ...] = ()
+    strengths: tuple[Text, ...] = personal(default=())
+    voice: tuple[Voice, ...] = ()
+    recorded_level: RecordedLevel | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Assessment:
+        refs: list[tuple[Path, str | None]] = [(("consent", "by"), self.consent.by)]
+        for i, obs in enumerate(self.factors):
+            refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
+        refs.extend((("voice", i, "about"), v.about) for i, v in enumerate(self.voice))
+        problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
+        if not self.consent.given and self.consent.given_on is not None:
+            problems.append(
+                (
+                    ("consent", "given_on"),
+                    "consent_not_given",
+                    "consent is recorded as not given, so `given_on` must be left out",
+                    None,
+                )
+            )
+        raise_problems("Assessment", problems)
+        return self
+
+    @property
+    def factor_ids(self) -> frozenset[str]:
+        """The ids of every factor observed."""
+        return frozenset(obs.factor for obs in self.factors)

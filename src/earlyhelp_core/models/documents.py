@@ -1,0 +1,81 @@
+"""Reading documents: ``kind`` picks the model; every problem comes back located."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from .._errors import DocumentError, Problem
+from .._located import describe, did_you_mean, problems_from_validation
+from .._reader import MAX_BYTES, SourceMap, read_path
+from .assessment import Assessment
+from .plan import Plan
+from .referral import Referral
+
+__all__ = ["KINDS", "Document", "load_document", "parse_document"]
+
+Document = Assessment | Plan | Referral
+"""Any of the three documents."""
+
+KINDS: Final[dict[str, type[Assessment] | type[Plan] | type[Referral]]] = {
+    "early-help-assessment": Assessment,
+    "plan": Plan,
+    "referral": Referral,
+}
+"""Each document ``kind`` and its model."""
+
+
+def parse_document(
+    data: Mapping[str, Any],
+    *,
+    source: str = "<data>",
+    where: SourceMap | None = None,
+) -> Document:
+    """Build the document that ``data['kind']`` names.
+
+    Args:
+        data: a mapping, as read from YAML or JSON.
+        source: the file name to show in problems (``"<data>"`` by default).
+        where: positions in the source text, when there is one.
+
+    Raises:
+        DocumentError: every problem found, each located.
+    """
+
+    def fail(message: str, path: tuple[str, ...], kind: str) -> DocumentError:
+        pos = where.locate(path, key=False) if where is not None else None
+        line, col = pos if pos is not None else (None, None)
+        return DocumentError(
+            [Problem(message=message, path=path, source=source, line=line, col=col, kind=kind)]
+        )
+
+    if not isinstance(data, Mapping):
+        raise fail(f"expected a mapping with a `kind` key, found {describe(data)}", (), "type")
+    kinds = ", ".join(repr(k) for k in KINDS)
+    if "kind" not in data:
+        raise fail(f"missing required key 'kind' (one of {kinds})", (), "missing")
+    kind = data["kind"]
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
+        raise fail(f"expected one of {kinds}, found {describe(kind)}{hint}", ("kind",), "choice")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DocumentError(
+            problems_from_validation(exc, model, source=source, where=where)
+        ) from None
+
+
+def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read an assessment, plan or referral from a YAML or JSON file.
+
+    Raises:
+        DocumentError: the file cannot be read or is not a valid document; every
+            problem is located as ``file:line:col: path: message``.
+    """
+    loaded = read_path(path, error=DocumentError, max_bytes=max_bytes)
+    return parse_document(loaded.data, source=loaded.source, where=loaded.where)

@@ -1,0 +1,154 @@
+"""The team-around-the-family plan: lead professional, team, outcomes, actions, reviews."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, StrictInt, model_validator
+
+from .._errors import Path
+from ._base import Day, FactorId, Id, Measure, Model, Text, personal, raise_problems
+from .family import Family, Professional
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "Outcome",
+    "Plan",
+    "Progress",
+    "Review",
+    "Step",
+    "StepDirection",
+]
+
+
+class ActionStatus(StrEnum):
+    """Where an action stands."""
+
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Progress(StrEnum):
+    """Progress recorded at a review: positive change, no change, or worse."""
+
+    POSITIVE_CHANGE = "positive-change"
+    NO_CHANGE = "no-change"
+    WORSE = "worse"
+
+
+class StepDirection(StrEnum):
+    """Step-up to statutory care, or step-down from it to early help."""
+
+    STEP_UP = "step-up"
+    STEP_DOWN = "step-down"
+
+
+class Outcome(Model):
+    """What the family wants to change, linked to the factors it addresses; measurable."""
+
+    id: Id
+    description: Text = personal()
+    addresses: tuple[FactorId, ...] = ()
+    measure: Text | None = None
+    baseline: Measure | None = None
+    target: Measure | None = None
+    by: Day | None = None
+
+
+class Action(Model):
+    """Who does what, by when."""
+
+    description: Text = personal()
+    owner: Text
+    due: Day
+    status: ActionStatus = ActionStatus.NOT_STARTED
+
+
+class Review(Model):
+    """A Team Around the Family review: scores per outcome, progress, next review."""
+
+    held_on: Day
+    scores: dict[Id, StrictInt] = Field(default_factory=dict)
+    progress: Progress
+    next_review_on: Day | None = None
+    notes: Text | None = personal(default=None)
+
+
+class Step(Model):
+    """A step-up or step-down between levels of need (YAML keys ``from`` and ``to``)."""
+
+    on: Day
+    direction: StepDirection
+    from_level: Id = Field(alias="from")
+    to_level: Id = Field(alias="to")
+    reason: Text = personal()
+
+
+class Plan(Model):
+    """A team-around-the-family plan."""
+
+    kind: Literal["plan"]
+    id: Id
+    authority: Id | None = None
+    assessment: Id | None = None
+    started_on: Day
+    family: Family
+    lead_professional: Professional | None = None
+    team: tuple[Professional, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    actions: tuple[Action, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    steps: tuple[Step, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        problems: list[tuple[Path, str, str, Any]] = []
+        outcome_ids: set[str] = set()
+        for i, outcome in enumerate(self.outcomes):
+            if outcome.id in outcome_ids:
+                problems.append(
+                    (
+                        ("outcomes", i, "id"),
+                        "duplicate_id",
+                        f"outcome id {outcome.id!r} is used twice",
+                        outcome.id,
+                    )
+                )
+            outcome_ids.add(outcome.id)
+        listed = ", ".join(o.id for o in self.outcomes) or "none"
+        for i, review in enumerate(self.reviews):
+            problems.extend(
+                (
+                    ("reviews", i, "scores", key),
+                    "unknown_outcome",
+                    f"{key!r} is not an outcome of this plan (outcomes: {listed})",
+                    key,
+                )
+                for key in review.scores
+                if key not in outcome_ids
+            )
+            if review.next_review_on is not None and review.next_review_on <= review.held_on:
+                problems.append(
+                    (
+                        ("reviews", i, "next_review_on"),
+                        "date_order",
+                        "the next review must come after the review it follows (`held_on`)",
+                        None,
+                    )
+                )
+        for i, step in enumerate(self.steps):
+            if step.from_level == step.to_level:
+                problems.append(
+                    (
+                        ("steps", i, "to"),
+                        "same_level",
+                        f"a {step.direction} must change the level; both are {step.to_level!r}",
+                        step.to_level,
+                    )
+                )
+        raise_problems("Plan", problems)
+        return self

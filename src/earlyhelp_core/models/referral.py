@@ -1,0 +1,106 @@
+"""A referral (or request for support) into an authority's front door."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from .._errors import Path
+from ._base import Flag, Id, Instant, Model, Text, personal, raise_problems
+from .assessment import Consent
+from .family import FactorObservation, Family, check_members
+
+__all__ = ["Referral", "ReferralDecision", "Referrer"]
+
+
+class ReferralDecision(StrEnum):
+    """What the front door decided (the responses Working Together names, and early help)."""
+
+    NO_FURTHER_ACTION = "no-further-action"
+    INFORMATION_AND_ADVICE = "information-and-advice"
+    UNIVERSAL_SERVICES = "universal-services"
+    EARLY_HELP = "early-help"
+    SECTION_17_ASSESSMENT = "section-17-assessment"
+    SECTION_47_ENQUIRY = "section-47-enquiry"
+    IMMEDIATE_PROTECTION = "immediate-protection"
+    SPECIALIST_ASSESSMENT = "specialist-assessment"
+
+
+class Referrer(Model):
+    """Who referred: a professional (name, agency, role), or the family itself.
+
+    A self-referral sets ``self_referral: true`` and may name the member (``by``).
+    """
+
+    self_referral: Flag = False
+    by: Id | None = None
+    name: Text | None = personal(default=None)
+    agency: Text | None = None
+    role: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Referrer:
+        problems: list[tuple[Path, str, str, Any]] = []
+        if not self.self_referral and self.by is not None:
+            problems.append(
+                (
+                    ("by",),
+                    "by_without_self_referral",
+                    "`by` names the family member of a self-referral; "
+                    "set `self_referral: true` or use name, agency and role",
+                    None,
+                )
+            )
+        raise_problems("Referrer", problems)
+        return self
+
+
+class Referral(Model):
+    """A referral: who referred, by which route, when it was received, decided and answered."""
+
+    kind: Literal["referral"]
+    id: Id
+    authority: Id | None = None
+    route: Id
+    referrer: Referrer
+    family: Family
+    received_at: Instant
+    consent: Consent | None = None
+    factors: tuple[FactorObservation, ...] = ()
+    decision: ReferralDecision | None = None
+    decided_at: Instant | None = None
+    outcome_communicated_at: Instant | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Referral:
+        refs: list[tuple[Path, str | None]] = [(("referrer", "by"), self.referrer.by)]
+        if self.consent is not None:
+            refs.append((("consent", "by"), self.consent.by))
+        for i, obs in enumerate(self.factors):
+            refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
+        problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
+        if (self.decision is None) != (self.decided_at is None):
+            missing = "decided_at" if self.decided_at is None else "decision"
+            problems.append(
+                (
+                    (missing,),
+                    "decision_pair",
+                    "`decision` and `decided_at` go together: give both or neither",
+                    None,
+                )
+            )
+        for key in ("decided_at", "outcome_communicated_at"):
+            when = getattr(self, key)
+            if when is not None and when < self.received_at:
+                problems.append(
+                    (
+                        (key,),
+                        "date_order",
+                        f"`{key}` is before the referral was received (`received_at`)",
+                        None,
+                    )
+                )
+        raise_problems("Referral", problems)
+        return self

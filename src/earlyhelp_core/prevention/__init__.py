@@ -1,0 +1,1 @@
+"""Munro's levels of prevention and the social-care response of each level."""

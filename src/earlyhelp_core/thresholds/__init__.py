@@ -1,0 +1,1 @@
+"""Authority threshold matrices: config model, loading, compiled classifier."""

@@ -1,0 +1,208 @@
+"""The one YAML/JSON reader: safe, strict about scalars, bounded, and located."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from earlyhelp_core import LoadError
+from earlyhelp_core._reader import MAX_DEPTH, read_path, read_text
+
+
+def only_problem(exc: pytest.ExceptionInfo[LoadError]):
+    assert len(exc.value.problems) == 1, exc.value.problems
+    return exc.value.problems[0]
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "n", "Yes", "NO"])
+def test_yaml_11_booleans_stay_text(word: str) -> None:
+    assert read_text(f"a: {word}").data == {"a": word}
+
+
+@pytest.mark.parametrize(("text", "value"), [("true", True), ("False", False), ("TRUE", True)])
+def test_yaml_12_booleans(text: str, value: bool) -> None:
+    assert read_text(f"a: {text}").data == {"a": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0777", 777),
+        ("0o17", 15),
+        ("0x1f", 31),
+        ("-12", -12),
+        ("10:30", "10:30"),
+        ("1_000", "1_000"),
+    ],
+)
+def test_integers_are_yaml_12(text: str, value: object) -> None:
+    assert read_text(f"a: {text}").data == {"a": value}
+
+
+def test_dates_are_dates() -> None:
+    assert read_text("a: 2024-02-29").data == {"a": date(2024, 2, 29)}
+
+
+def test_impossible_date_is_located() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\nb: 2023-02-29\n", source="f.yaml")
+    p = only_problem(exc)
+    assert (p.source, p.line, p.col) == ("f.yaml", 2, 4)
+    assert "2023-02-29" in p.message
+    assert "not a real date" in p.message
+
+
+def test_duplicate_keys_name_both_lines() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\nb:\n  c: 2\n  c: 3\n", source="f.yaml")
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (4, 3, "duplicate-key")
+    assert "first at line 3, again at line 4" in p.message
+
+
+def test_every_duplicate_is_reported_at_once() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\na: 2\nb: 1\nb: 2\n")
+    assert [p.line for p in exc.value.problems] == [2, 4]
+
+
+def test_json_duplicate_keys_name_both_lines() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text('{\n  "a": 1,\n  "b": {"x": 1,\n "x": 2}\n}', fmt="json", source="f.json")
+    p = only_problem(exc)
+    assert (p.line, p.col) == (4, 2)
+    assert "'x': first at line 3, again at line 4" in p.message
+
+
+def test_json_positions_are_found_for_values_and_keys() -> None:
+    loaded = read_text('{\n\t"a": [1,\n\t\t{"b": true}]\n}', fmt="json")
+    assert loaded.data == {"a": [1, {"b": True}]}
+    assert loaded.where.locate(("a", 1, "b")) == (3, 9)
+    assert loaded.where.locate(("a", 1, "b"), key=True) == (3, 4)
+    assert loaded.where.locate(("a", 1, "missing")) == (3, 3)
+
+
+def test_yaml_positions_fall_back_to_the_deepest_existing_part() -> None:
+    loaded = read_text("a:\n  - b: 1\n    c: x\n")
+    assert loaded.where.locate(("a", 0, "c")) == (3, 8)
+    assert loaded.where.locate(("a", 0, "c"), key=True) == (3, 5)
+    assert loaded.where.locate(("a", 0, "zzz")) == (2, 5)
+
+
+def test_unsafe_tags_are_refused() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: !!python/object/apply:os.system ['true']\n", source="f.yaml")
+    p = only_problem(exc)
+    assert p.line == 1
+    assert "only plain YAML" in p.message
+
+
+def test_syntax_error_is_located() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: [1, 2\nb: 3\n", source="f.yaml")
+    p = only_problem(exc)
+    assert p.kind == "yaml-syntax"
+    assert p.line == 2
+
+
+def test_alias_bomb_is_refused_without_expanding_it() -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    with pytest.raises(LoadError) as exc:
+        read_text("\n".join(lines), source="bomb.yaml")
+    p = only_problem(exc)
+    assert p.kind == "alias-bomb"
+    assert (p.line, p.col) == (1, 1)
+
+
+def test_a_few_aliases_are_fine() -> None:
+    assert read_text("a: &x [1, 2]\nb: *x\n").data == {"a": [1, 2], "b": [1, 2]}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_deep_nesting_is_refused(fmt: str) -> None:
+    text = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(LoadError) as exc:
+        read_text(text, fmt=fmt)  # type: ignore[arg-type]
+    assert only_problem(exc).kind == "too-deep"
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    depth = MAX_DEPTH - 1
+    assert read_text("[" * depth + "]" * depth, fmt="json").data is not None
+
+
+def test_non_utf8_is_located(write) -> None:
+    path = write(b"a: 1\nname: caf\xe9\n")
+    with pytest.raises(LoadError) as exc:
+        read_path(path)
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (2, 10, "encoding")
+    assert "0xe9" in p.message
+
+
+def test_utf16_is_named(write) -> None:
+    path = write("a: 1\n".encode("utf-16"))
+    with pytest.raises(LoadError) as exc:
+        read_path(path)
+    assert "UTF-16" in only_problem(exc).message
+
+
+def test_utf8_bom_is_accepted(write) -> None:
+    assert read_path(write(b"\xef\xbb\xbfa: 1\n")).data == {"a": 1}
+
+
+def test_control_characters_are_located() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\nb: x\x07y\n")
+    p = only_problem(exc)
+    assert (p.line, p.col) == (2, 5)
+
+
+@pytest.mark.parametrize("content", ["", "   \n\n", b""])
+def test_empty_file(write, content) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_path(write(content))
+    assert only_problem(exc).kind == "empty"
+
+
+def test_too_large_file_is_refused_before_parsing(write) -> None:
+    path = write("a: " + "x" * 2000 + "\n")
+    with pytest.raises(LoadError) as exc:
+        read_path(path, max_bytes=1000)
+    p = only_problem(exc)
+    assert p.kind == "too-large"
+    assert "1,000 bytes" in p.message
+
+
+def test_directory_and_missing_file(tmp_path) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_path(tmp_path)
+    assert "is a directory" in only_problem(exc).message
+    with pytest.raises(LoadError) as exc:
+        read_path(tmp_path / "nope.yaml")
+    assert only_problem(exc).message == "no such file"
+
+
+def test_json_is_chosen_by_suffix_and_accepts_tabs(write) -> None:
+    path = write('{\n\t"a": [1, 2.5e3]\n}\n', name="doc.json")
+    assert read_path(path).data == {"a": [1, 2500.0]}
+
+
+def test_json_syntax_error_is_located(write) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_path(write('{"a": 1,\n "b": }', name="doc.json"))
+    p = only_problem(exc)
+    assert (p.line, p.kind) == (2, "json-syntax")
+
+
+def test_json_nan_is_refused() -> None:
+    with pytest.raises(LoadError, match="NaN"):
+        read_text('{"a": NaN}', fmt="json")
+
+
+def test_several_yaml_documents_are_refused() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\n---\nb: 2\n")
+    assert only_problem(exc).line == 2
