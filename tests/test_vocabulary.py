@@ -1,0 +1,165 @@
+"""The national needs vocabulary: complete, sourced, and faithful to the seed documents."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import earlyhelp_core as eh
+from earlyhelp_core.vocabulary import CIN_CODES, CIN_NO_FACTORS, DIMENSIONS
+
+SEEDS = Path(__file__).resolve().parents[1] / "sources"
+SEED_SOURCE = {
+    "001_a91837fca6d6ef15.txt": "bromley-strategy",
+    "002_5690c2041d93ffbe.txt": "bedford-strategy",
+}
+
+
+def test_at_least_sixty_factors_with_unique_kebab_case_ids() -> None:
+    factors = eh.vocabulary.factors()
+    assert len(factors) >= 60
+    assert len({f.id for f in factors}) == len(factors)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f.id) for f in factors)
+
+
+def test_every_cin_census_code_is_reported_by_some_factor() -> None:
+    used = {code for f in eh.vocabulary.factors() for code in f.cin_codes}
+    assert set(CIN_CODES) - used == {CIN_NO_FACTORS}
+
+
+def test_no_factor_claims_the_no_factors_code() -> None:
+    assert not [f.id for f in eh.vocabulary.factors() if CIN_NO_FACTORS in f.cin_codes]
+
+
+def test_dimension_belongs_to_domain() -> None:
+    for f in eh.vocabulary.factors():
+        assert f.dimension in DIMENSIONS[f.domain], f.id
+
+
+def test_every_domain_is_covered() -> None:
+    assert {f.domain for f in eh.vocabulary.factors()} == set(eh.vocabulary.Domain)
+
+
+def test_every_source_reference_resolves_and_every_source_is_used() -> None:
+    cat = eh.vocabulary.catalogue()
+    declared = {s.id for s in cat.sources}
+    used = {src.ref for f in cat.factors for src in f.sources}
+    assert used == declared
+
+
+@pytest.mark.parametrize(
+    "factor_id",
+    [
+        "sexual-abuse",
+        "physical-abuse",
+        "child-sexual-exploitation",
+        "child-criminal-exploitation",
+        "trafficking",
+        "female-genital-mutilation",
+        "fabricated-or-induced-illness",
+        "neglect",
+    ],
+)
+def test_section_47_matters_are_marked_significant_harm(factor_id: str) -> None:
+    assert eh.vocabulary.get(factor_id).significant_harm
+    assert eh.vocabulary.get(factor_id) in eh.vocabulary.significant_harm()
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [
+        ("basic-care-not-consistently-met", "neglect"),
+        ("risk-of-domestic-abuse", "domestic-abuse-high-risk"),
+        ("extra-familial-harm", "child-criminal-exploitation"),
+    ],
+)
+def test_lower_level_concerns_are_kept_apart_from_significant_harm(low: str, high: str) -> None:
+    assert not eh.vocabulary.get(low).significant_harm
+    assert eh.vocabulary.get(high).significant_harm
+
+
+@pytest.mark.parametrize(
+    ("factor_id", "note_says"),
+    [
+        ("radicalisation", "UNVERIFIED"),
+        ("child-criminal-exploitation", "not found"),
+        ("privately-fostered-uk-family-arrangement", "UNVERIFIED"),
+        ("physical-abuse", "UNVERIFIED"),
+        ("sexual-abuse", "UNVERIFIED"),
+    ],
+)
+def test_unverified_codes_say_so(factor_id: str, note_says: str) -> None:
+    note = eh.vocabulary.get(factor_id).note or ""
+    assert note_says.lower() in note.lower()
+
+
+# Each indicator a seed names, as the seed words it, and the factor that expresses it.
+BROMLEY, BEDFORD = "001_a91837fca6d6ef15.txt", "002_5690c2041d93ffbe.txt"
+SEED_INDICATORS = [
+    # Bedford §8.2, Universal Plus Offer
+    (BEDFORD, "Special Educational Need and or Disability", "special-educational-needs"),
+    (BEDFORD, "Low level attendance issues", "low-level-attendance-issues"),
+    (BEDFORD, "Potential/risk of being NEET", "risk-of-neet"),
+    (BEDFORD, "Low level health needs", "low-level-health-needs"),
+    (BEDFORD, "Risk of substance misuse or domestic violence", "risk-of-substance-misuse"),
+    (BEDFORD, "Risk of substance misuse or domestic violence", "risk-of-domestic-abuse"),
+    # Bedford §8.2, Targeted Early Help Offer
+    (BEDFORD, "School exclusion or persistent absence", "school-exclusion"),
+    (BEDFORD, "School exclusion or persistent absence", "persistent-absence"),
+    (BEDFORD, "Disability/SEN", "complex-send"),
+    (BEDFORD, "Chronic health needs", "child-physical-disability-or-illness"),
+    (BEDFORD, "Offending", "offending"),
+    (BEDFORD, "Substance misuse", "child-drug-misuse"),
+    (BEDFORD, "Substance misuse", "child-alcohol-misuse"),
+    (BEDFORD, "Mental health concerns", "child-mental-health"),
+    # Bromley: the four threats to a child's development
+    (BROMLEY, "neglect, physical, sexual and emotional abuse", "neglect"),
+    (BROMLEY, "neglect, physical, sexual and emotional abuse", "physical-abuse"),
+    (BROMLEY, "neglect, physical, sexual and emotional abuse", "sexual-abuse"),
+    (BROMLEY, "neglect, physical, sexual and emotional abuse", "emotional-abuse"),
+    (BROMLEY, "fabricated or induced illness", "fabricated-or-induced-illness"),
+    (BROMLEY, "Risky sexualised behaviour", "risky-sexualised-behaviour"),
+    (BROMLEY, "Contextual safeguarding", "extra-familial-harm"),
+    # Bromley: needs its borough sections name
+    (BROMLEY, "social, emotional and mental health needs",
+     "social-emotional-and-mental-health-needs"),
+    (BROMLEY, "Child Missing Education", "child-missing-education"),
+    (BROMLEY, "young carers", "young-carer"),
+    (BROMLEY, "behaviours that challenge", "behaviour-that-challenges"),
+]  # fmt: skip
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).lower()
+
+
+@pytest.mark.parametrize(("seed", "phrase", "factor_id"), SEED_INDICATORS)
+def test_every_seed_indicator_is_expressible(seed: str, phrase: str, factor_id: str) -> None:
+    seed_text = (SEEDS / seed).read_text(encoding="utf-8")
+    assert _normal(phrase) in _normal(seed_text), f"{seed} does not say {phrase!r}"
+    factor = eh.vocabulary.get(factor_id)
+    cited = [s for s in factor.sources if s.ref == SEED_SOURCE[seed]]
+    assert cited, f"{factor_id} does not cite {seed}"
+    assert any(s.basis == "stated" for s in cited), f"{factor_id}: {seed} cited only as a reading"
+
+
+def test_get_unknown_id_suggests_the_nearest() -> None:
+    with pytest.raises(eh.UnknownIdError, match="did you mean 'persistent-absence'"):
+        eh.vocabulary.get("persistant-absence")
+    with pytest.raises(LookupError):
+        eh.vocabulary.get("nothing-like-it")
+
+
+def test_get_checks_its_argument() -> None:
+    with pytest.raises(TypeError, match="factor_id must be a str, got int"):
+        eh.vocabulary.get(3)  # type: ignore[arg-type]
+
+
+def test_cited_source_files_are_in_the_repository() -> None:
+    root = Path(__file__).resolve().parents[1]
+    for source in eh.vocabulary.catalogue().sources:
+        path = source.where.split()[0]
+        if path.startswith("sources/"):
+            assert (root / path).is_file(), f"{source.id}: {path} is missing"
