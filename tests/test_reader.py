@@ -206,3 +206,12 @@ def test_several_yaml_documents_are_refused() -> None:
     with pytest.raises(LoadError) as exc:
         read_text("a: 1\n---\nb: 2\n")
     assert only_problem(exc).line == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["0o17", "1e5", "0x1F", "true", "null", "~", "", "12", "-.5", ".inf"]
+)
+def test_dumped_text_reads_back_as_text(text: str) -> None:
+    from earlyhelp_core._reader import dump_yaml
+
+    assert read_text(dump_yaml({"a": text})).data == {"a": text}
