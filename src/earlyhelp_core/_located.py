@@ -117,6 +117,7 @@ def _is_personal(info: FieldInfo | None) -> bool:
 # --------------------------------------------------------------------------- messages
 
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -154,13 +155,15 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
         "tuple_type": "expected a list",
         "list_type": "expected a list",
         "date_type": "expected a date (YYYY-MM-DD)",
+        "date_invalid": "expected a date (YYYY-MM-DD)",
         "datetime_type": _AWARE,
+        "datetime_invalid": _AWARE,
         "timezone_aware": _AWARE,
     }
+    if kind == "date_invalid" and isinstance(value, str) and _ISO_DAY.match(value):
+        return loc, f"{found} is not a real date; expected YYYY-MM-DD", "type", False
     if kind in simple:
         return loc, f"{simple[kind]}, found {found}", "type", False
-    if kind == "date_value":
-        return loc, f"{found} is not a real date; expected YYYY-MM-DD", "type", False
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if "x00" in pattern:

@@ -636,3 +636,27 @@ def _guard(run: Callable[[], Loaded], error: type[LoadError]) -> Loaded:
         raise error([exc.problem]) from None
     except _MultiFail as exc:
         raise error(exc.problems) from None
+
+
+class _Dumper(
+    yaml.emitter.Emitter,
+    yaml.serializer.Serializer,
+    yaml.representer.SafeRepresenter,
+    _Resolver,
+):
+    """Writes YAML that this module reads back unchanged: text that would read as a
+    YAML 1.2 number, boolean or null is quoted (PyYAML's own dumper follows YAML 1.1
+    and leaves ``0o17`` or ``1e5`` bare)."""
+
+    def __init__(self, stream: Any, **kwargs: Any) -> None:
+        yaml.emitter.Emitter.__init__(
+            self, stream, allow_unicode=True, width=kwargs.get("width", 100)
+        )
+        yaml.serializer.Serializer.__init__(self)
+        yaml.representer.SafeRepresenter.__init__(self, sort_keys=False)
+        _Resolver.__init__(self)
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain data (as ``model_dump(mode="json")`` gives) as YAML that reads back the same."""
+    return yaml.dump(data, Dumper=_Dumper, default_flow_style=False)

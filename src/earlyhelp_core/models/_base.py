@@ -7,24 +7,24 @@ date-times must carry a timezone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictBool,
     StrictFloat,
     StrictInt,
     StringConstraints,
     ValidationError,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from .._errors import Path
 
@@ -50,8 +50,6 @@ FACTOR_ID_PATTERN = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*:)?[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 class Model(BaseModel):
     """Base of every document model: frozen, unknown keys rejected, input kept out of errors."""
@@ -67,32 +65,80 @@ class Model(BaseModel):
     )
 
 
-def _day(value: Any) -> Any:
-    if type(value) is date:
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError(
-                "date_value", "not a real date; expected YYYY-MM-DD", {}
-            ) from None
-    raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)", {})
+def _either_type_or_iso_text(
+    native: core_schema.CoreSchema,
+    parse: core_schema.CoreSchema,
+    pattern: str,
+    kind: str,
+    message: str,
+) -> core_schema.CoreSchema:
+    """``native`` objects as they are, or ISO text parsed by ``parse``; one error otherwise.
 
-
-def _instant(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and len(value) >= 16 and _ISO_DATE.match(value):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError(
-        "datetime_type",
-        "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00",
-        {},
+    Built from pydantic-core schemas so the whole check runs without a Python call.
+    """
+    return core_schema.custom_error_schema(
+        core_schema.union_schema(
+            [
+                native,
+                core_schema.chain_schema(
+                    [core_schema.str_schema(strict=True, pattern=pattern), parse]
+                ),
+            ],
+            mode="left_to_right",
+        ),
+        custom_error_type=kind,
+        custom_error_message=message,
     )
+
+
+class _DaySchema:
+    """A calendar date: a ``date`` (as YAML gives) or ``YYYY-MM-DD`` text (as JSON gives).
+
+    Never a number, never a date-time, never ``01/03/2024``.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _either_type_or_iso_text(
+            core_schema.date_schema(strict=True),
+            core_schema.date_schema(),
+            r"^\d{4}-\d{2}-\d{2}$",
+            "date_invalid",
+            "expected a date (YYYY-MM-DD)",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "date"}
+
+
+class _InstantSchema:
+    """A moment: a timezone-aware ``datetime``, or ISO 8601 text with a timezone."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _either_type_or_iso_text(
+            core_schema.datetime_schema(strict=True, tz_constraint="aware"),
+            core_schema.datetime_schema(tz_constraint="aware"),
+            r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}",
+            "datetime_invalid",
+            _AWARE,
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "date-time"}
+
+
+_AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
 
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
@@ -101,8 +147,8 @@ Text = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=10_000, pattern=_NO_CONTROL)
 ]
 Flag = StrictBool
-Day = Annotated[date, BeforeValidator(_day)]
-Instant = Annotated[AwareDatetime, BeforeValidator(_instant)]
+Day = Annotated[date, _DaySchema]
+Instant = Annotated[datetime, _InstantSchema]
 Measure = StrictInt | StrictFloat | Text
 """A baseline or target: a number (``82``) or words (``"attends every week"``)."""
 

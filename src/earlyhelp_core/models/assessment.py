@@ -72,12 +72,21 @@ class Assessment(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Assessment:
-        refs: list[tuple[Path, str | None]] = [(("consent", "by"), self.consent.by)]
+        ids = {m.id for m in self.family.members}
+        consent = self.consent
+        if (
+            (consent.by is None or consent.by in ids)
+            and (consent.given or consent.given_on is None)
+            and all(m in ids for obs in self.factors for m in obs.about)
+            and all(v.about in ids for v in self.voice)
+        ):
+            return self  # the common case, checked without building any paths
+        refs: list[tuple[Path, str | None]] = [(("consent", "by"), consent.by)]
         for i, obs in enumerate(self.factors):
             refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
         refs.extend((("voice", i, "about"), v.about) for i, v in enumerate(self.voice))
         problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
-        if not self.consent.given and self.consent.given_on is not None:
+        if not consent.given and consent.given_on is not None:
             problems.append(
                 (
                     ("consent", "given_on"),

@@ -55,6 +55,13 @@ class Member(Model):
 
     @model_validator(mode="after")
     def _dates_fit_role(self) -> Member:
+        born = self.role is not Role.UNBORN
+        if (
+            born
+            and self.expected_on is None
+            and (self.date_of_birth or self.role is not Role.CHILD)
+        ):
+            return self  # the common case, checked first: a born member with no expected date
         problems: list[tuple[Path, str, str, Any]] = []
         if self.role is Role.UNBORN:
             if self.date_of_birth is not None:
@@ -111,6 +118,8 @@ class Family(Model):
 
     @model_validator(mode="after")
     def _unique_members(self) -> Family:
+        if len({m.id for m in self.members}) == len(self.members):
+            return self
         seen: set[str] = set()
         problems: list[tuple[Path, str, str, Any]] = []
         for i, member in enumerate(self.members):
@@ -169,12 +178,8 @@ class FactorObservation(Model):
     @field_validator("factor")
     @classmethod
     def _known_factor(cls, value: str) -> str:
-        if ":" in value:
-            return value  # a local factor: checked against the authority that defines it
-        from .. import vocabulary  # noqa: PLC0415 - the vocabulary imports this package
-
-        known = vocabulary.ids()
-        if value not in known:
+        known = _KNOWN_FACTORS or _known_factors()
+        if value not in known and ":" not in value:  # a local factor is the authority's to check
             from .._located import did_you_mean  # noqa: PLC0415
 
             raise PydanticCustomError(
@@ -185,11 +190,25 @@ class FactorObservation(Model):
         return value
 
 
+_KNOWN_FACTORS: frozenset[str] = frozenset()
+
+
+def _known_factors() -> frozenset[str]:
+    """The vocabulary's ids, read on first use (the vocabulary imports this package)."""
+    global _KNOWN_FACTORS  # noqa: PLW0603 - a load-once cache
+    from .. import vocabulary  # noqa: PLC0415
+
+    _KNOWN_FACTORS = vocabulary.ids()
+    return _KNOWN_FACTORS
+
+
 def check_members(
     family: Family, refs: list[tuple[Path, str | None]]
 ) -> list[tuple[Path, str, str, Any]]:
     """Problems for each ``(path, member id)`` that is not a member of ``family``."""
-    ids = set(family.member_ids)
+    ids = {m.id for m in family.members}
+    if all(ref is None or ref in ids for _, ref in refs):
+        return []
     listed = ", ".join(family.member_ids)
     return [
         (

@@ -87,6 +87,7 @@ def factors() -> tuple[Factor, ...]:
     return catalogue().factors
 
 
+@functools.cache
 def ids() -> frozenset[str]:
     """The ids of every factor."""
     return frozenset(_by_id())

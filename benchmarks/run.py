@@ -1,0 +1,159 @@
+"""Benchmarks for earlyhelp_core, reported as ratios against baselines measured in the same run.
+
+Run with ``make bench``. The machine is shared and noisy, so every figure that matters is a
+ratio of two timings taken side by side (interleaved, best of several rounds), never an
+absolute time compared with a fixed number.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import timeit
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+import earlyhelp_core as eh
+from earlyhelp_core._reader import read_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# A bare pydantic model of the same shape as eh.Assessment: the same fields and nesting,
+# plain types, no strictness, no consistency checks, no vocabulary lookup.
+class BareProfessional(BaseModel):
+    name: str
+    agency: str
+    role: str
+
+
+class BareConsent(BaseModel):
+    given: bool
+    given_on: date | None = None
+    by: str | None = None
+
+
+class BareMember(BaseModel):
+    id: str
+    role: str
+    name: str | None = None
+    date_of_birth: date | None = None
+    expected_on: date | None = None
+    send: str = "none"
+
+
+class BareFamily(BaseModel):
+    id: str
+    members: tuple[BareMember, ...]
+
+
+class BareObservation(BaseModel):
+    factor: str
+    about: tuple[str, ...] = ()
+    noted_on: date | None = None
+    evidence: str | None = None
+
+
+class BareVoice(BaseModel):
+    about: str
+    recorded_on: date
+    summary: str
+
+
+class BareRecordedLevel(BaseModel):
+    level: str
+    rationale: str | None = None
+
+
+class BareAssessment(BaseModel):
+    kind: Literal["early-help-assessment"]
+    id: str
+    authority: str | None = None
+    assessed_on: date
+    assessor: BareProfessional
+    consent: BareConsent
+    family: BareFamily
+    factors: tuple[BareObservation, ...] = ()
+    strengths: tuple[str, ...] = ()
+    voice: tuple[BareVoice, ...] = ()
+    recorded_level: BareRecordedLevel | None = None
+
+
+def best(fn: Callable[[], object], number: int, rounds: int = 7) -> list[float]:
+    return [t / number for t in timeit.repeat(fn, number=number, repeat=rounds)]
+
+
+def ratio(
+    name: str, subject: Callable[[], object], baseline: Callable[[], object], number: int
+) -> float:
+    subject_times: list[float] = []
+    baseline_times: list[float] = []
+    for _ in range(5):  # interleave so both see the same machine load
+        baseline_times += best(baseline, number, 3)
+        subject_times += best(subject, number, 3)
+    s, b = min(subject_times), min(baseline_times)
+    print(f"{name:<58} {s * 1e6:9.1f} us vs {b * 1e6:9.1f} us   ratio {s / b:5.2f}x")
+    return s / b
+
+
+def import_time() -> float:
+    """Best of five cold ``import earlyhelp_core`` in a fresh interpreter, in ms."""
+    code = (
+        "import time; t = time.perf_counter(); import earlyhelp_core; "
+        "print(time.perf_counter() - t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+    base = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code.replace("earlyhelp_core", "pydantic")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+    print(
+        f"{'import earlyhelp_core (cold, best of 5)':<58} {min(runs) * 1e3:9.1f} ms "
+        f"(import pydantic alone: {min(base) * 1e3:.1f} ms)"
+    )
+    return min(runs) * 1e3
+
+
+def main() -> None:
+    print(
+        f"earlyhelp_core {eh.__version__} on Python {platform.python_version()}, "
+        f"{platform.machine()}, {platform.system()} ({platform.processor() or 'unknown cpu'})"
+    )
+    data = read_path(ROOT / "examples" / "assessment-complex-needs.yaml").data
+    eh.vocabulary.factors()  # load once, as a service would at start
+    ratio(
+        "parse assessment: eh.Assessment vs bare pydantic model",
+        lambda: eh.Assessment.model_validate(data),
+        lambda: BareAssessment.model_validate(data),
+        number=2000,
+    )
+    ratio(
+        "parse_document (kind dispatch) vs bare pydantic model",
+        lambda: eh.parse_document(data),
+        lambda: BareAssessment.model_validate(data),
+        number=2000,
+    )
+    import_time()
+
+
+if __name__ == "__main__":
+    main()
