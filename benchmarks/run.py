@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 import earlyhelp_core as eh
 from earlyhelp_core._reader import read_path
@@ -24,64 +24,70 @@ from earlyhelp_core._reader import read_path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-# A bare pydantic model of the same shape as eh.Assessment: the same fields and nesting,
-# plain types, no strictness, no consistency checks, no vocabulary lookup.
-class BareProfessional(BaseModel):
-    name: str
-    agency: str
-    role: str
+def bare_assessment(config: ConfigDict) -> type[BaseModel]:
+    """A bare pydantic model of the same shape as eh.Assessment: the same fields and nesting,
+    plain types, no strictness, no consistency checks, no vocabulary lookup."""
+
+    class Base(BaseModel):
+        model_config = config
+
+    class Professional(Base):
+        name: str
+        agency: str
+        role: str
+
+    class Consent(Base):
+        given: bool
+        given_on: date | None = None
+        by: str | None = None
+
+    class Member(Base):
+        id: str
+        role: str
+        name: str | None = None
+        date_of_birth: date | None = None
+        expected_on: date | None = None
+        send: str = "none"
+
+    class Family(Base):
+        id: str
+        members: tuple[Member, ...]
+
+    class Observation(Base):
+        factor: str
+        about: tuple[str, ...] = ()
+        noted_on: date | None = None
+        evidence: str | None = None
+
+    class Voice(Base):
+        about: str
+        recorded_on: date
+        summary: str
+
+    class RecordedLevel(Base):
+        level: str
+        rationale: str | None = None
+
+    class Assessment(Base):
+        kind: Literal["early-help-assessment"]
+        id: str
+        authority: str | None = None
+        assessed_on: date
+        assessor: Professional
+        consent: Consent
+        family: Family
+        factors: tuple[Observation, ...] = ()
+        strengths: tuple[str, ...] = ()
+        voice: tuple[Voice, ...] = ()
+        recorded_level: RecordedLevel | None = None
+
+    return Assessment
 
 
-class BareConsent(BaseModel):
-    given: bool
-    given_on: date | None = None
-    by: str | None = None
-
-
-class BareMember(BaseModel):
-    id: str
-    role: str
-    name: str | None = None
-    date_of_birth: date | None = None
-    expected_on: date | None = None
-    send: str = "none"
-
-
-class BareFamily(BaseModel):
-    id: str
-    members: tuple[BareMember, ...]
-
-
-class BareObservation(BaseModel):
-    factor: str
-    about: tuple[str, ...] = ()
-    noted_on: date | None = None
-    evidence: str | None = None
-
-
-class BareVoice(BaseModel):
-    about: str
-    recorded_on: date
-    summary: str
-
-
-class BareRecordedLevel(BaseModel):
-    level: str
-    rationale: str | None = None
-
-
-class BareAssessment(BaseModel):
-    kind: Literal["early-help-assessment"]
-    id: str
-    authority: str | None = None
-    assessed_on: date
-    assessor: BareProfessional
-    consent: BareConsent
-    family: BareFamily
-    factors: tuple[BareObservation, ...] = ()
-    strengths: tuple[str, ...] = ()
-    voice: tuple[BareVoice, ...] = ()
-    recorded_level: BareRecordedLevel | None = None
+BareAssessment = bare_assessment(ConfigDict())
+# The configuration every document must have (unknown keys rejected, frozen): the gap
+# between this and eh.Assessment is the cost of the library's own checks.
+ConfiguredBareAssessment = bare_assessment(ConfigDict(extra="forbid", frozen=True))
 
 
 def best(fn: Callable[[], object], number: int, rounds: int = 7) -> list[float]:
@@ -144,6 +150,12 @@ def main() -> None:
         "parse assessment: eh.Assessment vs bare pydantic model",
         lambda: eh.Assessment.model_validate(data),
         lambda: BareAssessment.model_validate(data),
+        number=2000,
+    )
+    ratio(
+        "parse assessment: eh.Assessment vs bare model, forbid+frozen",
+        lambda: eh.Assessment.model_validate(data),
+        lambda: ConfiguredBareAssessment.model_validate(data),
         number=2000,
     )
     ratio(

@@ -160,6 +160,13 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
         "datetime_invalid": _AWARE,
         "timezone_aware": _AWARE,
     }
+    if kind == "unknown_factor":
+        if isinstance(value, str):
+            from . import vocabulary  # noqa: PLC0415
+
+            hint = did_you_mean(value, vocabulary.ids())
+            return loc, f"unknown factor id {value!r}{hint}", "unknown-factor", False
+        return loc, f"expected a factor id, found {found}", "type", False
     if kind == "date_invalid" and isinstance(value, str) and _ISO_DAY.match(value):
         return loc, f"{found} is not a real date; expected YYYY-MM-DD", "type", False
     if kind in simple:
@@ -169,7 +176,7 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
         if "x00" in pattern:
             return loc, "contains a control character; remove it", "value", False
         what = (
-            "a factor id in kebab-case (optionally 'namespace:id')"
+            "a kebab-case id (lowercase letters and digits joined by '-')"
             if "a-z0-9]+" in pattern
             else ("an id of letters, digits and - . _ / (at most 64 characters)")
         )

@@ -45,8 +45,8 @@ __all__ = [
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 """Ids of documents, families, members, outcomes: letters, digits and ``- . _ /``."""
 
-FACTOR_ID_PATTERN = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*:)?[a-z0-9]+(?:-[a-z0-9]+)*$"
-"""A vocabulary id (``persistent-absence``) or a local one (``bedford:relay-notification``)."""
+LOCAL_FACTOR_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*:[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""A local factor of an authority, namespaced: ``bedford:relay-notification``."""
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
@@ -62,6 +62,7 @@ class Model(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         use_enum_values=False,
+        defer_build=True,
     )
 
 
@@ -138,11 +139,39 @@ class _InstantSchema:
         return {"type": "string", "format": "date-time"}
 
 
+class _FactorIdSchema:
+    """A national vocabulary id (``persistent-absence``) or a local one (``bedford:...``).
+
+    Vocabulary ids are checked against the vocabulary (read when the first document
+    model is built, not at import); local ids are left to the authority that defines them.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        from .. import vocabulary  # noqa: PLC0415 - the vocabulary's own model imports this module
+
+        return core_schema.custom_error_schema(
+            core_schema.union_schema(
+                [
+                    core_schema.literal_schema(sorted(vocabulary.ids())),
+                    core_schema.str_schema(
+                        strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=96
+                    ),
+                ],
+                mode="left_to_right",
+            ),
+            custom_error_type="unknown_factor",
+            custom_error_message="unknown factor id",
+        )
+
+
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
 
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
-FactorId = Annotated[str, StringConstraints(strict=True, pattern=FACTOR_ID_PATTERN, max_length=96)]
+FactorId = Annotated[str, _FactorIdSchema]
 Text = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=10_000, pattern=_NO_CONTROL)
 ]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
 from .._errors import Path
 from ._base import Day, FactorId, Id, Model, Text, personal, raise_problems
@@ -174,32 +173,6 @@ class FactorObservation(Model):
     about: tuple[Id, ...] = ()
     noted_on: Day | None = None
     evidence: Text | None = personal(default=None)
-
-    @field_validator("factor")
-    @classmethod
-    def _known_factor(cls, value: str) -> str:
-        known = _KNOWN_FACTORS or _known_factors()
-        if value not in known and ":" not in value:  # a local factor is the authority's to check
-            from .._located import did_you_mean  # noqa: PLC0415
-
-            raise PydanticCustomError(
-                "unknown_factor",
-                "unknown factor id {factor!r}{hint}",
-                {"factor": value, "hint": did_you_mean(value, known)},
-            )
-        return value
-
-
-_KNOWN_FACTORS: frozenset[str] = frozenset()
-
-
-def _known_factors() -> frozenset[str]:
-    """The vocabulary's ids, read on first use (the vocabulary imports this package)."""
-    global _KNOWN_FACTORS  # noqa: PLW0603 - a load-once cache
-    from .. import vocabulary  # noqa: PLC0415
-
-    _KNOWN_FACTORS = vocabulary.ids()
-    return _KNOWN_FACTORS
 
 
 def check_members(
