@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from earlyhelp_core import LoadError
 from earlyhelp_core._reader import MAX_DEPTH, read_path, read_text
@@ -215,3 +217,18 @@ def test_dumped_text_reads_back_as_text(text: str) -> None:
     from earlyhelp_core._reader import dump_yaml
 
     assert read_text(dump_yaml({"a": text})).data == {"a": text}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_data_or_located_errors_and_nothing_else(text: str) -> None:
+    import earlyhelp_core as eh
+
+    for fmt in ("yaml", "json"):
+        problems: tuple[eh.Problem, ...] = ()
+        try:
+            loaded = read_text(text, fmt=fmt, error=eh.DocumentError)  # type: ignore[arg-type]
+            eh.parse_document(loaded.data, where=loaded.where)
+        except eh.DocumentError as exc:
+            problems = exc.problems
+        assert all(p.source == "<data>" and p.message for p in problems)

@@ -342,3 +342,18 @@ def test_self_referral_names_a_member() -> None:
     assert one(doc).path == ("referrer", "by")
     ok = eh.parse_document({**REFERRAL, "referrer": {"self_referral": True, "by": "p1"}})
     assert isinstance(ok, eh.Referral)
+
+
+def test_plan_outcomes_address_known_factors() -> None:
+    doc = copy.deepcopy(PLAN)
+    doc["outcomes"][0]["addresses"] = ["persistent-absense", "bedford:local-one"]
+    p = one(doc)
+    assert p.path == ("outcomes", 0, "addresses", 0)
+    assert (
+        p.message == "unknown factor id 'persistent-absense' (did you mean 'persistent-absence'?)"
+    )
+
+
+def test_factor_id_must_be_text() -> None:
+    p = one(with_({("factors", 0, "factor"): 12}))
+    assert p.message == "expected a factor id, found the number 12"
