@@ -231,7 +231,9 @@ def plans(draw: Any, *, factors: Sequence[str] | None = None) -> Plan:
                     oid: draw(st.integers(1, 10)) for oid in outcome_ids if draw(st.booleans())
                 },
                 "progress": draw(st.sampled_from(["positive-change", "no-change", "worse"])),
-                "next_review_on": draw(st.none() | st.dates(held + timedelta(days=1), _LATEST)),
+                "next_review_on": draw(
+                    st.none() | st.dates(held + timedelta(days=1), held + timedelta(days=365))
+                ),
             }
         )
     levels = draw(st.lists(_ids, min_size=2, max_size=2, unique=True))
