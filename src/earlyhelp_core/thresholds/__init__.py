@@ -1,1 +1,21 @@
-"""Authority threshold matrices: config model, loading, compiled classifier."""
+"""Authority threshold matrices: the config model, loading with located errors, and the
+compiled matrix that classifies assessments and explains itself."""
+
+from ._config import AuthorityConfig
+from ._load import ENTRY_POINT_GROUP, ConfigError, compile_config, list_authorities, load_authority
+from ._matrix import Authority, Decision, Judgement, LevelInfo, Reason, Translation
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Authority",
+    "AuthorityConfig",
+    "ConfigError",
+    "Decision",
+    "Judgement",
+    "LevelInfo",
+    "Reason",
+    "Translation",
+    "compile_config",
+    "list_authorities",
+    "load_authority",
+]

@@ -1,0 +1,185 @@
+"""The authority config file, modelled: levels, factor mappings, escalation rules, parameters.
+
+This model checks the *shape* of a config. What needs the whole file and the vocabulary
+(unknown ids, ranks in order, the safety floor) is checked when it is compiled.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
+
+from .._errors import Path
+from ..models._base import LOCAL_FACTOR_PATTERN, Day, Model, Text, raise_problems
+from ..prevention import PreventionLevel, Response
+from ..vocabulary import Domain
+
+__all__ = [
+    "AuthorityConfig",
+    "ConfigSource",
+    "CountParameter",
+    "EscalationRule",
+    "EscalationWhen",
+    "FactorMapping",
+    "Level",
+    "LocalFactor",
+    "NotApplicable",
+    "Parameters",
+    "SourceRef",
+    "SwitchParameter",
+]
+
+Kebab = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+LocalId = Annotated[str, StringConstraints(strict=True, pattern=LOCAL_FACTOR_PATTERN)]
+Positive = Annotated[StrictInt, Field(ge=1)]
+
+
+class SourceRef(Model):
+    """Where something comes from: a declared source, the section, and how directly."""
+
+    ref: Kebab
+    section: Text
+    basis: Literal["stated", "reading"]
+    """``stated``: the source says it; ``reading``: the authority's reading of the source
+    (or general guidance applied where its own document is silent)."""
+
+
+class ConfigSource(Model):
+    """A document the config cites."""
+
+    id: Kebab
+    title: Text
+    where: Text
+    note: Text | None = None
+
+
+class Level(Model):
+    """One level of need: its rank, Munro prevention level and social-care response."""
+
+    id: Kebab
+    title: Text
+    rank: Positive
+    description: Text
+    prevention: PreventionLevel
+    response: Response
+    family_can_expect: Text | None = None
+    source: SourceRef
+    mapping_source: SourceRef | None = None
+    note: Text | None = None
+
+
+class FactorMapping(Model):
+    """A vocabulary factor placed at a level."""
+
+    level: Kebab
+    source: SourceRef
+    note: Text | None = None
+
+
+class NotApplicable(Model):
+    """A vocabulary factor the authority does not place at any level, and why."""
+
+    reason: Text
+    source: SourceRef | None = None
+
+
+class LocalFactor(Model):
+    """A factor of the authority's own, namespaced ``<authority>:<id>``."""
+
+    id: LocalId
+    title: Text
+    description: Text
+    domain: Domain
+    level: Kebab
+    source: SourceRef
+    note: Text | None = None
+
+
+class EscalationWhen(Model):
+    """``at_least`` factors placed at ``at_level`` or above, across ``across_domains`` domains."""
+
+    at_least: Positive
+    at_level: Kebab
+    across_domains: Positive = 1
+
+
+class EscalationRule(Model):
+    """When enough factors come together, the level rises to ``then``."""
+
+    id: Kebab
+    when: EscalationWhen
+    then: Kebab
+    source: SourceRef
+    note: Text | None = None
+
+
+class _Parameter(Model):
+    source: SourceRef | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> _Parameter:
+        value = getattr(self, "value", None)
+        problems: list[tuple[Path, str, str, Any]] = []
+        if value is not None and self.source is None:
+            problems.append(
+                (
+                    ("source",),
+                    "unsourced",
+                    "a value needs a `source` saying where it comes from",
+                    None,
+                )
+            )
+        if value is None and self.note is None:
+            problems.append(
+                (
+                    ("note",),
+                    "unexplained",
+                    "no value: add a `note` saying why (e.g. the sources are silent)",
+                    None,
+                )
+            )
+        raise_problems("Parameter", problems)
+        return self
+
+
+class CountParameter(_Parameter):
+    """A whole number (an age, hours, weeks, days) with its source, or null with a note."""
+
+    value: Positive | None
+
+
+class SwitchParameter(_Parameter):
+    """A yes/no policy with its source, or null with a note."""
+
+    value: StrictBool | None
+
+
+class Parameters(Model):
+    """The authority's policy values that validators read."""
+
+    child_age_max: CountParameter
+    send_age_max: CountParameter
+    review_interval_weeks: CountParameter
+    referral_decision_working_days: CountParameter
+    referral_feedback_hours: CountParameter
+    no_further_action_allowed: SwitchParameter
+    consent_required: SwitchParameter
+
+
+class AuthorityConfig(Model):
+    """An authority's threshold matrix, as written in ``configs/<id>.yaml``."""
+
+    id: Kebab
+    name: Text
+    version: Text
+    effective_from: Day
+    note: Text | None = None
+    sources: tuple[ConfigSource, ...] = Field(min_length=1)
+    levels: tuple[Level, ...] = Field(min_length=1)
+    factors: dict[Kebab, FactorMapping]
+    not_applicable: dict[Kebab, NotApplicable] = Field(default_factory=dict)
+    local_factors: tuple[LocalFactor, ...] = ()
+    escalation: tuple[EscalationRule, ...] = ()
+    parameters: Parameters

@@ -1,0 +1,332 @@
+"""Loading an authority config: read, parse, compile; every problem located, all at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import vocabulary
+from .._errors import LoadError, Path, Problem, UnknownIdError
+from .._located import did_you_mean, problems_from_validation
+from .._reader import SourceMap, read_path
+from .._resources import data_dir
+from ..prevention import Response
+from ._config import AuthorityConfig, SourceRef
+from ._matrix import Authority, LevelInfo, _cite, _Rule, fingerprint
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ConfigError",
+    "compile_config",
+    "list_authorities",
+    "load_authority",
+]
+
+ENTRY_POINT_GROUP = "earlyhelp_core.authorities"
+"""Entry-point group through which other distributions ship authority configs.
+
+Each entry point is named by the authority id and refers to a callable returning the path
+of the config file."""
+
+
+class ConfigError(LoadError):
+    """An authority config is not valid; every problem is located."""
+
+
+def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
+    for i, level in enumerate(config.levels):
+        yield ("levels", i, "source"), level.source
+        if level.mapping_source is not None:
+            yield ("levels", i, "mapping_source"), level.mapping_source
+    for key, mapping in config.factors.items():
+        yield ("factors", key, "source"), mapping.source
+    for key, na in config.not_applicable.items():
+        if na.source is not None:
+            yield ("not_applicable", key, "source"), na.source
+    for i, local in enumerate(config.local_factors):
+        yield ("local_factors", i, "source"), local.source
+    for i, rule in enumerate(config.escalation):
+        yield ("escalation", i, "source"), rule.source
+    for name in type(config.parameters).model_fields:
+        param = getattr(config.parameters, name)
+        if param.source is not None:
+            yield ("parameters", name, "source"), param.source
+
+
+def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it reads
+    config: AuthorityConfig, *, source: str = "<data>", where: SourceMap | None = None
+) -> Authority:
+    """Check a parsed config as a whole and build its matrix.
+
+    Raises:
+        ConfigError: every problem found (unknown ids, ranks out of order, a
+            significant-harm factor mapped below section 47, ...), each located.
+    """
+    problems: list[Problem] = []
+
+    def report(path: Path, message: str, kind: str, *, key: bool = False) -> None:
+        pos = where.locate(path, key=key) if where is not None else None
+        line, col = pos if pos is not None else (None, None)
+        problems.append(Problem(message, path, source, line, col, kind))
+
+    # levels: unique ids, increasing ranks, prevention and response never falling
+    level_index: dict[str, int] = {}
+    for i, level in enumerate(config.levels):
+        if level.id in level_index:
+            report(("levels", i, "id"), f"level id {level.id!r} is used twice", "duplicate-id")
+        level_index.setdefault(level.id, i)
+        if i == 0:
+            continue
+        before = config.levels[i - 1]
+        if level.rank <= before.rank:
+            report(
+                ("levels", i, "rank"),
+                f"rank {level.rank} does not rise above {before.id!r} (rank {before.rank}); "
+                "list levels lowest first with increasing ranks",
+                "rank-order",
+            )
+        for attr in ("prevention", "response"):
+            if getattr(level, attr) < getattr(before, attr):
+                report(
+                    ("levels", i, attr),
+                    f"{attr} {getattr(level, attr).value!r} falls below {before.id!r}'s "
+                    f"{getattr(before, attr).value!r}; it must never fall as rank rises",
+                    "order",
+                )
+    section_47 = [i for i, lv in enumerate(config.levels) if lv.response is Response.SECTION_47]
+    if not section_47:
+        report(
+            ("levels",),
+            "no level has response 'section-47'; the safety floor needs one",
+            "safety-floor",
+        )
+    levels_listed = ", ".join(level_index)
+
+    def check_level(path: Path, level_id: str) -> int | None:
+        if level_id in level_index:
+            return level_index[level_id]
+        report(
+            path,
+            f"unknown level {level_id!r}"
+            + (did_you_mean(level_id, level_index) or f" (levels: {levels_listed})"),
+            "unknown-level",
+        )
+        return None
+
+    # sources
+    declared = {s.id for s in config.sources}
+    for path, ref in _sources(config):
+        if ref.ref not in declared:
+            report(
+                (*path, "ref"),
+                f"unknown source {ref.ref!r}{did_you_mean(ref.ref, declared)}; "
+                "declare it under `sources`",
+                "unknown-source",
+            )
+
+    # factor mappings and the safety floor
+    known = vocabulary.ids()
+    factor_level: dict[str, int] = {}
+    factor_source: dict[str, str] = {}
+    factor_domain: dict[str, Any] = {}
+    floor_names = ", ".join(config.levels[i].id for i in section_47) or "none"
+    for key, mapping in config.factors.items():
+        if key not in known:
+            report(
+                ("factors", key),
+                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                "unknown-factor",
+                key=True,
+            )
+            continue
+        at = check_level(("factors", key, "level"), mapping.level)
+        if at is None:
+            continue
+        factor = vocabulary.get(key)
+        if factor.significant_harm and config.levels[at].response is not Response.SECTION_47:
+            report(
+                ("factors", key, "level"),
+                f"{key!r} is a significant-harm factor (section 47) but is mapped to "
+                f"{mapping.level!r} ({config.levels[at].response.value}); "
+                f"map it to a section-47 level ({floor_names})",
+                "safety-floor",
+            )
+        factor_level[key] = at
+        factor_source[key] = _cite(mapping.source)
+        factor_domain[key] = factor.domain
+    for key in config.not_applicable:
+        if key not in known:
+            report(
+                ("not_applicable", key),
+                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                "unknown-factor",
+                key=True,
+            )
+        elif key in config.factors:
+            report(
+                ("not_applicable", key),
+                f"{key!r} is both mapped and not applicable; keep one",
+                "conflict",
+                key=True,
+            )
+        elif vocabulary.get(key).significant_harm:
+            report(
+                ("not_applicable", key),
+                f"{key!r} is a significant-harm factor (section 47); "
+                "it must be mapped to a section-47 level",
+                "safety-floor",
+                key=True,
+            )
+
+    # local factors
+    for i, local in enumerate(config.local_factors):
+        prefix = f"{config.id}:"
+        if not local.id.startswith(prefix):
+            report(
+                ("local_factors", i, "id"),
+                f"a local factor id starts with {prefix!r}, found {local.id!r}",
+                "namespace",
+            )
+        if local.id in factor_level:
+            report(
+                ("local_factors", i, "id"),
+                f"local factor {local.id!r} is defined twice",
+                "duplicate-id",
+            )
+        at = check_level(("local_factors", i, "level"), local.level)
+        if at is not None:
+            factor_level[local.id] = at
+            factor_source[local.id] = _cite(local.source)
+            factor_domain[local.id] = local.domain
+
+    # escalation rules
+    rules: list[_Rule] = []
+    rule_ids: set[str] = set()
+    for i, rule in enumerate(config.escalation):
+        if rule.id in rule_ids:
+            report(("escalation", i, "id"), f"rule id {rule.id!r} is used twice", "duplicate-id")
+        rule_ids.add(rule.id)
+        at = check_level(("escalation", i, "when", "at_level"), rule.when.at_level)
+        then = check_level(("escalation", i, "then"), rule.then)
+        if rule.when.across_domains > 3:
+            report(("escalation", i, "when", "across_domains"), "there are only 3 domains", "value")
+        if at is None or then is None:
+            continue
+        if then <= at:
+            report(
+                ("escalation", i, "then"),
+                f"{rule.then!r} must rank above {rule.when.at_level!r}: a rule raises the level",
+                "rule-order",
+            )
+            continue
+        rules.append(
+            _Rule(
+                rule.id, rule.when.at_least, at, rule.when.across_domains, then, _cite(rule.source)
+            )
+        )
+
+    if problems:
+        raise ConfigError(problems)
+    levels = tuple(
+        LevelInfo(
+            id=lv.id,
+            title=lv.title,
+            rank=lv.rank,
+            prevention=lv.prevention,
+            response=lv.response,
+            description=lv.description,
+            family_can_expect=lv.family_can_expect,
+            source=_cite(lv.source),
+        )
+        for lv in config.levels
+    )
+    return Authority(
+        config=config,
+        levels=levels,
+        fingerprint=fingerprint(config),
+        source_path=None if source == "<data>" else source,
+        factor_level=factor_level,
+        factor_source=factor_source,
+        factor_domain=factor_domain,
+        level_index=level_index,
+        rules=tuple(rules),
+        floor_index=section_47[0],
+        significant=frozenset(f.id for f in vocabulary.significant_harm()),
+    )
+
+
+def _bundled() -> dict[str, FsPath | Any]:
+    found: dict[str, Any] = {}
+    for entry in sorted(data_dir("configs").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            found[entry.name.removesuffix(".yaml")] = entry
+    return found
+
+
+def _installed() -> dict[str, metadata.EntryPoint]:
+    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def list_authorities() -> list[str]:
+    """Ids of the bundled configs and of configs installed by other packages."""
+    return sorted({*_bundled(), *_installed()})
+
+
+def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:
+    if not isinstance(spec, str):
+        return spec
+    if any(sep in spec for sep in ("/", os.sep)) or spec.endswith((".yaml", ".yml", ".json")):
+        return spec
+    bundled = _bundled()
+    if spec in bundled:
+        return str(bundled[spec])
+    installed = _installed()
+    if spec in installed:
+        target: str | os.PathLike[str] = installed[spec].load()()
+        return target
+    if FsPath(spec).is_file():
+        return spec
+    ids = sorted({*bundled, *installed})
+    raise UnknownIdError(
+        f"unknown authority {spec!r}{did_you_mean(spec, ids)}; known: {', '.join(ids) or 'none'} "
+        "(or give the path of a config file)"
+    )
+
+
+def load_authority(spec: str | os.PathLike[str]) -> Authority:
+    """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
+
+    Raises:
+        UnknownIdError: ``spec`` is neither a known id nor a path.
+        ConfigError: the file has problems; all of them, each located as
+            ``file:line:col: path: message``.
+    """
+    if not isinstance(spec, str | os.PathLike):
+        raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
+    path = _resolve(spec)
+    loaded = read_path(path, error=ConfigError)
+    if not isinstance(loaded.data, dict):
+        raise ConfigError(
+            [
+                Problem(
+                    "expected a mapping with `id`, `levels`, `factors` ...",
+                    (),
+                    loaded.source,
+                    1,
+                    1,
+                    "type",
+                )
+            ]
+        )
+    try:
+        config = AuthorityConfig.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise ConfigError(
+            problems_from_validation(exc, AuthorityConfig, source=loaded.source, where=loaded.where)
+        ) from None
+    return compile_config(config, source=loaded.source, where=loaded.where)

@@ -1,0 +1,296 @@
+"""The compiled threshold matrix: classification that explains itself. No I/O, no clock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from ..models import Assessment
+from ..prevention import PreventionLevel, Response
+from ..vocabulary import Domain
+from ._config import AuthorityConfig, SourceRef
+
+__all__ = ["Authority", "Decision", "Judgement", "LevelInfo", "Reason", "Translation"]
+
+
+def _cite(source: SourceRef) -> str:
+    return f"{source.ref}, {source.section} ({source.basis})"
+
+
+@attrs.frozen
+class LevelInfo:
+    """A level of need as the engine sees it."""
+
+    id: str
+    title: str
+    rank: int
+    prevention: PreventionLevel
+    response: Response
+    description: str
+    family_can_expect: str | None
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "rank": self.rank,
+            "prevention": self.prevention.value,
+            "response": self.response.value,
+        }
+
+
+@attrs.frozen
+class Reason:
+    """Why a level applies: which factor(s), which mapping or rule, the level it supports."""
+
+    factors: tuple[str, ...]
+    rule: str
+    level: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "factors": list(self.factors),
+            "rule": self.rule,
+            "level": self.level,
+            "source": self.source,
+        }
+
+
+class Judgement(StrEnum):
+    """How the practitioner's recorded level stands against the computed one."""
+
+    NONE = "none"
+    AGREES = "agrees"
+    RAISES = "raises"
+    LOWER = "lower"
+    BELOW_SAFETY_FLOOR = "below-safety-floor"
+    UNKNOWN_LEVEL = "unknown-level"
+
+
+@attrs.frozen
+class Decision:
+    """The level of need an authority's matrix gives an assessment, with its reasons.
+
+    ``level`` is the computed level, raised to the practitioner's recorded level when that
+    is higher. A recorded level *lower* than the computed one is kept beside it
+    (``recorded_level``, ``judgement``) and reported, never applied: thresholds guide
+    judgement, and a lower judgement needs a conversation, not a silent change.
+    """
+
+    level: LevelInfo
+    computed_level: LevelInfo
+    reasons: tuple[Reason, ...]
+    recorded_level: LevelInfo | None
+    judgement: Judgement
+    unmapped_factors: tuple[str, ...]
+    authority: str
+    version: str
+    fingerprint: str
+
+    @property
+    def prevention(self) -> PreventionLevel:
+        """Munro prevention level of :attr:`level`."""
+        return self.level.prevention
+
+    @property
+    def response(self) -> Response:
+        """Social-care response of :attr:`level`."""
+        return self.level.response
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "authority": self.authority,
+            "version": self.version,
+            "fingerprint": self.fingerprint,
+            "level": self.level.to_dict(),
+            "computed_level": self.computed_level.to_dict(),
+            "recorded_level": self.recorded_level.to_dict() if self.recorded_level else None,
+            "judgement": self.judgement.value,
+            "prevention": self.prevention.value,
+            "response": self.response.value,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "unmapped_factors": list(self.unmapped_factors),
+        }
+
+
+@attrs.frozen
+class Translation:
+    """A level of one authority expressed in another's levels."""
+
+    level: LevelInfo
+    targets: tuple[LevelInfo, ...]
+    exact: bool
+    ambiguous: bool
+    explanation: str
+
+
+@attrs.frozen
+class _Rule:
+    id: str
+    at_least: int
+    at_rank_index: int
+    across_domains: int
+    then_index: int
+    source: str
+
+
+@attrs.frozen(eq=False)
+class Authority:
+    """An authority's compiled threshold matrix. Build it with :func:`load_authority`."""
+
+    config: AuthorityConfig = attrs.field(repr=False)
+    levels: tuple[LevelInfo, ...] = attrs.field(repr=False)
+    fingerprint: str
+    source_path: str | None
+    _factor_level: Mapping[str, int] = attrs.field(repr=False)
+    _factor_source: Mapping[str, str] = attrs.field(repr=False)
+    _factor_domain: Mapping[str, Domain] = attrs.field(repr=False)
+    _level_index: Mapping[str, int] = attrs.field(repr=False)
+    _rules: tuple[_Rule, ...] = attrs.field(repr=False)
+    _floor_index: int = attrs.field(repr=False)
+    _significant: frozenset[str] = attrs.field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """The authority's id, e.g. ``bromley``."""
+        return self.config.id
+
+    @property
+    def name(self) -> str:
+        """The authority's name."""
+        return self.config.name
+
+    @property
+    def version(self) -> str:
+        """The config's version."""
+        return self.config.version
+
+    def level(self, level_id: str) -> LevelInfo:
+        """The level with this id (``KeyError`` if none)."""
+        return self.levels[self._level_index[level_id]]
+
+    def classify(self, assessment: Assessment) -> Decision:
+        """The level of need for ``assessment`` under this matrix, with reasons.
+
+        The level is the highest level among the mapped factors, raised by escalation
+        rules; no factors gives the lowest level; adding a factor never lowers it.
+        """
+        if not isinstance(assessment, Assessment):
+            raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+        mapped: dict[str, int] = {}
+        unmapped: list[str] = []
+        for factor in sorted(assessment.factor_ids):
+            at = self._factor_level.get(factor)
+            if at is None:
+                unmapped.append(factor)
+            else:
+                mapped[factor] = at
+        fired: list[tuple[_Rule, tuple[str, ...]]] = []
+        for rule in self._rules:
+            hits = tuple(f for f, at in mapped.items() if at >= rule.at_rank_index)
+            if len(hits) >= rule.at_least and (
+                len({self._factor_domain[f] for f in hits}) >= rule.across_domains
+            ):
+                fired.append((rule, hits))
+        index = max([*mapped.values(), *(rule.then_index for rule, _ in fired), 0])
+        reasons = [
+            Reason((f,), "mapping", self.levels[at].id, self._factor_source[f])
+            for f, at in mapped.items()
+            if at == index
+        ]
+        reasons += [
+            Reason(hits, f"escalation:{rule.id}", self.levels[index].id, rule.source)
+            for rule, hits in fired
+            if rule.then_index == index
+        ]
+        if not reasons:
+            lowest = self.levels[0]
+            reasons.append(Reason((), "no-factors", lowest.id, lowest.source))
+        computed = self.levels[index]
+        final, recorded, judgement = computed, None, Judgement.NONE
+        if assessment.recorded_level is not None:
+            rec = self._level_index.get(assessment.recorded_level.level)
+            if rec is None:
+                judgement = Judgement.UNKNOWN_LEVEL
+            else:
+                recorded = self.levels[rec]
+                if rec > index:
+                    final, judgement = recorded, Judgement.RAISES
+                elif rec == index:
+                    judgement = Judgement.AGREES
+                elif any(f in self._significant for f in mapped):
+                    judgement = Judgement.BELOW_SAFETY_FLOOR
+                else:
+                    judgement = Judgement.LOWER
+        return Decision(
+            level=final,
+            computed_level=computed,
+            reasons=tuple(reasons),
+            recorded_level=recorded,
+            judgement=judgement,
+            unmapped_factors=tuple(unmapped),
+            authority=self.id,
+            version=self.version,
+            fingerprint=self.fingerprint,
+        )
+
+    def translate(self, level_id: str, *, to: Authority) -> Translation:
+        """The level(s) of ``to`` with the same prevention level and response as ``level_id``.
+
+        When none match both, the answer is inexact: levels with the same response, or
+        failing that the lowest level whose response is at least as high (never lower),
+        and the explanation says so.
+        """
+        if not isinstance(to, Authority):
+            raise TypeError(f"to must be an Authority, got {type(to).__name__}")
+        level = self.level(level_id)
+        same = tuple(
+            t for t in to.levels if (t.prevention, t.response) == (level.prevention, level.response)
+        )
+        if same:
+            ambiguous = len(same) > 1
+            why = (
+                f"{len(same)} levels of {to.id} share prevention {level.prevention} and response "
+                f"{level.response}: {', '.join(t.id for t in same)}"
+                if ambiguous
+                else f"same prevention ({level.prevention}) and response ({level.response})"
+            )
+            return Translation(
+                level, same, exact=not ambiguous, ambiguous=ambiguous, explanation=why
+            )
+        by_response = tuple(t for t in to.levels if t.response == level.response)
+        if by_response:
+            return Translation(
+                level,
+                by_response,
+                exact=False,
+                ambiguous=len(by_response) > 1,
+                explanation=f"no level of {to.id} has prevention {level.prevention} with response "
+                f"{level.response}; matched on response only",
+            )
+        higher = [t for t in to.levels if t.response >= level.response]
+        target = (min(higher, key=lambda t: t.rank),) if higher else (to.levels[-1],)
+        return Translation(
+            level,
+            target,
+            exact=False,
+            ambiguous=False,
+            explanation=f"no level of {to.id} has response {level.response}; "
+            f"the nearest level that does not lower the response is {target[0].id}",
+        )
+
+
+def fingerprint(config: AuthorityConfig) -> str:
+    """sha256 of the canonical JSON form of the config."""
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import earlyhelp_core as eh
+
+SRC = {"ref": "test-source", "section": "s1", "basis": "stated"}
+
+
+def make_config() -> dict[str, Any]:
+    """A small, valid config: four levels, every vocabulary factor mapped, one rule."""
+
+    def level(i: int, prevention: str, response: str) -> dict[str, Any]:
+        return {
+            "id": f"level-{i}",
+            "title": f"Level {i}",
+            "rank": i,
+            "description": f"level {i}",
+            "prevention": prevention,
+            "response": response,
+            "source": SRC,
+        }
+
+    factors = {}
+    for f in eh.vocabulary.factors():
+        if f.significant_harm:
+            factors[f.id] = {"level": "level-4", "source": SRC}
+        elif f.id.startswith(("risk-of", "low-level")):
+            factors[f.id] = {"level": "level-2", "source": SRC}
+        else:
+            factors[f.id] = {"level": "level-3", "source": SRC}
+    factors["persistent-absence"] = {"level": "level-2", "source": SRC}
+    factors["housing-need"] = {"level": "level-2", "source": SRC}
+    factors["parental-conflict"] = {"level": "level-2", "source": SRC}
+    param = {"value": 18, "source": SRC}
+    return {
+        "id": "testshire",
+        "name": "Testshire",
+        "version": "1",
+        "effective_from": "2024-01-01",
+        "sources": [{"id": "test-source", "title": "Test", "where": "nowhere"}],
+        "levels": [
+            level(1, "primary", "universal"),
+            level(2, "secondary", "single-agency"),
+            level(3, "tertiary", "section-17"),
+            level(4, "tertiary", "section-47"),
+        ],
+        "factors": factors,
+        "escalation": [
+            {
+                "id": "three-across-two",
+                "when": {"at_least": 3, "at_level": "level-2", "across_domains": 2},
+                "then": "level-3",
+                "source": SRC,
+            }
+        ],
+        "parameters": {
+            "child_age_max": param,
+            "send_age_max": {"value": 25, "source": SRC},
+            "review_interval_weeks": {"value": None, "note": "silent"},
+            "referral_decision_working_days": {"value": 1, "source": SRC},
+            "referral_feedback_hours": {"value": None, "note": "silent"},
+            "no_further_action_allowed": {"value": None, "note": "silent"},
+            "consent_required": {"value": True, "source": SRC},
+        },
+    }
+
+
+@pytest.fixture
+def config() -> dict[str, Any]:
+    return copy.deepcopy(make_config())

@@ -1,0 +1,168 @@
+"""Classification: highest mapped level, raised by rules, reasons, judgement, the safety floor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import earlyhelp_core as eh
+from earlyhelp_core.testing import assessments
+from earlyhelp_core.thresholds import ConfigError, Judgement, load_authority
+
+from .conftest import make_config
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cfg") / "testshire.yaml"
+    path.write_text(yaml.safe_dump(make_config(), sort_keys=False), encoding="utf-8")
+    return load_authority(path)
+
+
+def assessment(*factors: str, recorded: dict[str, Any] | None = None) -> eh.Assessment:
+    return eh.Assessment.model_validate(
+        {
+            "kind": "early-help-assessment",
+            "id": "A",
+            "assessed_on": date(2024, 3, 1),
+            "assessor": {"name": "n", "agency": "a", "role": "r"},
+            "consent": {"given": True},
+            "family": {
+                "id": "F",
+                "members": [{"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)}],
+            },
+            "factors": [{"factor": f} for f in factors],
+            "recorded_level": recorded,
+        }
+    )
+
+
+def test_no_factors_gives_the_lowest_level(authority) -> None:
+    d = authority.classify(assessment())
+    assert d.level.id == "level-1"
+    assert d.reasons[0].rule == "no-factors"
+
+
+def test_highest_mapped_level_wins_with_its_reasons(authority) -> None:
+    d = authority.classify(assessment("persistent-absence", "offending"))
+    assert (d.level.id, d.response) == ("level-3", eh.Response.SECTION_17)
+    assert [r.factors for r in d.reasons] == [("offending",)]
+
+
+def test_escalation_rule_fires_across_domains(authority) -> None:
+    # persistent-absence (child-development), parental-conflict and housing-need (family)
+    d = authority.classify(assessment("persistent-absence", "parental-conflict", "housing-need"))
+    assert d.level.id == "level-3"
+    assert d.reasons[-1].rule == "escalation:three-across-two"
+
+
+def test_escalation_needs_the_domains(authority) -> None:
+    d = authority.classify(assessment("parental-conflict", "housing-need"))
+    assert d.level.id == "level-2"
+
+
+def test_significant_harm_reaches_section_47(authority) -> None:
+    d = authority.classify(assessment("sexual-abuse"))
+    assert d.response is eh.Response.SECTION_47
+
+
+def test_recorded_level_may_raise_but_never_lowers(authority) -> None:
+    raised = authority.classify(assessment("persistent-absence", recorded={"level": "level-3"}))
+    assert (raised.level.id, raised.computed_level.id, raised.judgement) == (
+        "level-3",
+        "level-2",
+        Judgement.RAISES,
+    )
+    lower = authority.classify(assessment("offending", recorded={"level": "level-2"}))
+    assert (lower.level.id, lower.judgement) == ("level-3", Judgement.LOWER)
+    floor = authority.classify(assessment("sexual-abuse", recorded={"level": "level-1"}))
+    assert (floor.level.id, floor.judgement) == ("level-4", Judgement.BELOW_SAFETY_FLOOR)
+    unknown = authority.classify(assessment(recorded={"level": "tier-9"}))
+    assert unknown.judgement is Judgement.UNKNOWN_LEVEL
+
+
+def test_decision_is_reproducible_plain_data(authority) -> None:
+    a = assessment("persistent-absence")
+    d1, d2 = authority.classify(a), authority.classify(a)
+    assert d1 == d2
+    assert d1.to_dict()["fingerprint"] == authority.fingerprint
+    assert len(authority.fingerprint) == 64
+
+
+@settings(max_examples=200)
+@given(assessments(), st.sampled_from(sorted(eh.vocabulary.ids())))
+def test_adding_a_factor_never_lowers_the_level(authority, a: eh.Assessment, extra: str) -> None:
+    before = authority.classify(a).computed_level.rank
+    more = a.model_copy(update={"factors": (*a.factors, eh.FactorObservation(factor=extra))})
+    assert authority.classify(more).computed_level.rank >= before
+
+
+@settings(max_examples=100)
+@given(assessments(factors=[f.id for f in eh.vocabulary.significant_harm()]))
+def test_any_significant_harm_factor_gives_section_47(authority, a: eh.Assessment) -> None:
+    if a.factors:
+        assert authority.classify(a).response is eh.Response.SECTION_47
+
+
+# ------------------------------------------------------------------ config errors
+
+
+def load(tmp_path, data: Any):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_authority(path)
+    return exc.value.problems
+
+
+def test_significant_harm_mapped_low_is_rejected_naming_factor_and_line(tmp_path, config) -> None:
+    config["factors"]["sexual-abuse"]["level"] = "level-3"
+    (p,) = load(tmp_path, config)
+    assert p.path == ("factors", "sexual-abuse", "level")
+    assert "'sexual-abuse' is a significant-harm factor" in p.message
+    assert p.line is not None
+
+
+def test_unknown_ids_suggest_the_nearest(tmp_path, config) -> None:
+    config["factors"]["persistent-absense"] = config["factors"].pop("persistent-absence")
+    config["factors"]["offending"]["level"] = "levle-3"
+    found = load(tmp_path, config)
+    messages = {p.path: p.message for p in found}
+    assert "did you mean 'persistent-absence'?" in messages[("factors", "persistent-absense")]
+    assert "did you mean 'level-3'?" in messages[("factors", "offending", "level")]
+
+
+def test_duplicate_ranks_and_falling_response(tmp_path, config) -> None:
+    config["levels"][2]["rank"] = 2
+    config["levels"][2]["response"] = "universal"
+    kinds = {p.kind for p in load(tmp_path, config)}
+    assert {"rank-order", "order"} <= kinds
+
+
+def test_rule_to_a_missing_level(tmp_path, config) -> None:
+    config["escalation"][0]["then"] = "level-9"
+    (p,) = load(tmp_path, config)
+    assert p.path == ("escalation", 0, "then")
+
+
+def test_level_without_prevention(tmp_path, config) -> None:
+    del config["levels"][0]["prevention"]
+    (p,) = load(tmp_path, config)
+    assert p.message == "missing required key 'prevention'"
+    assert p.path == ("levels", 0)
+
+
+def test_list_where_a_map_belongs(tmp_path, config) -> None:
+    config["factors"] = [1, 2]
+    (p,) = load(tmp_path, config)
+    assert p.message == "expected a mapping, found a list"
+
+
+def test_unknown_authority_id() -> None:
+    with pytest.raises(eh.UnknownIdError, match="unknown authority 'bromly'"):
+        load_authority("bromly")
