@@ -38,7 +38,7 @@ docs-serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 schemas: $(STAMP)
-	for name in assessment plan referral vocabulary; do \
+	for name in assessment authority plan referral vocabulary; do \
 	  $(BIN)/earlyhelp schema $$name > schemas/$$name.schema.json; \
 	done
 

@@ -28,7 +28,9 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
 
 
 def test_unknown_schema_name() -> None:
-    with pytest.raises(ValueError, match="expected one of assessment, plan, referral, vocabulary"):
+    with pytest.raises(
+        ValueError, match="expected one of assessment, authority, plan, referral, vocabulary"
+    ):
         schema("assesment")
 
 

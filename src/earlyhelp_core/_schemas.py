@@ -8,12 +8,14 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from .models import Assessment, Plan, Referral
+from .thresholds._config import AuthorityConfig
 from .vocabulary._model import VocabularyFile
 
 __all__ = ["SCHEMAS", "schema", "schema_text"]
 
 SCHEMAS: Final[dict[str, type[BaseModel]]] = {
     "assessment": Assessment,
+    "authority": AuthorityConfig,
     "plan": Plan,
     "referral": Referral,
     "vocabulary": VocabularyFile,

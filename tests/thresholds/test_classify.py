@@ -166,3 +166,28 @@ def test_list_where_a_map_belongs(tmp_path, config) -> None:
 def test_unknown_authority_id() -> None:
     with pytest.raises(eh.UnknownIdError, match="unknown authority 'bromly'"):
         load_authority("bromly")
+
+
+def test_a_valid_config_satisfies_the_authority_json_schema(config) -> None:
+    import jsonschema
+
+    from earlyhelp_core._schemas import schema
+
+    jsonschema.Draft202012Validator(schema("authority")).validate(config)
+
+
+def test_translate_matches_prevention_and_response(authority, tmp_path) -> None:
+    other = make_config()
+    other["id"] = "otherton"
+    other["levels"].insert(2, {**other["levels"][1], "id": "level-2b", "rank": 3})
+    for i, level in enumerate(other["levels"]):
+        level["rank"] = i + 1
+    path = tmp_path / "otherton.yaml"
+    path.write_text(yaml.safe_dump(other, sort_keys=False), encoding="utf-8")
+    target = load_authority(path)
+    exact = authority.translate("level-4", to=target)
+    assert (exact.exact, [t.id for t in exact.targets]) == (True, ["level-4"])
+    ambiguous = authority.translate("level-2", to=target)
+    assert ambiguous.ambiguous
+    assert [t.id for t in ambiguous.targets] == ["level-2", "level-2b"]
+    assert "2 levels of otherton" in ambiguous.explanation
