@@ -1,22 +1,27 @@
 """The ``earlyhelp`` command.
 
-Exit status: 0 when everything checked is valid; 1 when a document or file has
-problems (each printed as ``file:line:col: path: message``); 2 for a usage error.
+Exit status: 0 when everything checked is valid; 1 when a document, config or argument
+has a problem (each printed as ``file:line:col: path: message``, never a traceback);
+2 for a usage error (unknown option, missing argument).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from . import vocabulary
 from ._errors import LoadError, UnknownIdError
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
 from .models import Assessment, Document, load_document
+from .prevention import Response
+from .thresholds import Authority, Decision, list_authorities, load_authority
 
 __all__ = ["build_parser", "main"]
 
@@ -24,15 +29,52 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
+NEXT_STEP = {
+    Response.UNIVERSAL: "Universal and community services meet these needs; no referral is needed.",
+    Response.SINGLE_AGENCY: "The agency that identified the needs plans support from its own "
+    "resources (single-agency response).",
+    Response.MULTI_AGENCY: "With the family's consent, complete an early help assessment, name a "
+    "lead professional and bring together a team around the family.",
+    Response.SECTION_17: "Refer to children's social care: a child in need "
+    "(Children Act 1989 s17).",
+    Response.SECTION_47: "Refer to children's social care and/or the police immediately: "
+    "reasonable cause to suspect significant harm (Children Act 1989 s47).",
+}
+"""What a practitioner does next, by the response a level calls for (design §4)."""
+
+
+class UserError(Exception):
+    """A problem with the command line's inputs, printed as one line."""
+
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="earlyhelp",
-        description="Read and check early help documents; look up the national needs vocabulary.",
+        description="Decide and check early help: classify assessments under an authority's "
+        "threshold matrix, check documents and configs, look up the national needs vocabulary.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "assess",
+        help="classify an assessment under an authority's threshold matrix",
+        description="Read an early help assessment and print the level of need under an "
+        "authority's matrix: what it means, why, and what to do next.",
+    )
+    p.add_argument("file", metavar="FILE", help="an early help assessment (YAML or JSON)")
+    p.add_argument(
+        "--authority",
+        metavar="ID|PATH",
+        help="a bundled or installed authority id, or a config file "
+        "(default: the document's own `authority`)",
+    )
+    _add_format(p)
 
     p = sub.add_parser(
         "validate",
@@ -41,7 +83,39 @@ def build_parser() -> argparse.ArgumentParser:
         "problem as file:line:col: path: message. Exit 1 when any file has a problem.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _add_format(p)
+
+    p = sub.add_parser(
+        "check-config",
+        help="load an authority config and report every problem, located",
+        description="Load an authority config (checking shape, ids, rank order and the "
+        "safety floor) and report every problem. Exit 1 when there is one.",
+    )
+    p.add_argument("file", metavar="FILE", help="an authority config (YAML)")
+    _add_format(p)
+
+    p = sub.add_parser("authorities", help="list the bundled and installed authorities")
+    _add_format(p)
+
+    p = sub.add_parser(
+        "show",
+        help="print an authority's matrix",
+        description="Print an authority's levels (prevention, response, source) and the "
+        "factors mapped to each, by domain.",
+    )
+    p.add_argument("authority", metavar="AUTHORITY", help="an authority id or config file")
+    _add_format(p)
+
+    p = sub.add_parser(
+        "translate",
+        help="express one authority's level in another's levels",
+        description="Find the level(s) of the target authority with the same Munro prevention "
+        "level and response, and say when the match is ambiguous or inexact.",
+    )
+    p.add_argument("level", metavar="LEVEL", help="a level id of the --from authority")
+    p.add_argument("--from", dest="source", required=True, metavar="A", help="authority id or path")
+    p.add_argument("--to", dest="target", required=True, metavar="B", help="authority id or path")
+    _add_format(p)
 
     p = sub.add_parser(
         "vocabulary",
@@ -49,15 +123,94 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the factors of the national needs vocabulary, or show one.",
     )
     p.add_argument("factor", nargs="?", metavar="FACTOR", help="show only this factor id")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _add_format(p)
 
     p = sub.add_parser(
         "schema",
         help="print a JSON Schema",
-        description="Print the JSON Schema of a document kind or of the vocabulary file.",
+        description="Print the JSON Schema of a document kind, the authority config or the "
+        "vocabulary file.",
     )
     p.add_argument("name", choices=sorted(SCHEMAS), metavar="NAME", help=", ".join(sorted(SCHEMAS)))
     return parser
+
+
+def _dump(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent
+    )
+
+
+# --------------------------------------------------------------------------- assess
+
+
+def _render_decision(doc: Assessment, authority: Authority, d: Decision) -> str:
+    lv = d.level
+    lines = [
+        f"{doc.id}: family {doc.family.id} under {authority.name} "
+        f"({authority.id} {authority.version}, config {d.fingerprint[:12]})",
+        "",
+        f"Level: {lv.title} [{lv.id}, rank {lv.rank}]",
+        f"  prevention: {d.prevention.value}; response: {d.response.value}",
+        _wrap(lv.description),
+    ]
+    if lv.family_can_expect:
+        lines += ["  What the family can expect:", _wrap(lv.family_can_expect, "    ")]
+    lines += ["", "Why:"]
+    for reason in d.reasons:
+        what = ", ".join(reason.factors) or "no needs factors recorded"
+        lines.append(f"  - {what} -> {reason.level} ({reason.rule})")
+        lines.append(_wrap(f"source: {reason.source}", "      "))
+    if d.unmapped_factors:
+        lines.append(f"  - not in this matrix, so not counted: {', '.join(d.unmapped_factors)}")
+    if doc.recorded_level is not None:
+        recorded = doc.recorded_level.level
+        lines += ["", f"Practitioner's recorded level: {recorded} ({d.judgement.value})"]
+        if d.recorded_level is None:
+            lines.append(
+                f"  {recorded!r} is not a level of {authority.id}"
+                + (f" (the assessment names {doc.authority!r})" if doc.authority else "")
+            )
+        if d.computed_level.id != lv.id:
+            lines.append(f"  the matrix alone gives {d.computed_level.id}")
+        if d.judgement.value in {"lower", "below-safety-floor"}:
+            lines.append(
+                f"  the recorded level is below the matrix's {d.computed_level.id}: "
+                "discuss it; the decision keeps the higher level"
+            )
+    lines += ["", "Next step:", _wrap(NEXT_STEP[d.response])]
+    return "\n".join(lines)
+
+
+def _authority_for(doc: Document, given: str | None) -> Authority:
+    spec = given or doc.authority
+    if spec is None:
+        raise UserError(
+            "no authority: pass --authority ID|PATH or set `authority:` in the document "
+            f"(known: {', '.join(list_authorities())})"
+        )
+    return load_authority(spec)
+
+
+def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    doc = load_document(args.file)
+    if not isinstance(doc, Assessment):
+        raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
+    authority = _authority_for(doc, args.authority)
+    decision = authority.classify(doc)
+    if args.format == "json":
+        _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
+    else:
+        print(_render_decision(doc, authority, decision), file=out)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- validate
 
 
 def _summary(doc: Document) -> str:
@@ -69,73 +222,226 @@ def _summary(doc: Document) -> str:
     return head
 
 
-def _validate(files: Sequence[str], fmt: str, out: TextIO) -> int:
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
     status = EXIT_OK
     results: list[dict[str, object]] = []
-    for name in files:
+    for name in args.files:
         try:
             doc = load_document(name)
         except LoadError as exc:
             status = EXIT_PROBLEMS
-            if fmt == "json":
-                results.append(
-                    {"file": name, "ok": False, "problems": [p.to_dict() for p in exc.problems]}
-                )
-            else:
+            results.append(
+                {"file": name, "ok": False, "problems": [p.to_dict() for p in exc.problems]}
+            )
+            if args.format == "text":
                 for problem in exc.problems:
                     print(problem, file=out)
             continue
-        if fmt == "json":
-            results.append(
-                {"file": name, "ok": True, "kind": doc.kind, "id": doc.id, "problems": []}
-            )
-        else:
+        results.append({"file": name, "ok": True, "kind": doc.kind, "id": doc.id, "problems": []})
+        if args.format == "text":
             print(f"{name}: ok: {_summary(doc)}", file=out)
-    if fmt == "json":
-        json.dump(results, out, indent=2)
-        out.write("\n")
+    if args.format == "json":
+        _dump(results, out)
     return status
 
 
-def _vocabulary(factor: str | None, fmt: str, out: TextIO) -> int:
-    factors = [vocabulary.get(factor)] if factor else list(vocabulary.factors())
-    if fmt == "json":
-        json.dump([f.model_dump(mode="json") for f in factors], out, indent=2)
-        out.write("\n")
+# --------------------------------------------------------------------------- configs
+
+
+def _check_config(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        authority = load_authority(args.file)
+    except LoadError as exc:
+        if args.format == "json":
+            _dump(
+                {"file": args.file, "ok": False, "problems": [p.to_dict() for p in exc.problems]},
+                out,
+            )
+        else:
+            for problem in exc.problems:
+                print(problem, file=out)
+        return EXIT_PROBLEMS
+    config = authority.config
+    summary = {
+        "file": args.file,
+        "ok": True,
+        "id": authority.id,
+        "version": authority.version,
+        "fingerprint": authority.fingerprint,
+        "levels": len(config.levels),
+        "factors": len(config.factors),
+        "not_applicable": len(config.not_applicable),
+        "local_factors": len(config.local_factors),
+        "escalation": len(config.escalation),
+    }
+    if args.format == "json":
+        _dump(summary, out)
+    else:
+        print(
+            f"{args.file}: ok: {authority.id} {authority.version}: {summary['levels']} levels, "
+            f"{summary['factors']} factors mapped, {summary['not_applicable']} not applicable, "
+            f"{summary['local_factors']} local factors, {summary['escalation']} escalation rules",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _authorities(args: argparse.Namespace, out: TextIO) -> int:
+    rows = []
+    for spec in list_authorities():
+        authority = load_authority(spec)
+        rows.append({"id": authority.id, "name": authority.name, "version": authority.version})
+    if args.format == "json":
+        _dump(rows, out)
+    else:
+        for row in rows:
+            print(f"{row['id']:<16} {row['version']:<10} {row['name']}", file=out)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    authority = load_authority(args.authority)
+    config = authority.config
+    by_level: dict[str, list[str]] = {lv.id: [] for lv in config.levels}
+    for factor_id, mapping in config.factors.items():
+        by_level[mapping.level].append(factor_id)
+    for local in config.local_factors:
+        by_level[local.level].append(local.id)
+    if args.format == "json":
+        _dump(
+            {
+                "id": authority.id,
+                "name": authority.name,
+                "version": authority.version,
+                "fingerprint": authority.fingerprint,
+                "levels": [
+                    {**lv.to_dict(), "source": lv.source, "factors": sorted(by_level[lv.id])}
+                    for lv in authority.levels
+                ],
+                "not_applicable": sorted(config.not_applicable),
+                "escalation": [rule.model_dump(mode="json") for rule in config.escalation],
+            },
+            out,
+        )
+        return EXIT_OK
+    print(
+        f"{authority.name} ({authority.id} {authority.version}), from {config.effective_from}",
+        file=out,
+    )
+    print(f"{'rank':<5} {'level':<22} {'prevention':<11} {'response':<14} factors", file=out)
+    for lv in authority.levels:
+        print(
+            f"{lv.rank:<5} {lv.id:<22} {lv.prevention.value:<11} {lv.response.value:<14} "
+            f"{len(by_level[lv.id])}",
+            file=out,
+        )
+    for lv in authority.levels:
+        print(f"\n{lv.title} [{lv.id}]", file=out)
+        print(_wrap(f"source: {lv.source}"), file=out)
+        domains: dict[str, list[str]] = {}
+        for factor_id in sorted(by_level[lv.id]):
+            domain = (
+                vocabulary.get(factor_id).domain.value
+                if ":" not in factor_id
+                else next(lf.domain.value for lf in config.local_factors if lf.id == factor_id)
+            )
+            domains.setdefault(domain, []).append(factor_id)
+        for domain, ids in domains.items():
+            print(_wrap(f"{domain}: {', '.join(ids)}"), file=out)
+    if config.escalation:
+        print("\nEscalation rules:", file=out)
+        for rule in config.escalation:
+            w = rule.when
+            print(
+                f"  {rule.id}: {w.at_least}+ factors at {w.at_level} or above across "
+                f"{w.across_domains}+ domains -> {rule.then}",
+                file=out,
+            )
+    else:
+        print("\nEscalation rules: none", file=out)
+    if config.not_applicable:
+        print(f"\nNot applicable: {', '.join(sorted(config.not_applicable))}", file=out)
+    return EXIT_OK
+
+
+def _translate(args: argparse.Namespace, out: TextIO) -> int:
+    source, target = load_authority(args.source), load_authority(args.target)
+    try:
+        result = source.translate(args.level, to=target)
+    except KeyError:
+        levels = ", ".join(lv.id for lv in source.levels)
+        raise UserError(f"{source.id} has no level {args.level!r} (levels: {levels})") from None
+    if args.format == "json":
+        _dump(
+            {
+                "from": {"authority": source.id, **result.level.to_dict()},
+                "to": target.id,
+                "targets": [t.to_dict() for t in result.targets],
+                "exact": result.exact,
+                "ambiguous": result.ambiguous,
+                "explanation": result.explanation,
+            },
+            out,
+        )
+    else:
+        quality = "exact" if result.exact else ("ambiguous" if result.ambiguous else "inexact")
+        targets = ", ".join(f"{t.id} ({t.title})" for t in result.targets)
+        print(f"{source.id} {args.level} -> {target.id} {targets} [{quality}]", file=out)
+        print(_wrap(result.explanation), file=out)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _vocabulary(args: argparse.Namespace, out: TextIO) -> int:
+    factors = [vocabulary.get(args.factor)] if args.factor else list(vocabulary.factors())
+    if args.format == "json":
+        _dump([f.model_dump(mode="json") for f in factors], out)
         return EXIT_OK
     width = max(len(f.id) for f in factors)
     for f in factors:
         flags = " [significant harm]" if f.significant_harm else ""
         codes = f" CIN {','.join(f.cin_codes)}" if f.cin_codes else ""
         print(f"{f.id:<{width}}  {f.domain}/{f.dimension}{codes}{flags}", file=out)
-        if factor:
-            print(f"  {f.title}: {f.description}", file=out)
+        if args.factor:
+            print(_wrap(f"{f.title}: {f.description}"), file=out)
             for src in f.sources:
-                print(f"  source: {src.ref}, {src.section} ({src.basis})", file=out)
+                print(_wrap(f"source: {src.ref}, {src.section} ({src.basis})"), file=out)
             if f.note:
-                print(f"  note: {f.note}", file=out)
+                print(_wrap(f"note: {f.note}"), file=out)
     return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    out.write(schema_text(args.name))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "assess": _assess,
+    "validate": _validate,
+    "check-config": _check_config,
+    "authorities": _authorities,
+    "show": _show,
+    "translate": _translate,
+    "vocabulary": _vocabulary,
+    "schema": _schema,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    out = sys.stdout
     try:
-        if args.command == "validate":
-            return _validate(args.files, args.format, out)
-        if args.command == "vocabulary":
-            return _vocabulary(args.factor, args.format, out)
-        if args.command == "schema":
-            out.write(schema_text(args.name))
-            return EXIT_OK
-    except UnknownIdError as exc:
+        return COMMANDS[args.command](args, sys.stdout)
+    except (UnknownIdError, UserError) as exc:
         print(f"earlyhelp: error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
     except LoadError as exc:
         print(exc, file=sys.stderr)
-        return EXIT_PROBLEMS
-    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_PROBLEMS
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,113 @@
+"""The threshold commands: assess, check-config, show, translate, authorities."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+import earlyhelp_core as eh
+from earlyhelp_core.cli import main
+
+from .conftest import EXAMPLES
+from .thresholds.conftest import make_config
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "testshire.yaml"
+    path.write_text(yaml.safe_dump(make_config(), sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_assess_prints_level_reasons_and_next_step(capsys, config_file) -> None:
+    code, out, _ = run(
+        capsys, "assess", EXAMPLES / "assessment-significant-harm.yaml", "--authority", config_file
+    )
+    assert code == 0
+    assert "Level: Level 4 [level-4, rank 4]" in out
+    assert "physical-abuse -> level-4 (mapping)" in out
+    assert "Refer to children's social care and/or the police immediately" in out
+
+
+def test_assess_json_is_the_decision(capsys, config_file) -> None:
+    code, out, _ = run(
+        capsys,
+        "assess",
+        EXAMPLES / "assessment-multi-agency.yaml",
+        "--authority",
+        config_file,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["level"]["id"] == "level-3"  # three level-2 needs across two domains
+    assert data["reasons"][-1]["rule"] == "escalation:three-across-two"
+    assert data["judgement"] == "unknown-level"
+    assert len(data["fingerprint"]) == 64
+
+
+def test_assess_refuses_other_kinds(capsys, config_file) -> None:
+    code, _, err = run(
+        capsys, "assess", EXAMPLES / "referral-self.yaml", "--authority", config_file
+    )
+    assert code == 1
+    assert "is a referral" in err
+
+
+def test_assess_bad_config_is_located(capsys, tmp_path) -> None:
+    cfg = make_config()
+    cfg["factors"]["sexual-abuse"]["level"] = "level-2"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    code, _, err = run(capsys, "assess", EXAMPLES / "assessment-no-needs.yaml", "--authority", path)
+    assert code == 1
+    assert f"{path}:" in err
+    assert "significant-harm factor" in err
+    assert "Traceback" not in err
+
+
+def test_check_config_ok_and_bad(capsys, config_file, tmp_path) -> None:
+    code, out, _ = run(capsys, "check-config", config_file)
+    assert code == 0
+    n = len(eh.vocabulary.factors())
+    assert out.startswith(f"{config_file}: ok: testshire 1: 4 levels, {n} factors mapped")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nlevels: {}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check-config", bad, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert {p["kind"] for p in report["problems"]} >= {"missing", "type"}
+
+
+def test_show_lists_levels_and_factors(capsys, config_file) -> None:
+    code, out, _ = run(capsys, "show", config_file)
+    assert code == 0
+    assert "level-4" in out
+    assert "sexual-abuse" in out
+    assert "three-across-two: 3+ factors at level-2 or above across 2+ domains -> level-3" in out
+
+
+def test_translate_between_configs(capsys, config_file) -> None:
+    code, out, _ = run(capsys, "translate", "level-4", "--from", config_file, "--to", config_file)
+    assert code == 0
+    assert "-> testshire level-4 (Level 4) [exact]" in out
+    code, _, err = run(capsys, "translate", "level-9", "--from", config_file, "--to", config_file)
+    assert code == 1
+    assert "has no level 'level-9'" in err
+
+
+def test_authorities_lists_bundled_configs(capsys) -> None:
+    code, out, _ = run(capsys, "authorities", "--format", "json")
+    assert code == 0
+    ids = [row["id"] for row in json.loads(out)]
+    assert "bedford" in ids
