@@ -232,3 +232,47 @@ def test_any_text_gives_data_or_located_errors_and_nothing_else(text: str) -> No
         except eh.DocumentError as exc:
             problems = exc.problems
         assert all(p.source == "<data>" and p.message for p in problems)
+
+
+def test_control_character_after_non_ascii_text_is_located_by_character() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: café\nb: naïve x\x07y\n")
+    p = only_problem(exc)
+    assert (p.line, p.col) == (2, 11)
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def either_parser(request, monkeypatch):
+    """Run a test with libyaml's parser and with PyYAML's own (used where libyaml is absent)."""
+    import earlyhelp_core._reader as reader
+
+    if request.param == "pure-python":
+        monkeypatch.setattr(reader, "_CParser", None)
+    elif reader._CParser is None:
+        pytest.skip("libyaml is not installed")
+    return request.param
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_both_parsers_agree_on_values_and_positions() -> None:
+    loaded = read_text("a:\n  - b: yes\n    c: 0777\n    d: 2024-02-29\n")
+    assert loaded.data == {"a": [{"b": "yes", "c": 777, "d": date(2024, 2, 29)}]}
+    assert loaded.where.locate(("a", 0, "c")) == (3, 8)
+
+
+@pytest.mark.usefixtures("either_parser")
+@pytest.mark.parametrize(
+    ("text", "kind", "line"),
+    [
+        ("a: 1\nb: 1\na: 2\n", "duplicate-key", 3),
+        ("[" * 100 + "]" * 100, "too-deep", 1),
+        ("a: [1\n", "yaml-syntax", 2),
+        ("a: 2023-02-30\n", "date", 1),
+        ("a: !!python/name:os.system\n", "yaml-syntax", 1),
+    ],
+)
+def test_both_parsers_report_the_same_problem(text: str, kind: str, line: int) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text(text)
+    p = only_problem(exc)
+    assert (p.kind, p.line) == (kind, line)
