@@ -27,7 +27,7 @@ def bromley() -> eh.Authority:
     [
         (
             "tier-1",
-            "Children with no additional needs whose health and developmental needs can be met by universal services",
+            "whose health and developmental needs can be met by universal services",
         ),
         ("tier-2", "a referral to children’s social care is NOT required"),
         (
