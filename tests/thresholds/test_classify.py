@@ -191,3 +191,35 @@ def test_translate_matches_prevention_and_response(authority, tmp_path) -> None:
     assert ambiguous.ambiguous
     assert [t.id for t in ambiguous.targets] == ["level-2", "level-2b"]
     assert "2 levels of otherton" in ambiguous.explanation
+
+
+def test_schema_stage_suggests_prevention_and_keys(tmp_path, config) -> None:
+    config["levels"][0]["prevention"] = "teritary"
+    config["levels"][1]["mapping_sorce"] = {}
+    found = {p.path: p.message for p in load(tmp_path, config)}
+    assert found[("levels", 0, "prevention")].endswith(
+        "found 'teritary' (did you mean 'tertiary'?)"
+    )
+    assert "did you mean 'mapping_source'?" in found[("levels", 1, "mapping_sorce")]
+
+
+def test_schema_and_model_problems_come_together(tmp_path, config) -> None:
+    config["parameters"]["child_age_max"]["value"] = 0
+    config["parameters"]["send_age_max"] = {"value": None}
+    config["parameters"]["consent_required"]["value"] = "yes"
+    found = {p.path: p.message for p in load(tmp_path, config)}
+    assert (
+        found[("parameters", "child_age_max", "value")] == "must be at least 1, found the number 0"
+    )
+    assert "add a `note`" in found[("parameters", "send_age_max", "note")]
+    assert found[("parameters", "consent_required", "value")] == (
+        "expected true or false or nothing (null), found 'yes'"
+    )
+
+
+def test_empty_config_file(tmp_path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_authority(path)
+    assert exc.value.problems[0].kind == "empty"

@@ -15,6 +15,7 @@ from .._errors import LoadError, Path, Problem, UnknownIdError
 from .._located import did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path
 from .._resources import data_dir
+from .._schema_check import schema_problems
 from ..prevention import Response
 from ._config import AuthorityConfig, SourceRef
 from ._matrix import Authority, LevelInfo, _cite, _Rule, fingerprint
@@ -301,6 +302,9 @@ def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:
 def load_authority(spec: str | os.PathLike[str]) -> Authority:
     """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
 
+    The file is checked against ``schemas/authority.schema.json``, parsed into
+    :class:`AuthorityConfig`, then compiled (ids, rank order, the safety floor).
+
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
         ConfigError: the file has problems; all of them, each located as
@@ -323,10 +327,20 @@ def load_authority(spec: str | os.PathLike[str]) -> Authority:
                 )
             ]
         )
+    problems = schema_problems("authority", loaded.data, source=loaded.source, where=loaded.where)
     try:
         config = AuthorityConfig.model_validate(loaded.data)
     except ValidationError as exc:
-        raise ConfigError(
-            problems_from_validation(exc, AuthorityConfig, source=loaded.source, where=loaded.where)
-        ) from None
+        # the schema speaks first; the model adds what the schema cannot say (e.g. a
+        # parameter with no value and no note), at paths the schema did not already report
+        seen = {p.path for p in problems}
+        problems += [
+            p
+            for p in problems_from_validation(
+                exc, AuthorityConfig, source=loaded.source, where=loaded.where
+            )
+            if p.path not in seen
+        ]
+    if problems:
+        raise ConfigError(problems)
     return compile_config(config, source=loaded.source, where=loaded.where)
