@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## demo: read and check the bundled example documents
+## demo: assess an example family under Bromley's and Bedford's thresholds, side by side
 demo: $(STAMP)
-	$(BIN)/earlyhelp validate examples/*.yaml examples/*.json
+	@$(BIN)/earlyhelp assess examples/assessment-multi-agency.yaml --authority bromley
+	@echo; echo "================================================================"; echo
+	@$(BIN)/earlyhelp assess examples/assessment-multi-agency.yaml --authority bedford
 
 ## test: everything CI checks
 test: lint types unit docs
