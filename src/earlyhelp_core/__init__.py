@@ -3,10 +3,14 @@
 ```python
 import earlyhelp_core as eh
 
+bromley = eh.load_authority("bromley")      # an authority's threshold matrix
 doc = eh.load_document("family.yaml")       # an Assessment, Plan or Referral
+bromley.classify(doc)                       # the level of need, with reasons
 eh.vocabulary.get("persistent-absence")     # the national needs vocabulary
 ```
 """
+
+from typing import TYPE_CHECKING, Any
 
 from . import vocabulary
 from ._errors import DocumentError, EarlyHelpError, LoadError, Problem, UnknownIdError
@@ -28,16 +32,6 @@ from .models import (
     Voice,
     load_document,
     parse_document,
-)
-from .prevention import PreventionLevel, Response
-from .thresholds import (
-    Authority,
-    ConfigError,
-    Decision,
-    Reason,
-    Translation,
-    list_authorities,
-    load_authority,
 )
 
 __all__ = [
@@ -74,3 +68,43 @@ __all__ = [
     "parse_document",
     "vocabulary",
 ]
+
+if TYPE_CHECKING:
+    from .prevention import PreventionLevel, Response
+    from .thresholds import (
+        Authority,
+        ConfigError,
+        Decision,
+        Reason,
+        Translation,
+        list_authorities,
+        load_authority,
+    )
+
+_LAZY = {
+    "PreventionLevel": "prevention",
+    "Response": "prevention",
+    "Authority": "thresholds",
+    "ConfigError": "thresholds",
+    "Decision": "thresholds",
+    "Reason": "thresholds",
+    "Translation": "thresholds",
+    "list_authorities": "thresholds",
+    "load_authority": "thresholds",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the threshold engine on first use, keeping ``import earlyhelp_core`` quick."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'earlyhelp_core' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

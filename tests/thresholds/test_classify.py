@@ -223,3 +223,28 @@ def test_empty_config_file(tmp_path) -> None:
     with pytest.raises(ConfigError) as exc:
         load_authority(path)
     assert exc.value.problems[0].kind == "empty"
+
+
+def test_same_factor_twice_is_one_reason(authority) -> None:
+    d = authority.classify(assessment("offending", "offending"))
+    assert [r.factors for r in d.reasons] == [("offending",)]
+
+
+def test_local_factor_of_another_authority_is_listed_not_counted(authority) -> None:
+    d = authority.classify(
+        assessment("bedford:something", "persistent-absence", "bedford:something")
+    )
+    assert d.unmapped_factors == ("bedford:something",)
+    assert d.level.id == "level-2"
+
+
+@settings(max_examples=100)
+@given(assessments())
+def test_decision_does_not_depend_on_factor_order(authority, a: eh.Assessment) -> None:
+    reversed_ = a.model_copy(update={"factors": tuple(reversed(a.factors))})
+    assert authority.classify(a) == authority.classify(reversed_)
+
+
+def test_classify_checks_its_argument(authority) -> None:
+    with pytest.raises(TypeError, match="assessment must be an Assessment, got dict"):
+        authority.classify({})  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..prevention import Response
 from ._config import AuthorityConfig, SourceRef
-from ._matrix import Authority, LevelInfo, _cite, _Rule, fingerprint
+from ._matrix import Authority, LevelInfo, Reason, _cite, _Rule, fingerprint
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -252,7 +252,10 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         fingerprint=fingerprint(config),
         source_path=None if source == "<data>" else source,
         factor_level=factor_level,
-        factor_source=factor_source,
+        mapping_reason={
+            f: Reason((f,), "mapping", levels[at].id, factor_source[f])
+            for f, at in factor_level.items()
+        },
         factor_domain=factor_domain,
         level_index=level_index,
         rules=tuple(rules),

@@ -153,12 +153,19 @@ class Authority:
     fingerprint: str
     source_path: str | None
     _factor_level: Mapping[str, int] = attrs.field(repr=False)
-    _factor_source: Mapping[str, str] = attrs.field(repr=False)
+    _mapping_reason: Mapping[str, Reason] = attrs.field(repr=False)
     _factor_domain: Mapping[str, Domain] = attrs.field(repr=False)
     _level_index: Mapping[str, int] = attrs.field(repr=False)
     _rules: tuple[_Rule, ...] = attrs.field(repr=False)
     _floor_index: int = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
+    _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        lowest = self.levels[0]
+        object.__setattr__(
+            self, "_no_factors", (Reason((), "no-factors", lowest.id, lowest.source),)
+        )
 
     @property
     def id(self) -> str:
@@ -187,35 +194,36 @@ class Authority:
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-        mapped: dict[str, int] = {}
-        unmapped: list[str] = []
-        for factor in sorted(assessment.factor_ids):
-            at = self._factor_level.get(factor)
+        level_of = self._factor_level
+        index = -1
+        top: list[str] = []  # the factors at the highest level so far
+        unmapped: tuple[str, ...] = ()
+        for observation in assessment.factors:
+            factor = observation.factor
+            at = level_of.get(factor)
             if at is None:
-                unmapped.append(factor)
-            else:
-                mapped[factor] = at
-        fired: list[tuple[_Rule, tuple[str, ...]]] = []
-        for rule in self._rules:
-            hits = tuple(f for f, at in mapped.items() if at >= rule.at_rank_index)
-            if len(hits) >= rule.at_least and (
-                len({self._factor_domain[f] for f in hits}) >= rule.across_domains
-            ):
-                fired.append((rule, hits))
-        index = max([*mapped.values(), *(rule.then_index for rule, _ in fired), 0])
-        reasons = [
-            Reason((f,), "mapping", self.levels[at].id, self._factor_source[f])
-            for f, at in mapped.items()
-            if at == index
-        ]
-        reasons += [
-            Reason(hits, f"escalation:{rule.id}", self.levels[index].id, rule.source)
-            for rule, hits in fired
-            if rule.then_index == index
-        ]
+                unmapped += (factor,)
+            elif at > index:
+                index, top = at, [factor]
+            elif at == index:
+                top.append(factor)
+        index = max(index, 0)
+        fired = self._fire(assessment) if self._rules else ()
+        for rule, _ in fired:
+            if rule.then_index > index:
+                index, top = rule.then_index, []
+        reason_of = self._mapping_reason
+        reasons = tuple([reason_of[f] for f in (top if len(top) == 1 else sorted(set(top)))])
+        if fired:
+            reasons += tuple(
+                Reason(hits, f"escalation:{rule.id}", self.levels[index].id, rule.source)
+                for rule, hits in fired
+                if rule.then_index == index
+            )
         if not reasons:
-            lowest = self.levels[0]
-            reasons.append(Reason((), "no-factors", lowest.id, lowest.source))
+            reasons = self._no_factors
+        if unmapped:
+            unmapped = tuple(sorted(set(unmapped)))
         computed = self.levels[index]
         final, recorded, judgement = computed, None, Judgement.NONE
         if assessment.recorded_level is not None:
@@ -228,21 +236,34 @@ class Authority:
                     final, judgement = recorded, Judgement.RAISES
                 elif rec == index:
                     judgement = Judgement.AGREES
-                elif any(f in self._significant for f in mapped):
+                elif any(o.factor in self._significant for o in assessment.factors):
                     judgement = Judgement.BELOW_SAFETY_FLOOR
                 else:
                     judgement = Judgement.LOWER
         return Decision(
             level=final,
             computed_level=computed,
-            reasons=tuple(reasons),
+            reasons=reasons,
             recorded_level=recorded,
             judgement=judgement,
-            unmapped_factors=tuple(unmapped),
-            authority=self.id,
-            version=self.version,
+            unmapped_factors=unmapped,
+            authority=self.config.id,
+            version=self.config.version,
             fingerprint=self.fingerprint,
         )
+
+    def _fire(self, assessment: Assessment) -> tuple[tuple[_Rule, tuple[str, ...]], ...]:
+        """The escalation rules the mapped factors satisfy, with the factors each counts."""
+        level_of = self._factor_level
+        mapped = {o.factor: level_of[o.factor] for o in assessment.factors if o.factor in level_of}
+        fired = []
+        for rule in self._rules:
+            hits = tuple(sorted(f for f, at in mapped.items() if at >= rule.at_rank_index))
+            if len(hits) >= rule.at_least and (
+                len({self._factor_domain[f] for f in hits}) >= rule.across_domains
+            ):
+                fired.append((rule, hits))
+        return tuple(fired)
 
     def translate(self, level_id: str, *, to: Authority) -> Translation:
         """The level(s) of ``to`` with the same prevention level and response as ``level_id``.
