@@ -111,3 +111,50 @@ def test_authorities_lists_bundled_configs(capsys) -> None:
     assert code == 0
     ids = [row["id"] for row in json.loads(out)]
     assert "bedford" in ids
+
+
+def _mutate(cfg, change):
+    change(cfg)
+    return cfg
+
+
+BAD_CONFIGS = {
+    "typo-key": lambda c: c["levels"][0].update(titel="x"),
+    "unknown-factor": lambda c: c["factors"].update(
+        {"persistent-absense": c["factors"]["offending"]}
+    ),
+    "unknown-level": lambda c: c["factors"]["offending"].update(level="level-9"),
+    "duplicate-rank": lambda c: c["levels"][1].update(rank=1),
+    "no-prevention": lambda c: c["levels"][2].pop("prevention"),
+    "harm-mapped-low": lambda c: c["factors"]["trafficking"].update(level="level-1"),
+    "rule-to-missing-level": lambda c: c["escalation"][0].update(then="level-7"),
+    "list-for-map": lambda c: c.update(parameters=[1, 2]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CONFIGS))
+def test_check_config_locates_each_kind_of_mistake(capsys, tmp_path, name) -> None:
+    cfg = _mutate(make_config(), BAD_CONFIGS[name])
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    code, out, err = run(capsys, "check-config", path)
+    assert code == 1
+    assert "Traceback" not in out + err
+    first = out.splitlines()[0]
+    assert first.startswith(f"{path}:")
+    line, col = first[len(str(path)) + 1 :].split(":")[:2]
+    assert int(line) >= 1
+    assert int(col) >= 1
+
+
+def test_check_config_on_an_empty_file_and_a_directory(capsys, tmp_path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    code, out, _ = run(capsys, "check-config", empty)
+    assert (code, out.strip()) == (
+        1,
+        f"{empty}:1:1: (document): the file is empty; expected a mapping of keys and values",
+    )
+    code, out, _ = run(capsys, "check-config", tmp_path)
+    assert code == 1
+    assert "is a directory" in out

@@ -1,0 +1,54 @@
+"""Invariants of every bundled config, under Hypothesis."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import earlyhelp_core as eh
+from earlyhelp_core.testing import assessments
+
+BUNDLED = eh.list_authorities()
+SIGNIFICANT = [f.id for f in eh.vocabulary.significant_harm()]
+
+
+def test_bromley_and_bedford_are_bundled() -> None:
+    assert {"bromley", "bedford"} <= set(BUNDLED)
+
+
+@pytest.fixture(scope="module", params=BUNDLED)
+def authority(request) -> eh.Authority:
+    return eh.load_authority(request.param)
+
+
+@settings(max_examples=150)
+@given(a=assessments(), extra=st.sampled_from(sorted(eh.vocabulary.ids())))
+def test_adding_a_factor_never_lowers_the_level(authority, a, extra) -> None:
+    before = authority.classify(a)
+    more = a.model_copy(update={"factors": (*a.factors, eh.FactorObservation(factor=extra))})
+    after = authority.classify(more)
+    assert after.computed_level.rank >= before.computed_level.rank
+    assert after.level.rank >= before.level.rank
+
+
+@settings(max_examples=100)
+@given(a=assessments(), harm=st.sampled_from(SIGNIFICANT))
+def test_any_significant_harm_factor_reaches_section_47(authority, a, harm) -> None:
+    with_harm = a.model_copy(update={"factors": (*a.factors, eh.FactorObservation(factor=harm))})
+    d = authority.classify(with_harm)
+    assert d.response is eh.Response.SECTION_47
+    assert d.computed_level.response is eh.Response.SECTION_47
+
+
+@settings(max_examples=100)
+@given(a=assessments())
+def test_every_assessment_gets_one_level_of_the_authority(authority, a) -> None:
+    d = authority.classify(a)
+    assert d.level in authority.levels
+    assert d.reasons
+    assert d.fingerprint == authority.fingerprint
+
+
+def test_loading_twice_gives_the_same_fingerprint(authority) -> None:
+    assert eh.load_authority(authority.id).fingerprint == authority.fingerprint
