@@ -248,3 +248,27 @@ def test_decision_does_not_depend_on_factor_order(authority, a: eh.Assessment) -
 def test_classify_checks_its_argument(authority) -> None:
     with pytest.raises(TypeError, match="assessment must be an Assessment, got dict"):
         authority.classify({})  # type: ignore[arg-type]
+
+
+def test_source_path_names_the_file(authority) -> None:
+    assert authority.source_path is not None
+    assert authority.source_path.endswith("testshire.yaml")
+    assert eh.load_authority("bromley").source_path.endswith("bromley.yaml")
+
+
+def test_configs_installed_by_other_packages_are_found(monkeypatch, tmp_path) -> None:
+    from importlib import metadata
+
+    from earlyhelp_core.thresholds import _load
+
+    cfg = make_config()
+    cfg["id"] = "elsewhere"
+    path = tmp_path / "elsewhere.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    module = tmp_path / "elsewhere_config.py"
+    module.write_text(f"def path():\n    return {str(path)!r}\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    entry = metadata.EntryPoint("elsewhere", "elsewhere_config:path", _load.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(_load.metadata, "entry_points", lambda group: [entry])
+    assert "elsewhere" in eh.list_authorities()
+    assert eh.load_authority("elsewhere").id == "elsewhere"
