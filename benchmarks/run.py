@@ -108,36 +108,29 @@ def ratio(
     return s / b
 
 
-def import_time() -> float:
-    """Best of five cold ``import earlyhelp_core`` in a fresh interpreter, in ms."""
-    code = (
-        "import time; t = time.perf_counter(); import earlyhelp_core; "
-        "print(time.perf_counter() - t)"
-    )
-    runs = [
+def fresh_process_ms(code: str, runs: int = 5) -> float:
+    """Best of ``runs`` fresh interpreters running ``code``, which prints seconds taken."""
+    times = [
         float(
             subprocess.run(
                 [sys.executable, "-c", code], capture_output=True, text=True, check=True
             ).stdout
         )
-        for _ in range(5)
+        for _ in range(runs)
     ]
-    base = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code.replace("earlyhelp_core", "pydantic")],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        for _ in range(5)
-    ]
+    return min(times) * 1e3
+
+
+def import_time() -> float:
+    """Best of five cold ``import earlyhelp_core`` in a fresh interpreter, in ms."""
+    code = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+    ours = fresh_process_ms(code.format("earlyhelp_core"))
+    base = fresh_process_ms(code.format("pydantic"))
     print(
-        f"{'import earlyhelp_core (cold, best of 5)':<58} {min(runs) * 1e3:9.1f} ms "
-        f"(import pydantic alone: {min(base) * 1e3:.1f} ms)"
+        f"{'import earlyhelp_core (cold, best of 5)':<58} {ours:9.1f} ms "
+        f"(import pydantic alone: {base:.1f} ms)"
     )
-    return min(runs) * 1e3
+    return ours
 
 
 def main() -> None:
@@ -203,20 +196,12 @@ def main() -> None:
 
 def first_load() -> float:
     """A fresh process's first load of a bundled config (includes importing jsonschema)."""
-    code = (
+    took = fresh_process_ms(
         "import time, earlyhelp_core as eh; t = time.perf_counter(); "
         "eh.load_authority('bromley'); print(time.perf_counter() - t)"
     )
-    runs = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(5)
-    ]
-    print(f"{'first load_authority in a fresh process (best of 5)':<58} {min(runs) * 1e3:9.1f} ms")
-    return min(runs) * 1e3
+    print(f"{'first load_authority in a fresh process (best of 5)':<58} {took:9.1f} ms")
+    return took
 
 
 if __name__ == "__main__":
