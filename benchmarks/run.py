@@ -181,6 +181,28 @@ def main() -> None:
         lambda: eh.Assessment.model_validate(data),
         number=2000,
     )
+    # validation (issue: validate with all rules within 1.5x of parsing; parse+classify+validate
+    # within 3x of parse alone)
+    ratio(
+        "validate (all rules) vs parse",
+        lambda: bromley.validate(assessment),
+        lambda: eh.Assessment.model_validate(data),
+        number=2000,
+    )
+    ratio(
+        "parse + classify + validate vs parse alone",
+        lambda: bromley.validate(eh.Assessment.model_validate(data)),
+        lambda: eh.Assessment.model_validate(data),
+        number=2000,
+    )
+    per_child = (
+        min(timeit.repeat(lambda: bromley.validate(assessment), number=2000, repeat=5)) / 2000
+    )
+    children = sum(1 for m in assessment.family.members if m.role is eh.Role.CHILD)
+    print(
+        f"{'validate, per child (reference: 1.85 s / 9,960 = 186 us)':<58} "
+        f"{per_child / children * 1e6:9.1f} us ({children} children, {len(eh.rules())} rules)"
+    )
     load_times = []
     for _ in range(20):
         start = time.perf_counter()

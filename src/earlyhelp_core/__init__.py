@@ -45,6 +45,7 @@ __all__ = [
     "EarlyHelpError",
     "FactorObservation",
     "Family",
+    "Finding",
     "LoadError",
     "Member",
     "Plan",
@@ -55,9 +56,11 @@ __all__ = [
     "RecordedLevel",
     "Referral",
     "Referrer",
+    "Report",
     "Response",
     "Role",
     "Send",
+    "Severity",
     "Translation",
     "UnknownIdError",
     "Voice",
@@ -66,10 +69,13 @@ __all__ = [
     "load_authority",
     "load_document",
     "parse_document",
+    "rule",
+    "rules",
     "vocabulary",
 ]
 
 if TYPE_CHECKING:
+    from .assessment._core import Finding, Report, Severity, rule, rules
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -82,6 +88,11 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "Finding": "assessment._core",
+    "Report": "assessment._core",
+    "Severity": "assessment._core",
+    "rule": "assessment._core",
+    "rules": "assessment._core",
     "PreventionLevel": "prevention",
     "Response": "prevention",
     "Authority": "thresholds",

@@ -15,11 +15,16 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+import attrs
+
 from . import vocabulary
 from ._errors import LoadError, UnknownIdError
+from ._reader import SourceMap
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
-from .models import Assessment, Document, load_document
+from .assessment._core import rules
+from .models import Assessment, Document, Plan, load_document
+from .models.documents import load_located
 from .prevention import Response
 from .thresholds import Authority, Decision, list_authorities, load_authority
 
@@ -78,11 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "validate",
-        help="read documents and report every problem, located",
-        description="Read each assessment, plan or referral (YAML or JSON) and report every "
-        "problem as file:line:col: path: message. Exit 1 when any file has a problem.",
+        help="check documents against an authority's policy, like a linter",
+        description="Read each assessment, plan or referral (YAML or JSON), check it, and report "
+        "every finding as file:line:col: CODE severity: path: message (hint). The policy rules "
+        "run under --authority, or the document's own `authority`. A plan is checked against "
+        "the assessment it names when that assessment is among the files. Exit 1 when any file "
+        "has an error; warnings alone exit 0.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+    p.add_argument("--authority", metavar="ID|PATH", help="authority id or config file")
+    _add_format(p)
+
+    p = sub.add_parser(
+        "rules",
+        help="list the validation rules",
+        description="List every validation rule: code, severity, the documents it checks and "
+        "its summary.",
+    )
     _add_format(p)
 
     p = sub.add_parser(
@@ -222,27 +239,87 @@ def _summary(doc: Document) -> str:
     return head
 
 
+@attrs.frozen
+class _Read:
+    name: str
+    doc: Document | None = None
+    where: SourceMap | None = None
+    error: LoadError | None = None
+
+
+def _read(name: str) -> _Read:
+    try:
+        doc, where = load_located(name)
+    except LoadError as exc:
+        return _Read(name, error=exc)
+    return _Read(name, doc, where)
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    read = [_read(name) for name in args.files]
+    assessments = {r.doc.id: r.doc for r in read if isinstance(r.doc, Assessment)}
+    authorities: dict[str, Authority] = {}
     status = EXIT_OK
     results: list[dict[str, object]] = []
-    for name in args.files:
-        try:
-            doc = load_document(name)
-        except LoadError as exc:
+    for item in read:
+        if item.doc is None or item.where is None:
+            problems = item.error.problems if item.error else ()
             status = EXIT_PROBLEMS
             results.append(
-                {"file": name, "ok": False, "problems": [p.to_dict() for p in exc.problems]}
+                {"file": item.name, "ok": False, "problems": [p.to_dict() for p in problems]}
             )
             if args.format == "text":
-                for problem in exc.problems:
+                for problem in problems:
                     print(problem, file=out)
             continue
-        results.append({"file": name, "ok": True, "kind": doc.kind, "id": doc.id, "problems": []})
+        doc = item.doc
+        spec = args.authority or doc.authority
+        if spec is None:
+            results.append({"file": item.name, "ok": True, "kind": doc.kind, "id": doc.id})
+            if args.format == "text":
+                print(
+                    f"{item.name}: ok: {_summary(doc)} "
+                    "(no authority: policy rules not run; pass --authority)",
+                    file=out,
+                )
+            continue
+        if spec not in authorities:
+            authorities[spec] = load_authority(spec)
+        authority = authorities[spec]
+        followed = (
+            assessments.get(doc.assessment) if isinstance(doc, Plan) and doc.assessment else None
+        )
+        report = authority.validate(doc, assessment=followed, where=item.where.locate)
+        if not report.ok:
+            status = EXIT_PROBLEMS
+        results.append({"file": item.name, **report.to_dict()})
         if args.format == "text":
-            print(f"{name}: ok: {_summary(doc)}", file=out)
+            for finding in report.findings:
+                print(f"{_location(item.name, finding.line, finding.col)}: {finding}", file=out)
+            if report.ok:
+                n = len(report.warnings)
+                warned = f", {n} warning{'s' if n != 1 else ''}" if n else ""
+                print(f"{item.name}: ok under {authority.id}{warned}: {_summary(doc)}", file=out)
     if args.format == "json":
         _dump(results, out)
     return status
+
+
+def _location(name: str, line: int | None, col: int | None) -> str:
+    if line is None:
+        return name
+    return f"{name}:{line}:{col}" if col is not None else f"{name}:{line}"
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    all_rules = rules()
+    if args.format == "json":
+        _dump([r.to_dict() for r in all_rules], out)
+        return EXIT_OK
+    for r in all_rules:
+        kinds = ",".join("assessment" if k == "early-help-assessment" else k for k in r.kinds)
+        print(f"{r.code}  {r.severity.value:<7}  {kinds:<10}  {r.title}: {r.summary}", file=out)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- configs
@@ -421,6 +498,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "assess": _assess,
     "validate": _validate,
+    "rules": _rules,
     "check-config": _check_config,
     "authorities": _authorities,
     "show": _show,

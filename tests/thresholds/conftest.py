@@ -60,11 +60,15 @@ def make_config() -> dict[str, Any]:
         "parameters": {
             "child_age_max": param,
             "send_age_max": {"value": 25, "source": SRC},
-            "review_interval_weeks": {"value": None, "note": "silent"},
+            "review_interval_weeks": {"value": 12, "source": SRC},
             "referral_decision_working_days": {"value": 1, "source": SRC},
-            "referral_feedback_hours": {"value": None, "note": "silent"},
-            "no_further_action_allowed": {"value": None, "note": "silent"},
+            "referral_feedback_hours": {"value": 24, "source": SRC},
+            "no_further_action_allowed": {"value": False, "source": SRC},
             "consent_required": {"value": True, "source": SRC},
+            "voice_max_age_days": {"value": 90, "source": SRC},
+            "review_score_min": {"value": 1, "source": SRC},
+            "review_score_max": {"value": 10, "source": SRC},
+            "supporting_families_min_headlines": {"value": 3, "source": SRC},
         },
     }
 

@@ -1,1 +1,30 @@
-"""Validation of assessments, plans and referrals against an authority's policy."""
+"""Validation of assessments, plans and referrals against an authority's policy.
+
+```python
+import earlyhelp_core as eh
+
+report = eh.load_authority("bedford").validate(eh.load_document("referral.json"))
+report.ok, [str(f) for f in report.findings]
+eh.rules()                       # every rule: code, severity, summary, source
+```
+
+(The rules themselves live in the subpackage ``earlyhelp_core.assessment.rules``; list them
+with ``eh.rules()``.)
+
+Add your own rules with :func:`rule` (codes of your own, e.g. ``LA001``); switch rules
+off or change their severity per authority in its config's ``validation`` section.
+"""
+
+from ._core import Context, Finding, Hit, Report, Rule, Severity, hit, register, rule
+
+__all__ = [
+    "Context",
+    "Finding",
+    "Hit",
+    "Report",
+    "Rule",
+    "Severity",
+    "hit",
+    "register",
+    "rule",
+]

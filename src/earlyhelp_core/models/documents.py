@@ -70,6 +70,14 @@ def parse_document(
         ) from None
 
 
+def load_located(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES
+) -> tuple[Document, SourceMap]:
+    """:func:`load_document`, also returning where each path of the document is in the file."""
+    loaded = read_path(path, error=DocumentError, max_bytes=max_bytes)
+    return parse_document(loaded.data, source=loaded.source, where=loaded.where), loaded.where
+
+
 def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
     """Read an assessment, plan or referral from a YAML or JSON file.
 
@@ -77,5 +85,4 @@ def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -
         DocumentError: the file cannot be read or is not a valid document; every
             problem is located as ``file:line:col: path: message``.
     """
-    loaded = read_path(path, error=DocumentError, max_bytes=max_bytes)
-    return parse_document(loaded.data, source=loaded.source, where=loaded.where)
+    return load_located(path, max_bytes=max_bytes)[0]

@@ -26,6 +26,7 @@ __all__ = [
     "LocalFactor",
     "NotApplicable",
     "Parameters",
+    "RuleOverride",
     "SourceRef",
     "SwitchParameter",
 ]
@@ -166,6 +167,18 @@ class Parameters(Model):
     referral_feedback_hours: CountParameter
     no_further_action_allowed: SwitchParameter
     consent_required: SwitchParameter
+    voice_max_age_days: CountParameter
+    review_score_min: CountParameter
+    review_score_max: CountParameter
+    supporting_families_min_headlines: CountParameter
+
+
+class RuleOverride(Model):
+    """Switch a validation rule off, or change its severity, for this authority."""
+
+    enabled: StrictBool = True
+    severity: Literal["error", "warning"] | None = None
+    reason: Text | None = None
 
 
 class AuthorityConfig(Model):
@@ -183,3 +196,7 @@ class AuthorityConfig(Model):
     local_factors: tuple[LocalFactor, ...] = ()
     escalation: tuple[EscalationRule, ...] = ()
     parameters: Parameters
+    validation: dict[
+        Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2,8}[0-9]{3}$")],
+        RuleOverride,
+    ] = Field(default_factory=dict)

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..models import Assessment
+if TYPE_CHECKING:
+    from ..assessment._core import Report
+
+from .._errors import Path
+from ..models import Assessment, Document, Plan, Referral
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
 from ._config import AuthorityConfig, SourceRef
 
-__all__ = ["Authority", "Decision", "Judgement", "LevelInfo", "Reason", "Translation"]
+__all__ = ["Authority", "Decision", "Judgement", "LevelInfo", "Provenance", "Reason", "Translation"]
 
 
 def _cite(source: SourceRef) -> str:
@@ -77,6 +81,15 @@ class Judgement(StrEnum):
 
 
 @attrs.frozen
+class Provenance:
+    """Which matrix made a decision: authority id, config version and fingerprint."""
+
+    authority: str
+    version: str
+    fingerprint: str
+
+
+@attrs.frozen
 class Decision:
     """The level of need an authority's matrix gives an assessment, with its reasons.
 
@@ -92,9 +105,22 @@ class Decision:
     recorded_level: LevelInfo | None
     judgement: Judgement
     unmapped_factors: tuple[str, ...]
-    authority: str
-    version: str
-    fingerprint: str
+    provenance: Provenance
+
+    @property
+    def authority(self) -> str:
+        """The id of the authority whose matrix decided."""
+        return self.provenance.authority
+
+    @property
+    def version(self) -> str:
+        """The version of that authority's config."""
+        return self.provenance.version
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical config: the same config always gives the same value."""
+        return self.provenance.fingerprint
 
     @property
     def prevention(self) -> PreventionLevel:
@@ -160,8 +186,12 @@ class Authority:
     _floor_index: int = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
+    _provenance: Provenance = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "_provenance", Provenance(self.config.id, self.config.version, self.fingerprint)
+        )
         lowest = self.levels[0]
         object.__setattr__(
             self, "_no_factors", (Reason((), "no-factors", lowest.id, lowest.source),)
@@ -208,7 +238,7 @@ class Authority:
             elif at == index:
                 top.append(factor)
         index = max(index, 0)
-        fired = self._fire(assessment) if self._rules else ()
+        fired = self._fire(o.factor for o in assessment.factors) if self._rules else ()
         for rule, _ in fired:
             if rule.then_index > index:
                 index, top = rule.then_index, []
@@ -247,15 +277,52 @@ class Authority:
             recorded_level=recorded,
             judgement=judgement,
             unmapped_factors=unmapped,
-            authority=self.config.id,
-            version=self.config.version,
-            fingerprint=self.fingerprint,
+            provenance=self._provenance,
         )
 
-    def _fire(self, assessment: Assessment) -> tuple[tuple[_Rule, tuple[str, ...]], ...]:
+    def level_for(self, factors: Iterable[str]) -> LevelInfo:
+        """The level a set of factor ids reaches under this matrix (as :meth:`classify`
+        computes it, without the reasons or a recorded judgement)."""
+        ids = list(factors)
+        level_of = self._factor_level
+        index = max((level_of[f] for f in ids if f in level_of), default=0)
+        for rule, _ in self._fire(ids) if self._rules else ():
+            index = max(index, rule.then_index)
+        return self.levels[index]
+
+    def validate(
+        self,
+        doc: Document,
+        *,
+        assessment: Assessment | None = None,
+        where: Callable[[Path], tuple[int, int] | None] | None = None,
+    ) -> Report:
+        """Check an assessment, plan or referral against this authority's policy.
+
+        Args:
+            doc: the document.
+            assessment: for a plan, the assessment it follows (enables the checks that
+                outcomes address the assessment's factors).
+            where: maps a path in the document to ``(line, col)`` in its file.
+
+        Never raises on a parsed document: a rule that fails is reported as a finding
+        with its own code.
+        """
+        from ..assessment._core import Context, Report, run_rules  # noqa: PLC0415
+
+        if not isinstance(doc, Assessment | Plan | Referral):
+            raise TypeError(
+                f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}"
+            )
+        decision = self.classify(doc) if isinstance(doc, Assessment) else None
+        context = Context(self, decision, assessment)
+        findings = run_rules(doc, context, overrides=self.config.validation, where=where)
+        return Report(tuple(findings), kind=doc.kind, id=doc.id, authority=self.id)
+
+    def _fire(self, factors: Iterable[str]) -> tuple[tuple[_Rule, tuple[str, ...]], ...]:
         """The escalation rules the mapped factors satisfy, with the factors each counts."""
         level_of = self._factor_level
-        mapped = {o.factor: level_of[o.factor] for o in assessment.factors if o.factor in level_of}
+        mapped = {f: level_of[f] for f in factors if f in level_of}
         fired = []
         for rule in self._rules:
             hits = tuple(sorted(f for f, at in mapped.items() if at >= rule.at_rank_index))

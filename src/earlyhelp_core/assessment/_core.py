@@ -1,0 +1,386 @@
+"""The validation engine: rules, the registry, findings and reports.
+
+A rule is a small declarative unit: metadata (a stable code, severity, title, message,
+the document kinds it applies to, the authority parameters it reads, its source) and a
+pure function that *yields* :class:`Hit` s with paths relative to the document. The
+engine adds the code, severity and source, applies the authority's overrides, and orders
+the findings. A rule that raises does not hide the others: its failure becomes a finding
+of its own code.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .._errors import Path, render_path
+from ..models import Assessment, Document
+
+if TYPE_CHECKING:
+    from ..thresholds import Authority, Decision
+    from ..thresholds._config import Parameters
+
+__all__ = [
+    "CODE_PATTERN",
+    "Context",
+    "Finding",
+    "Hit",
+    "Report",
+    "Rule",
+    "Severity",
+    "hit",
+    "register",
+    "rule",
+    "rules",
+    "run_rules",
+]
+
+CODE_PATTERN: Final = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
+"""A rule code: two to eight capital letters and three digits (``EH012``, ``BED001``)."""
+
+DOCS_URL: Final = "https://earlyhelp-core.readthedocs.io/en/latest/rules/{code}/"
+
+
+class Severity(StrEnum):
+    """``error``: the document is not acceptable; ``warning``: a practitioner should look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Hit:
+    """What a rule yields: where (relative to the document), what, and how to fix it."""
+
+    path: Path
+    message: str
+    hint: str | None = None
+    input: str | int | None = None
+
+
+def hit(path: Path, message: str, hint: str | None = None, input: str | int | None = None) -> Hit:
+    """Build a :class:`Hit` (the form rules use)."""
+    return Hit(tuple(path), message, hint, input)
+
+
+@attrs.frozen
+class Finding:
+    """One thing a rule found in a document.
+
+    Attributes:
+        code: the rule's stable code, e.g. ``EH012``.
+        severity: ``error`` or ``warning`` (after the authority's overrides).
+        path: where in the document, outermost first; rendered as ``factors[0].about``.
+        message: one line, naming ids and paths, never personal data.
+        hint: how to fix it.
+        source: the rule's source (document and section, or guidance).
+        input: the offending value when it is not personal (an id, a level), else None.
+        line: 1-based line in the file, when the document came from one.
+        col: 1-based column, likewise.
+    """
+
+    code: str
+    severity: Severity
+    path: Path
+    message: str
+    hint: str | None
+    source: str
+    input: str | int | None = None
+    line: int | None = None
+    col: int | None = None
+
+    @property
+    def url(self) -> str:
+        """The rule's documentation page."""
+        return DOCS_URL.format(code=self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output: the same fields as the object."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": list(self.path),
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "hint": self.hint,
+            "input": self.input,
+            "source": self.source,
+            "url": self.url,
+        }
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.code} {self.severity}: {render_path(self.path)}: {self.message}{hint}"
+
+
+def _order(finding: Finding) -> tuple[Any, ...]:
+    return (
+        finding.line or 0,
+        finding.col or 0,
+        tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in finding.path),
+        finding.code,
+        finding.message,
+    )
+
+
+def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=_order))
+
+
+@attrs.frozen
+class Report:
+    """The findings for one document, ordered by place in the document, then code."""
+
+    findings: tuple[Finding, ...] = attrs.field(converter=_sorted)
+    kind: str = ""
+    id: str = ""
+    authority: str = ""
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings of severity error."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings of severity warning."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code of every finding, in order."""
+        return tuple(f.code for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "authority": self.authority,
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@attrs.frozen
+class Context:
+    """What a rule may look at besides the document: the authority, its parameters, the
+    decision for an assessment, and the assessment a plan follows (when given)."""
+
+    authority: Authority
+    decision: Decision | None = None
+    assessment: Assessment | None = None
+
+    @property
+    def params(self) -> Parameters:
+        """The authority's parameters."""
+        return self.authority.config.parameters
+
+
+Check = Callable[[Any, Context], Iterable[Hit]]
+
+
+@attrs.frozen
+class Rule:
+    """A validation rule's metadata and its check.
+
+    The docstring of ``check`` has three parts: what it checks (first paragraph), why it
+    matters (``Why it matters:``) and an example that fails (``Example that fails::``
+    followed by a YAML fragment merged onto the bundled example document of that kind:
+    mappings merge key by key, non-empty lists item by item, anything else replaces).
+    """
+
+    code: str
+    title: str
+    severity: Severity
+    summary: str
+    kinds: tuple[str, ...]
+    reads: tuple[str, ...]
+    source: str
+    check: Check = attrs.field(repr=False)
+
+    @property
+    def doc(self) -> str:
+        """The check's docstring, dedented."""
+        return textwrap.dedent(self.check.__doc__ or "").strip()
+
+    def _part(self, start: str, stop: str | None) -> str:
+        text = self.doc
+        if start not in text:
+            return ""
+        text = text.split(start, 1)[1]
+        if stop and stop in text:
+            text = text.split(stop, 1)[0]
+        return textwrap.dedent(text).strip()
+
+    @property
+    def what(self) -> str:
+        """What the rule checks (the docstring's first part)."""
+        return self.doc.split("Why it matters:", 1)[0].strip()
+
+    @property
+    def why(self) -> str:
+        """Why it matters (the docstring's second part)."""
+        return self._part("Why it matters:", "Example that fails::")
+
+    @property
+    def example(self) -> str:
+        """A YAML fragment that, merged onto an example document, makes the rule fire."""
+        return self._part("Example that fails::", None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the rule's metadata."""
+        return {
+            "code": self.code,
+            "title": self.title,
+            "severity": self.severity.value,
+            "summary": self.summary,
+            "kinds": list(self.kinds),
+            "reads": list(self.reads),
+            "source": self.source,
+        }
+
+
+_REGISTRY: dict[str, Rule] = {}
+_RETIRED: Final[frozenset[str]] = frozenset()
+"""Codes of removed rules: never reused."""
+
+
+def register(new: Rule) -> Rule:
+    """Add a rule to the registry (also for your own rules).
+
+    Raises:
+        ValueError: the code is malformed, already taken or retired; or a parameter it
+            reads does not exist.
+    """
+    from ..thresholds._config import Parameters  # noqa: PLC0415 - avoid an import cycle
+
+    if not CODE_PATTERN.match(new.code):
+        raise ValueError(f"rule code {new.code!r} must look like 'EH012' (letters then 3 digits)")
+    if new.code in _REGISTRY or new.code in _RETIRED:
+        raise ValueError(f"rule code {new.code!r} is already taken; codes are never reused")
+    unknown = [r for r in new.reads if r not in Parameters.model_fields]
+    if unknown:
+        raise ValueError(
+            f"rule {new.code} reads unknown parameters {unknown}; "
+            f"parameters are: {', '.join(Parameters.model_fields)}"
+        )
+    from ..models import KINDS  # noqa: PLC0415
+
+    bad_kinds = [k for k in new.kinds if k not in KINDS]
+    if bad_kinds or not new.kinds:
+        raise ValueError(
+            f"rule {new.code} kinds={list(new.kinds)!r}; expected some of {list(KINDS)}"
+        )
+    _REGISTRY[new.code] = new
+    return new
+
+
+def rule(
+    *,
+    code: str,
+    title: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str],
+    source: str,
+    reads: Iterable[str] = (),
+) -> Callable[[Check], Check]:
+    """Declare a rule: decorate its check function, which yields :class:`Hit` s.
+
+    Example::
+
+        @rule(code="LA001", title="needs-a-strength", severity="warning",
+              summary="An assessment records at least one strength",
+              kinds=["early-help-assessment"], source="our practice standard, 2.1")
+        def needs_a_strength(doc, ctx):
+            '''...'''
+            if not doc.strengths:
+                yield hit(("strengths",), "no strengths recorded")
+    """
+
+    def decorate(check: Check) -> Check:
+        register(
+            Rule(
+                code=code,
+                title=title,
+                severity=Severity(severity),
+                summary=summary,
+                kinds=tuple(kinds),
+                reads=tuple(reads),
+                source=source,
+                check=check,
+            )
+        )
+        return check
+
+    return decorate
+
+
+def rules() -> tuple[Rule, ...]:
+    """Every registered rule, by code."""
+    _load_builtin()
+    return tuple(_REGISTRY[code] for code in sorted(_REGISTRY))
+
+
+def _load_builtin() -> None:
+    from . import rules as _  # noqa: F401, PLC0415 - importing the package registers them
+
+
+def run_rules(
+    doc: Document,
+    context: Context,
+    *,
+    overrides: Mapping[str, Any],
+    where: Callable[[Path], tuple[int, int] | None] | None = None,
+) -> Iterator[Finding]:
+    """Run every rule that applies to ``doc``'s kind; yield findings, never raising."""
+    for current in rules():
+        if doc.kind not in current.kinds:
+            continue
+        override = overrides.get(current.code)
+        if override is not None and not override.enabled:
+            continue
+        severity = (
+            Severity(override.severity)
+            if override is not None and override.severity is not None
+            else current.severity
+        )
+        try:
+            hits = list(current.check(doc, context))
+        except Exception as exc:  # one rule's bug must not hide the others' findings
+            hits = [
+                Hit(
+                    (),
+                    f"internal error in rule {current.code} ({type(exc).__name__}); "
+                    "its check did not run",
+                    "please report it; the other rules ran",
+                )
+            ]
+            severity = Severity.ERROR
+        for found in hits:
+            pos = where(found.path) if where is not None else None
+            yield Finding(
+                code=current.code,
+                severity=severity,
+                path=found.path,
+                message=found.message,
+                hint=found.hint,
+                source=current.source,
+                input=found.input,
+                line=pos[0] if pos else None,
+                col=pos[1] if pos else None,
+            )

@@ -1,0 +1,97 @@
+"""Consent: early help is voluntary, so an assessment needs the family's consent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...models import Assessment
+from .._core import Context, Hit, Severity, hit, rule
+
+VOLUNTARY = (
+    "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help: early help is "
+    "voluntary); Working Together, consent (sources/domain-facts.md §3)"
+)
+
+
+@rule(
+    code="EH001",
+    title="consent-not-given",
+    severity=Severity.ERROR,
+    summary="An early help assessment records the family's consent",
+    kinds=["early-help-assessment"],
+    reads=["consent_required"],
+    source=VOLUNTARY,
+)
+def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
+    """An assessment whose consent is recorded as not given, where the authority requires it.
+
+    Why it matters: early help is voluntary. Without the family's consent there is no
+    early help assessment to act on, and information should not be shared with other
+    agencies; where there is a safeguarding concern, that is a referral, not early help.
+
+    Example that fails::
+
+        consent: {given: false, given_on: null, by: null}
+    """
+    if ctx.params.consent_required.value and not doc.consent.given:
+        yield hit(
+            ("consent", "given"),
+            "consent is recorded as not given; early help needs the family's agreement",
+            "record consent, or if there is a safeguarding concern make a referral instead",
+        )
+
+
+@rule(
+    code="EH002",
+    title="consent-after-assessment",
+    severity=Severity.ERROR,
+    summary="Consent is given on or before the assessment date",
+    kinds=["early-help-assessment"],
+    source=VOLUNTARY,
+)
+def consent_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
+    """Consent dated after the assessment it is for.
+
+    Why it matters: the family agrees to an assessment before it takes place; a later
+    date means the assessment was done without consent, or one of the dates is wrong.
+
+    Example that fails::
+
+        assessed_on: 2024-03-01
+        consent: {given: true, given_on: 2024-03-05, by: p1}
+    """
+    given_on = doc.consent.given_on
+    if given_on is not None and given_on > doc.assessed_on:
+        days = (given_on - doc.assessed_on).days
+        yield hit(
+            ("consent", "given_on"),
+            f"consent is dated {days} day{'s' if days != 1 else ''} after the assessment",
+            "check both dates: consent comes before the assessment",
+        )
+
+
+@rule(
+    code="EH003",
+    title="consent-undated",
+    severity=Severity.WARNING,
+    summary="Consent records when it was given and who gave it",
+    kinds=["early-help-assessment"],
+    source=VOLUNTARY,
+)
+def consent_undated(doc: Assessment, ctx: Context) -> Iterator[Hit]:
+    """Consent recorded as given, without the date or without the person who gave it.
+
+    Why it matters: consent is something a person gives at a time; without either a
+    practitioner cannot show, later, that the family agreed before the work began.
+
+    Example that fails::
+
+        consent: {given: true, given_on: null}
+    """
+    consent = doc.consent
+    if consent.given and consent.given_on is None:
+        yield hit(
+            ("consent",), "consent has no date (`given_on`)", "add the date consent was given"
+        )
+    if consent.given and consent.by is None:
+        yield hit(("consent",), "consent does not say who gave it (`by`)", "name the family member")

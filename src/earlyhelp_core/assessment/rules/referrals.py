@@ -1,0 +1,475 @@
+"""Referral rules (EH070-EH089): who referred, how fast the front door decided and answered,
+and whether the decision fits the needs the referral describes.
+
+Rules here never read the clock: a referral is judged on the times it records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from ...models import Referral, ReferralDecision
+from ...prevention import Response
+from .._core import Context, Hit, Severity, hit, rule
+
+__all__ = ["add_working_days", "working_days_between"]
+
+BEDFORD_FRONT_DOOR = (
+    "sources/002_5690c2041d93ffbe.txt (Bedford Borough Early Help Strategy 2015-18), "
+    "8.6 One Front Door"
+)
+FEEDBACK = (
+    f"{BEDFORD_FRONT_DOOR}, l. 267: 'Referrers into the MASH will be informed of the outcome "
+    "of their referral for Early Help within 24 hrs of the referral having been made'"
+)
+NO_NFA = (
+    f"{BEDFORD_FRONT_DOOR}, l. 265: 'No referral into MASH will receive a 'no further action' "
+    "outcome'"
+)
+WT_DECISION = (
+    "Working Together, statutory timescales (sources/domain-facts.md §3, l. 116): within 1 "
+    "working day, acknowledge the referrer and decide the response"
+)
+WT_RESPONSE = (
+    "Working Together and the Children Act 1989 (sources/domain-facts.md §3): s47 enquiries "
+    "where there is reasonable cause to suspect significant harm (l. 133); s17 child in need "
+    "(l. 128); the referral decision chooses immediate protection, services, an s17 "
+    "assessment, s47 enquiries or a specialist assessment (l. 116)"
+)
+VOLUNTARY = (
+    "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help, l. 5): 'Early "
+    "Help support is voluntary so a referral is usually carried out with the family. Also, "
+    "families can self-refer'; Working Together, consent and voluntary nature "
+    "(sources/domain-facts.md §3)"
+)
+REFERRER = (
+    "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help, l. 5): a "
+    "professional makes an inter-agency referral, families can self-refer; "
+    f"{BEDFORD_FRONT_DOOR}, l. 267: referring agencies are informed of the outcome; "
+    "Working Together (sources/domain-facts.md §3, l. 116): acknowledge the referrer"
+)
+
+NON_STATUTORY = frozenset(
+    {
+        ReferralDecision.EARLY_HELP,
+        ReferralDecision.UNIVERSAL_SERVICES,
+        ReferralDecision.INFORMATION_AND_ADVICE,
+    }
+)
+"""Decisions that offer a family voluntary help: they need the family's agreement."""
+
+PROTECTION = frozenset({ReferralDecision.SECTION_47_ENQUIRY, ReferralDecision.IMMEDIATE_PROTECTION})
+"""Decisions that answer reasonable cause to suspect significant harm."""
+
+BELOW_SECTION_17 = frozenset({ReferralDecision.NO_FURTHER_ACTION, *NON_STATUTORY})
+"""Decisions below a child in need (s17) assessment. A specialist assessment is not among
+them: Working Together names it beside the s17 assessment, not below it."""
+
+
+# --- working days -------------------------------------------------------------------------
+
+
+def _weekdays_through(ordinal: int) -> int:
+    """Monday-Friday days from 0001-01-01 (a Monday, ordinal 1) to ``ordinal``, inclusive."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days (Monday-Friday) after ``start``'s day, up to and including ``end``.
+
+    A ``start`` on a Saturday or Sunday counts from the next Monday, as if received then.
+    An ``end`` on or before that day gives 0. Bank holidays are not known: they count as
+    working days. Pure arithmetic on ordinals: never raises for any two dates.
+
+    >>> working_days_between(date(2024, 2, 9), date(2024, 2, 12))  # Friday -> Monday
+    1
+    >>> working_days_between(date(2024, 2, 10), date(2024, 2, 12))  # Saturday -> Monday
+    0
+    """
+    first = start.toordinal()
+    while (first - 1) % 7 >= 5:  # Saturday or Sunday: the clock starts on Monday
+        first += 1
+    return max(0, _weekdays_through(end.toordinal()) - _weekdays_through(first))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day that is ``days`` working days (Monday-Friday) after ``start``.
+
+    A ``start`` on a Saturday or Sunday counts from the next Monday. With ``days=0`` the
+    answer is that first working day. Bank holidays are not known.
+
+    Raises:
+        ValueError: ``days`` is negative.
+        OverflowError: the answer would fall after the year 9999.
+    """
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, got {days}")
+    day = start
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    weeks, rest = divmod(days, 5)
+    day += timedelta(weeks=weeks)
+    while rest:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    return day
+
+
+def _duration(seconds: float) -> str:
+    """Whole hours and minutes, rounded up to the minute: ``26 h 5 min``."""
+    minutes = math.ceil(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+@rule(
+    code="EH070",
+    title="referrer-agency-missing",
+    severity=Severity.ERROR,
+    summary="A professional referral names the referrer's agency",
+    kinds=["referral"],
+    source=REFERRER,
+)
+def referrer_agency_missing(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A referral by a professional (not a self-referral) that does not name the agency.
+
+    A self-referral needs no agency: families can refer themselves.
+
+    Why it matters: the front door tells the referring agency what it decided, and a
+    referrer who hears nothing is expected to follow up or escalate. Without the agency
+    nobody knows whom to answer, whom to ask for more information, or which agency to
+    involve in a team around the family.
+
+    Example that fails::
+
+        referrer: {agency: null}
+    """
+    referrer = doc.referrer
+    if not referrer.self_referral and referrer.agency is None:
+        yield hit(
+            ("referrer",),
+            "a professional referral does not name the referrer's agency (`agency`)",
+            "add the referrer's agency, or set `self_referral: true` if the family referred itself",
+        )
+
+
+@rule(
+    code="EH071",
+    title="feedback-late",
+    severity=Severity.ERROR,
+    summary="The referrer hears the outcome within the authority's feedback time",
+    kinds=["referral"],
+    reads=["referral_feedback_hours"],
+    source=FEEDBACK,
+)
+def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """The outcome reached the referrer later after receipt than the authority allows
+    (``referral_feedback_hours``, counted in clock hours from ``received_at`` to
+    ``outcome_communicated_at``). Not checked where the authority sets no time.
+
+    Why it matters: a referrer who hears nothing cannot tell whether the family is being
+    helped, and may stop sharing concerns; the authority has promised referrers an answer
+    within this time.
+
+    Example that fails::
+
+        outcome_communicated_at: 2024-02-15T09:05:00+00:00
+    """
+    allowed = ctx.params.referral_feedback_hours.value
+    told = doc.outcome_communicated_at
+    if allowed is None or told is None:
+        return
+    taken = (told - doc.received_at).total_seconds()
+    if taken > allowed * 3600:
+        yield hit(
+            ("outcome_communicated_at",),
+            f"the outcome reached the referrer {_duration(taken)} after the referral was "
+            f"received; the authority allows {_plural(allowed, 'hour')}",
+            "tell referrers the outcome sooner; if the record is wrong, correct "
+            "`outcome_communicated_at`",
+            input=allowed,
+        )
+
+
+@rule(
+    code="EH072",
+    title="feedback-not-recorded",
+    severity=Severity.WARNING,
+    summary="A decided referral records when the referrer was told the outcome",
+    kinds=["referral"],
+    reads=["referral_feedback_hours"],
+    source=FEEDBACK,
+)
+def feedback_not_recorded(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A decided referral (``decided_at`` set) with no ``outcome_communicated_at``, where
+    the authority sets a feedback time. The rule does not compare with today's date.
+
+    Why it matters: the authority promises referrers the outcome within a set time. Unless
+    the record says when the referrer was told, nobody can show the promise was kept, and a
+    referrer who was never told may still be waiting.
+
+    Example that fails::
+
+        outcome_communicated_at: null
+    """
+    allowed = ctx.params.referral_feedback_hours.value
+    if allowed is not None and doc.decided_at is not None and doc.outcome_communicated_at is None:
+        yield hit(
+            ("outcome_communicated_at",),
+            "the referral is decided but does not record when the referrer was told the "
+            f"outcome; the authority allows {_plural(allowed, 'hour')} from receipt",
+            "tell the referrer the outcome and record when (`outcome_communicated_at`)",
+            input=allowed,
+        )
+
+
+@rule(
+    code="EH073",
+    title="no-further-action-not-allowed",
+    severity=Severity.ERROR,
+    summary="No referral ends with no further action where the authority rules it out",
+    kinds=["referral"],
+    reads=["no_further_action_allowed"],
+    source=NO_NFA,
+)
+def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A referral decided as ``no-further-action`` where the authority does not allow that
+    outcome (``no_further_action_allowed: false``). Not checked where the authority is
+    silent.
+
+    Why it matters: the authority has committed that every referral through its front door
+    gets a response, at least information, advice or a route to universal services; a
+    family referred and then left with nothing is what the commitment rules out.
+
+    Example that fails::
+
+        decision: no-further-action
+    """
+    if (
+        ctx.params.no_further_action_allowed.value is False
+        and doc.decision is ReferralDecision.NO_FURTHER_ACTION
+    ):
+        yield hit(
+            ("decision",),
+            "the decision is no-further-action, which this authority does not allow",
+            "record the response offered (information-and-advice, universal-services, "
+            "early-help or higher)",
+            input=ReferralDecision.NO_FURTHER_ACTION.value,
+        )
+
+
+@rule(
+    code="EH074",
+    title="decision-late",
+    severity=Severity.WARNING,
+    summary="The front door decides within the authority's working days",
+    kinds=["referral"],
+    reads=["referral_decision_working_days"],
+    source=WT_DECISION,
+)
+def decision_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A decision made later than ``referral_decision_working_days`` working days after the
+    referral was received. Not checked where the authority sets no time.
+
+    The deadline is the end of the Nth working day after the day of receipt, both days
+    taken in the timezone of ``received_at``. Working days are Monday to Friday, and a
+    referral received on a Saturday or Sunday counts from the next Monday. Bank holidays
+    are not known to the library, so a decision after a bank holiday may be flagged.
+
+    Why it matters: a referral may describe a child at risk; Working Together expects the
+    decision about the response within one working day, and a slow decision leaves the
+    child and the referrer waiting.
+
+    Example that fails::
+
+        decided_at: 2024-02-15T11:00:00+00:00
+        outcome_communicated_at: 2024-02-15T12:00:00+00:00
+    """
+    allowed = ctx.params.referral_decision_working_days.value
+    decided = doc.decided_at
+    if allowed is None or decided is None:
+        return
+    received = doc.received_at
+    try:
+        decided_day = decided.astimezone(received.tzinfo).date()
+    except OverflowError:  # at the very end of the calendar: the local date does not exist
+        return
+    taken = working_days_between(received.date(), decided_day)
+    if taken > allowed:
+        yield hit(
+            ("decided_at",),
+            f"the decision came {_plural(taken, 'working day')} after the day the referral "
+            f"was received; the authority allows {allowed}",
+            "decide referrals sooner; bank holidays count here as working days, so if one "
+            "fell in between, the decision may have been in time",
+            input=taken,
+        )
+
+
+@rule(
+    code="EH075",
+    title="decision-below-section-47",
+    severity=Severity.ERROR,
+    summary="Factors reaching a section 47 level get a protection decision",
+    kinds=["referral"],
+    source=WT_RESPONSE,
+)
+def decision_below_section_47(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A decided referral whose factors reach a level of the authority's matrix with a
+    section 47 response, decided as anything other than ``section-47-enquiry`` or
+    ``immediate-protection``.
+
+    Why it matters: factors at that level give reasonable cause to suspect the child is
+    suffering, or likely to suffer, significant harm, and the authority must then make
+    enquiries. Early help, a child in need assessment or a specialist assessment does not
+    answer that; if the practitioner judges otherwise, the reasons belong on the record.
+
+    Example that fails::
+
+        factors: [{factor: neglect, about: [c1]}]
+        decision: early-help
+    """
+    decision = doc.decision
+    if decision is None or decision in PROTECTION:
+        return
+    level = ctx.authority.level_for(o.factor for o in doc.factors)
+    if level.response >= Response.SECTION_47:
+        yield hit(
+            ("decision",),
+            f"the factors reach level {level.id} ({level.response.value}) but the decision "
+            f"is {decision.value}",
+            "decide section-47-enquiry or immediate-protection, or check the factors recorded",
+            input=level.id,
+        )
+
+
+@rule(
+    code="EH076",
+    title="decision-below-section-17",
+    severity=Severity.WARNING,
+    summary="Factors reaching a section 17 level get at least a section 17 assessment",
+    kinds=["referral"],
+    source=WT_RESPONSE,
+)
+def decision_below_section_17(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A decided referral whose factors reach a level with a section 17 (child in need)
+    response, decided below a section 17 assessment: ``early-help``,
+    ``universal-services``, ``information-and-advice`` or ``no-further-action``. (A
+    specialist assessment is not below it; factors at a section 47 level are EH075's.)
+
+    Why it matters: the child may be a child in need, whom the authority assesses under
+    section 17 of the Children Act 1989; stepping the referral down to early help without
+    that assessment needs a recorded reason, not a default.
+
+    Example that fails::
+
+        factors: [{factor: parental-mental-health, about: [p1]}]
+        decision: early-help
+    """
+    decision = doc.decision
+    if decision is None or decision not in BELOW_SECTION_17:
+        return
+    level = ctx.authority.level_for(o.factor for o in doc.factors)
+    if level.response == Response.SECTION_17:
+        yield hit(
+            ("decision",),
+            f"the factors reach level {level.id} ({level.response.value}) but the decision "
+            f"is {decision.value}",
+            "consider a section-17-assessment, or record why the need is met at a lower level",
+            input=level.id,
+        )
+
+
+@rule(
+    code="EH077",
+    title="referral-without-consent",
+    severity=Severity.WARNING,
+    summary="A referral answered with voluntary help records the family's consent",
+    kinds=["referral"],
+    reads=["consent_required"],
+    source=VOLUNTARY,
+)
+def referral_without_consent(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A referral decided as ``early-help``, ``universal-services`` or
+    ``information-and-advice`` with no consent recorded, or consent recorded as not given,
+    where the authority requires consent. Statutory decisions (section 17, section 47,
+    immediate protection) are not checked: they do not depend on consent.
+
+    Why it matters: early help is voluntary, and a referral for it is usually made with the
+    family; without their agreement the help cannot start and information should not be
+    shared with the services that would give it.
+
+    Example that fails::
+
+        consent: null
+    """
+    decision = doc.decision
+    if not ctx.params.consent_required.value or decision is None:
+        return
+    if decision not in NON_STATUTORY:
+        return
+    consent = doc.consent
+    if consent is None:
+        yield hit(
+            ("consent",),
+            f"the decision is {decision.value}, which is voluntary, but no consent is recorded",
+            "record the family's consent (`consent: {given: true, given_on, by}`)",
+        )
+    elif not consent.given:
+        yield hit(
+            ("consent", "given"),
+            f"the decision is {decision.value}, which is voluntary, but consent is "
+            "recorded as not given",
+            "seek the family's agreement; if there is a safeguarding concern, decide a "
+            "statutory response instead",
+        )
+
+
+@rule(
+    code="EH078",
+    title="outcome-before-decision",
+    severity=Severity.ERROR,
+    summary="The referrer is told the outcome only once it is decided",
+    kinds=["referral"],
+    source=f"{FEEDBACK}; {WT_DECISION}",
+)
+def outcome_before_decision(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """An ``outcome_communicated_at`` with no decision recorded, or earlier than
+    ``decided_at``.
+
+    Why it matters: the referrer is told the outcome of the decision; an outcome sent
+    before anything was decided means one of the times is wrong, or the referrer was told
+    something that was not yet the decision, and the feedback time cannot be trusted.
+
+    Example that fails::
+
+        outcome_communicated_at: 2024-02-12T12:00:00+00:00
+    """
+    told = doc.outcome_communicated_at
+    decided = doc.decided_at
+    if told is None:
+        return
+    if decided is None:
+        yield hit(
+            ("outcome_communicated_at",),
+            "an outcome was communicated but no decision is recorded (`decision`, `decided_at`)",
+            "record the decision and when it was made, or remove `outcome_communicated_at`",
+        )
+    elif told < decided:
+        early = _duration((decided - told).total_seconds())
+        yield hit(
+            ("outcome_communicated_at",),
+            f"the outcome was communicated {early} before the decision was made",
+            "check `decided_at` and `outcome_communicated_at`",
+        )

@@ -1,0 +1,249 @@
+"""The assessment rules, each: it fires on the case it is for and stays quiet otherwise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import yaml
+
+import earlyhelp_core as eh
+from earlyhelp_core.assessment.rules.ages import age_on
+
+from ..thresholds.conftest import make_config
+from .conftest import document
+
+
+def assessment(fragment="") -> eh.Assessment:
+    doc = document("early-help-assessment", fragment)
+    assert isinstance(doc, eh.Assessment)
+    return doc
+
+
+GOOD = "recorded_level: {level: level-3, rationale: three needs across two domains}"
+
+
+def found(authority, doc, code):
+    return [f for f in authority.validate(doc).findings if f.code == code]
+
+
+def test_the_good_base_document_has_only_the_expected_finding(testshire) -> None:
+    # three level-2 needs across two domains escalate to level-3 (section 17)
+    assert testshire.validate(assessment(GOOD)).codes == ("EH041",)
+
+
+@pytest.fixture
+def authority_with(tmp_path):
+    def build(**params):
+        cfg = make_config()
+        for name, value in params.items():
+            cfg["parameters"][name] = (
+                {"value": None, "note": "silent"}
+                if value is None
+                else {"value": value, "source": cfg["levels"][0]["source"]}
+            )
+        path = tmp_path / "a.yaml"
+        path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+        return eh.load_authority(path)
+
+    return build
+
+
+# ---------------------------------------------------------------- consent
+
+
+def test_eh001_consent_not_given(testshire, authority_with) -> None:
+    doc = assessment("consent: {given: false, given_on: null, by: null}")
+    (f,) = found(testshire, doc, "EH001")
+    assert (f.path, f.severity) == (("consent", "given"), eh.Severity.ERROR)
+    assert found(authority_with(consent_required=False), doc, "EH001") == []
+    assert found(testshire, assessment(GOOD), "EH001") == []
+
+
+def test_eh002_consent_after_assessment(testshire) -> None:
+    (f,) = found(testshire, assessment("consent: {given_on: 2024-03-03}"), "EH002")
+    assert f.message == "consent is dated 2 days after the assessment"
+    assert found(testshire, assessment("consent: {given_on: 2024-03-01}"), "EH002") == []
+
+
+def test_eh003_consent_undated_and_unnamed(testshire) -> None:
+    fs = found(testshire, assessment("consent: {given_on: null, by: null}"), "EH003")
+    assert sorted(f.message for f in fs) == [
+        "consent does not say who gave it (`by`)",
+        "consent has no date (`given_on`)",
+    ]
+
+
+# ---------------------------------------------------------------- ages
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (date(2006, 3, 1), date(2024, 2, 29), 17),
+        (date(2006, 3, 1), date(2024, 3, 1), 18),
+        (date(2004, 2, 29), date(2022, 2, 28), 17),  # a leap-day birthday falls on 1 March
+        (date(2004, 2, 29), date(2022, 3, 1), 18),
+        (date(2004, 2, 29), date(2024, 2, 29), 20),
+        (date(2024, 1, 1), date(2024, 1, 1), 0),
+    ],
+)
+def test_age_on_counts_completed_years_across_leap_days(born, on, age) -> None:
+    assert age_on(born, on) == age
+
+
+def test_eh010_born_after_assessment(testshire) -> None:
+    (f,) = found(testshire, assessment("family: {members: [{date_of_birth: 2024-03-02}]}"), "EH010")
+    assert f.path == ("family", "members", 0, "date_of_birth")
+    assert "2024" not in f.message
+
+
+@pytest.mark.parametrize(
+    ("born", "send", "fires"),
+    [
+        ("2006-03-02", "none", False),  # 17 on 2024-03-01
+        ("2006-03-01", "none", True),  # 18 that day
+        ("2006-03-01", "sen-support", False),  # SEND: up to 25
+        ("1999-03-02", "ehc-plan", False),  # 24
+        ("1999-03-01", "ehc-plan", True),  # 25
+    ],
+)
+def test_eh011_upper_age_with_and_without_send(testshire, born, send, fires) -> None:
+    doc = assessment(f"family: {{members: [{{date_of_birth: {born}, send: {send}}}]}}")
+    fs = found(testshire, doc, "EH011")
+    assert bool(fs) is fires
+    if fires:
+        assert born[:4] not in fs[0].message
+
+
+def test_eh012_unborn_date_passed(testshire) -> None:
+    doc = assessment(
+        "family: {members: [{}, {id: c2, role: unborn, date_of_birth: null, expected_on: 2024-02-29}]}"
+    )
+    (f,) = found(testshire, doc, "EH012")
+    assert f.path == ("family", "members", 1, "expected_on")
+    on_the_day = assessment(
+        "family: {members: [{}, {id: c2, role: unborn, date_of_birth: null, expected_on: 2024-03-01}]}"
+    )
+    assert found(testshire, on_the_day, "EH012") == []
+
+
+# ---------------------------------------------------------------- voice
+
+
+def test_eh020_every_child_is_heard_but_not_the_unborn(testshire) -> None:
+    base = assessment()
+    only_c1 = base.model_copy(update={"voice": base.voice[:1]})
+    (f,) = found(testshire, only_c1, "EH020")
+    assert (f.input, f.path) == ("c2", ("family", "members", 1))
+    unborn = assessment(
+        "family: {members: [{}, {id: c2, role: unborn, date_of_birth: null, expected_on: 2024-05-01}]}"
+    )
+    unborn = unborn.model_copy(update={"voice": unborn.voice[:1]})
+    assert found(testshire, unborn, "EH020") == []
+
+
+def test_eh021_stale_voice_only_where_the_authority_sets_a_limit(testshire, authority_with) -> None:
+    doc = assessment("voice: [{recorded_on: 2023-11-30}]")  # 92 days before 2024-03-01
+    (f,) = found(testshire, doc, "EH021")
+    assert f.message == "voice entry about 'c1' is 92 days old (limit 90)"
+    assert found(authority_with(voice_max_age_days=None), doc, "EH021") == []
+    assert found(testshire, assessment("voice: [{recorded_on: 2023-12-02}]"), "EH021") == []
+
+
+def test_eh022_voice_after_assessment(testshire) -> None:
+    (f,) = found(testshire, assessment("voice: [{recorded_on: 2024-03-02}]"), "EH022")
+    assert f.path == ("voice", 0, "recorded_on")
+
+
+# ---------------------------------------------------------------- recorded level
+
+
+def test_eh030_unknown_level_suggests_the_nearest(testshire) -> None:
+    (f,) = found(testshire, assessment("recorded_level: {level: levle-3}"), "EH030")
+    assert f.hint == "did you mean 'level-3'?"
+    (g,) = found(testshire, assessment("recorded_level: {level: tier-2}"), "EH030")
+    assert g.hint == "levels: level-1, level-2, level-3, level-4"
+
+
+def test_eh031_override_needs_a_rationale(testshire) -> None:
+    (f,) = found(
+        testshire, assessment("recorded_level: {level: level-4, rationale: null}"), "EH031"
+    )
+    assert "differs from the matrix's 'level-3'" in f.message
+    assert (
+        found(testshire, assessment("recorded_level: {level: level-4, rationale: why}"), "EH031")
+        == []
+    )
+    assert (
+        found(testshire, assessment("recorded_level: {level: level-3, rationale: null}"), "EH031")
+        == []
+    )
+
+
+def test_eh032_below_the_safety_floor_is_an_error_and_not_applied(testshire) -> None:
+    doc = assessment("factors: [{factor: sexual-abuse}]\nrecorded_level: {level: level-2}")
+    report = testshire.validate(doc)
+    (f,) = [f for f in report.findings if f.code == "EH032"]
+    assert f.severity is eh.Severity.ERROR
+    assert "EH033" not in report.codes
+    assert "EH040" in report.codes
+    assert testshire.classify(doc).level.id == "level-4"
+
+
+def test_eh033_lower_judgement_is_reported(testshire) -> None:
+    (f,) = found(testshire, assessment("recorded_level: {level: level-2}"), "EH033")
+    assert "the decision keeps 'level-3'" in f.message
+
+
+# ---------------------------------------------------------------- statutory route
+
+
+def test_eh040_section_47_points_at_the_factor(testshire) -> None:
+    (f,) = found(testshire, assessment("factors: [{}, {factor: trafficking}]"), "EH040")
+    assert f.path == ("factors", 1)
+    assert f.severity is eh.Severity.ERROR
+
+
+def test_eh040_section_47_from_a_recorded_level(testshire) -> None:
+    (f,) = found(testshire, assessment("recorded_level: {level: level-4, rationale: why}"), "EH040")
+    assert f.path == ("recorded_level",)
+
+
+def test_eh041_section_17(testshire) -> None:
+    (f,) = found(testshire, assessment(GOOD), "EH041")
+    assert f.severity is eh.Severity.WARNING
+    two_needs = assessment("factors: [{}, {factor: persistent-absence}, {factor: housing-need}]")
+    assert found(testshire, two_needs, "EH041") == []
+
+
+def test_eh042_factor_noted_after_assessment(testshire) -> None:
+    (f,) = found(testshire, assessment("factors: [{noted_on: 2024-03-02}]"), "EH042")
+    assert f.input == "persistent-absence"
+
+
+def test_eh043_another_authoritys_factor(testshire) -> None:
+    (f,) = found(testshire, assessment("factors: [{}, {factor: 'otherton:x'}]"), "EH043")
+    assert f.path == ("factors", 1, "factor")
+
+
+# ---------------------------------------------------------------- supporting families
+
+
+def test_eh090_lists_the_headlines_met() -> None:
+    bedford = eh.load_authority("bedford")
+    doc = assessment(
+        "factors: [{}, {factor: low-level-attendance-issues}, {factor: debt-or-financial-exclusion}]"
+    )
+    (f,) = found(bedford, doc, "EH090")
+    assert f.message == (
+        "the family's needs meet 2 Supporting Families headline outcomes "
+        "(getting-a-good-education, financial-stability); the programme requires 3"
+    )
+    assert found(bedford, assessment(), "EH090") == []  # education, relationships, housing
+
+
+def test_eh090_only_where_the_authority_records_it() -> None:
+    bromley = eh.load_authority("bromley")
+    assert bromley.config.parameters.supporting_families_min_headlines.value is None
+    assert found(bromley, assessment("factors: [{}, {factor: persistent-absence}]"), "EH090") == []

@@ -1,0 +1,626 @@
+"""Referral rules EH070-EH089: referrer, feedback and decision times, decision against level,
+consent; and the working-day arithmetic they use."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import earlyhelp_core as eh
+from earlyhelp_core.assessment._core import Context, Rule, rules
+from earlyhelp_core.assessment.rules.referrals import add_working_days, working_days_between
+from earlyhelp_core.testing import referrals
+
+from ..conftest import EXAMPLES
+from ..thresholds.conftest import make_config
+from .conftest import document
+
+MINE = tuple(f"EH{n:03d}" for n in range(70, 90))
+"""The codes this module's rules may use."""
+
+SRC = {"ref": "test-source", "section": "s1", "basis": "stated"}
+SILENT = {"value": None, "note": "the sources are silent"}
+
+# testshire's referral parameters, set here so these tests do not depend on make_config's
+STRICT = {
+    "referral_decision_working_days": {"value": 1, "source": SRC},
+    "referral_feedback_hours": {"value": 24, "source": SRC},
+    "no_further_action_allowed": {"value": False, "source": SRC},
+    "consent_required": {"value": True, "source": SRC},
+}
+LENIENT = {
+    "referral_decision_working_days": SILENT,
+    "referral_feedback_hours": SILENT,
+    "no_further_action_allowed": {"value": True, "source": SRC},
+    "consent_required": {"value": False, "source": SRC},
+}
+NULL = {
+    "referral_decision_working_days": SILENT,
+    "referral_feedback_hours": SILENT,
+    "no_further_action_allowed": SILENT,
+    "consent_required": SILENT,
+}
+
+
+def build(directory: Path, name: str, parameters: dict[str, Any]) -> eh.Authority:
+    config = copy.deepcopy(make_config())
+    config["id"] = name
+    config["parameters"].update(copy.deepcopy(parameters))
+    path = directory / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return eh.load_authority(path)
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> eh.Authority:
+    """Testshire with every referral parameter set (24 h, 1 working day, no NFA, consent)."""
+    return build(tmp_path_factory.mktemp("cfg"), "strictshire", STRICT)
+
+
+@pytest.fixture(scope="module")
+def lenient(tmp_path_factory: pytest.TempPathFactory) -> eh.Authority:
+    """Testshire with no timescales, no-further-action allowed and consent not required."""
+    return build(tmp_path_factory.mktemp("cfg"), "lenientshire", LENIENT)
+
+
+@pytest.fixture(scope="module")
+def silent(tmp_path_factory: pytest.TempPathFactory) -> eh.Authority:
+    """Testshire whose sources are silent on every referral parameter."""
+    return build(tmp_path_factory.mktemp("cfg"), "silentshire", NULL)
+
+
+@pytest.fixture(scope="module")
+def bedford() -> eh.Authority:
+    return eh.load_authority("bedford")
+
+
+@pytest.fixture(scope="module")
+def bromley() -> eh.Authority:
+    return eh.load_authority("bromley")
+
+
+def findings(authority: eh.Authority, fragment: str | dict[str, Any], code: str) -> list[Any]:
+    report = authority.validate(document("referral", fragment))
+    return [f for f in report.findings if f.code == code]
+
+
+def mine(report: Any) -> list[str]:
+    return [c for c in report.codes if c in MINE]
+
+
+def referral_rules() -> list[Rule]:
+    return [r for r in rules() if r.code in MINE]
+
+
+# --- the registry: metadata, docstrings, examples ------------------------------------------
+
+
+def test_rules_are_registered_in_range() -> None:
+    codes = [r.code for r in referral_rules()]
+    assert codes == [f"EH{n:03d}" for n in range(70, 79)]
+    for r in referral_rules():
+        assert r.kinds == ("referral",)
+        assert "sources/" in r.source
+        assert r.what
+        assert r.why
+        assert r.example
+
+
+@pytest.mark.parametrize("code", [f"EH{n:03d}" for n in range(70, 79)])
+def test_docstring_example_fires(code: str, strict: eh.Authority) -> None:
+    (current,) = [r for r in referral_rules() if r.code == code]
+    assert code in strict.validate(document("referral", current.example)).codes
+
+
+def test_timescale_rules_declare_what_they_read() -> None:
+    reads = {r.code: r.reads for r in referral_rules()}
+    assert reads["EH071"] == ("referral_feedback_hours",)
+    assert reads["EH072"] == ("referral_feedback_hours",)
+    assert reads["EH073"] == ("no_further_action_allowed",)
+    assert reads["EH074"] == ("referral_decision_working_days",)
+    assert reads["EH077"] == ("consent_required",)
+
+
+# --- the bundled examples under the bundled authorities -------------------------------------
+
+
+@pytest.mark.parametrize("example", ["referral-mash.json", "referral-self.yaml"])
+@pytest.mark.parametrize("authority", ["bedford", "bromley"])
+def test_bundled_examples_are_clean(example: str, authority: str) -> None:
+    # referral-mash: a police referral (agency named), early help decided the day it came
+    # in, outcome told 22 h 50 min after receipt (Bedford allows 24 h; Bromley sets no
+    # hours), consent given, one factor at Bedford's universal-plus / Bromley's tier 2.
+    # referral-self: a self-referral (no agency needed), not yet decided, no outcome told.
+    doc = eh.load_document(EXAMPLES / example)
+    assert mine(eh.load_authority(authority).validate(doc)) == []
+
+
+def test_example_documents_clean_under_strict_testshire(strict: eh.Authority) -> None:
+    assert mine(strict.validate(document("referral"))) == []
+    assert mine(strict.validate(eh.load_document(EXAMPLES / "referral-self.yaml"))) == []
+
+
+# --- EH070 referrer-agency-missing ---------------------------------------------------------
+
+
+def test_eh070_professional_without_agency(strict: eh.Authority) -> None:
+    (found,) = findings(strict, "referrer: {agency: null}", "EH070")
+    assert found.path == ("referrer",)
+    assert found.severity == "error"
+    assert "agency" in found.message
+    assert "E. Officer" not in found.message
+
+
+def test_eh070_self_referral_needs_no_agency(strict: eh.Authority, bromley: eh.Authority) -> None:
+    fragment = {"referrer": {"self_referral": True, "by": "p1", "name": None, "agency": None}}
+    assert findings(strict, fragment, "EH070") == []
+    self_referral = eh.load_document(EXAMPLES / "referral-self.yaml")
+    assert "EH070" not in bromley.validate(self_referral).codes
+
+
+def test_eh070_agency_present(strict: eh.Authority) -> None:
+    assert findings(strict, "", "EH070") == []
+
+
+# --- EH071 feedback-late --------------------------------------------------------------------
+
+
+def test_eh071_fires_after_the_hours_allowed(strict: eh.Authority) -> None:
+    (found,) = findings(strict, "outcome_communicated_at: 2024-02-13T10:16:00+00:00", "EH071")
+    assert found.path == ("outcome_communicated_at",)
+    assert found.severity == "error"
+    assert "24 h 1 min" in found.message
+    assert "allows 24 hours" in found.message
+    assert found.input == 24
+
+
+def test_eh071_exactly_the_hours_allowed_is_in_time(strict: eh.Authority) -> None:
+    assert findings(strict, "outcome_communicated_at: 2024-02-13T10:15:00+00:00", "EH071") == []
+
+
+def test_eh071_compares_instants_across_timezones(strict: eh.Authority) -> None:
+    # 11:15+01:00 is 10:15 UTC: exactly 24 hours after 10:15 UTC the day before
+    fragment = "outcome_communicated_at: 2024-02-13T11:15:00+01:00"
+    assert findings(strict, fragment, "EH071") == []
+
+
+def test_eh071_bedford_24_hours(bedford: eh.Authority) -> None:
+    (found,) = findings(bedford, "outcome_communicated_at: 2024-02-14T09:05:00+00:00", "EH071")
+    assert "46 h 50 min" in found.message
+
+
+def test_eh071_silent_authority_never_fires(silent: eh.Authority, bromley: eh.Authority) -> None:
+    late = "outcome_communicated_at: 2024-03-30T09:05:00+00:00"
+    assert findings(silent, late, "EH071") == []
+    assert findings(bromley, late, "EH071") == []  # Bromley's sources set no hours
+
+
+# --- EH072 feedback-not-recorded -------------------------------------------------------------
+
+
+def test_eh072_decided_without_feedback(strict: eh.Authority, bedford: eh.Authority) -> None:
+    (found,) = findings(strict, "outcome_communicated_at: null", "EH072")
+    assert found.path == ("outcome_communicated_at",)
+    assert found.severity == "warning"
+    assert "decided" in found.message
+    assert "24 hours" in found.message
+    assert findings(bedford, "outcome_communicated_at: null", "EH072")
+
+
+def test_eh072_not_for_undecided_or_recorded(strict: eh.Authority) -> None:
+    undecided = {"decision": None, "decided_at": None, "outcome_communicated_at": None}
+    assert findings(strict, undecided, "EH072") == []
+    assert findings(strict, "", "EH072") == []
+
+
+def test_eh072_silent_authority_never_fires(silent: eh.Authority, bromley: eh.Authority) -> None:
+    assert findings(silent, "outcome_communicated_at: null", "EH072") == []
+    assert findings(bromley, "outcome_communicated_at: null", "EH072") == []
+
+
+# --- EH073 no-further-action-not-allowed -----------------------------------------------------
+
+
+def test_eh073_no_further_action_where_not_allowed(
+    strict: eh.Authority, bedford: eh.Authority
+) -> None:
+    (found,) = findings(strict, "decision: no-further-action", "EH073")
+    assert found.path == ("decision",)
+    assert found.severity == "error"
+    assert "no-further-action" in found.message
+    assert findings(bedford, "decision: no-further-action", "EH073")  # Bedford 8.6
+
+
+def test_eh073_allowed_or_silent(
+    lenient: eh.Authority, silent: eh.Authority, bromley: eh.Authority
+) -> None:
+    for authority in (lenient, silent, bromley):
+        assert findings(authority, "decision: no-further-action", "EH073") == []
+
+
+def test_eh073_other_decisions(strict: eh.Authority) -> None:
+    assert findings(strict, "decision: information-and-advice", "EH073") == []
+
+
+# --- EH074 decision-late, and working days ---------------------------------------------------
+
+MON, TUE, WED, THU, FRI, SAT, SUN = (date(2024, 2, d) for d in range(12, 19))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (MON, MON, 0),
+        (MON, TUE, 1),
+        (MON, FRI, 4),
+        (FRI, SAT, 0),
+        (FRI, SUN, 0),
+        (FRI, date(2024, 2, 19), 1),  # Friday -> Monday
+        (SAT, date(2024, 2, 19), 0),  # Saturday counts from Monday
+        (SAT, date(2024, 2, 20), 1),
+        (SUN, date(2024, 2, 20), 1),
+        (SAT, SUN, 0),
+        (SAT, FRI, 0),  # before the start: none
+        (date(2024, 2, 29), date(2024, 3, 1), 1),  # leap day, Thursday -> Friday
+        (date(2024, 5, 31), date(2024, 6, 3), 1),  # month end, Friday -> Monday
+        (date(2024, 6, 29), date(2024, 7, 1), 0),  # month end, Saturday -> Monday
+        (date(2024, 9, 30), date(2024, 10, 1), 1),  # month end, Monday -> Tuesday
+        (date(2024, 12, 31), date(2025, 1, 1), 1),  # bank holiday: not known, counted
+        (date(2023, 12, 30), date(2024, 1, 2), 1),  # year end, Saturday -> Tuesday
+        (MON, date(2024, 3, 11), 20),  # four weeks
+    ],
+)
+def test_working_days_between(start: date, end: date, expected: int) -> None:
+    assert working_days_between(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (MON, 0, MON),
+        (MON, 1, TUE),
+        (THU, 1, FRI),
+        (FRI, 1, date(2024, 2, 19)),
+        (SAT, 0, date(2024, 2, 19)),
+        (SAT, 1, date(2024, 2, 20)),
+        (SUN, 1, date(2024, 2, 20)),
+        (FRI, 5, date(2024, 2, 23)),
+        (date(2024, 1, 31), 1, date(2024, 2, 1)),  # month end
+        (date(2024, 2, 29), 1, date(2024, 3, 1)),  # leap day
+        (date(2024, 5, 31), 1, date(2024, 6, 3)),  # month end on a Friday
+        (date(2024, 8, 31), 1, date(2024, 9, 3)),  # month end on a Saturday
+        (date(2024, 12, 31), 3, date(2025, 1, 3)),  # year end
+    ],
+)
+def test_add_working_days(start: date, days: int, expected: date) -> None:
+    assert add_working_days(start, days) == expected
+
+
+def test_add_working_days_rejects_negative() -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        add_working_days(MON, -1)
+
+
+def naive_between(start: date, end: date) -> int:
+    day = start
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    count = 0
+    while day < end:
+        day += timedelta(days=1)
+        count += day.weekday() < 5
+    return count
+
+
+@given(
+    st.dates(date(1900, 1, 1), date(2100, 12, 31)),
+    st.integers(-10, 60),
+    st.integers(0, 40),
+)
+def test_working_days_agree_with_a_naive_count(start: date, offset: int, n: int) -> None:
+    end = start + timedelta(days=offset)
+    assert working_days_between(start, end) == naive_between(start, end)
+    deadline = add_working_days(start, n)
+    assert deadline.weekday() < 5
+    assert working_days_between(start, deadline) == n
+    assert working_days_between(start, deadline + timedelta(days=1)) == n + (
+        (deadline + timedelta(days=1)).weekday() < 5
+    )
+
+
+def test_working_days_at_the_ends_of_the_calendar() -> None:
+    assert working_days_between(date.min, date.max) > 0
+    assert working_days_between(date.max, date.max) == 0  # 9999-12-31 is a Friday
+
+
+def test_eh074_fires_after_the_working_days_allowed(strict: eh.Authority) -> None:
+    fragment = {  # received Monday 10:15, decided Wednesday
+        "decided_at": "2024-02-14T09:00:00+00:00",
+        "outcome_communicated_at": "2024-02-14T09:30:00+00:00",
+    }
+    (found,) = findings(strict, fragment, "EH074")
+    assert found.path == ("decided_at",)
+    assert found.severity == "warning"
+    assert "2 working days" in found.message
+    assert "allows 1" in found.message
+    assert found.input == 2
+
+
+def test_eh074_end_of_next_working_day_is_in_time(strict: eh.Authority) -> None:
+    fragment = {  # received Monday, decided late on Tuesday
+        "decided_at": "2024-02-13T23:59:00+00:00",
+        "outcome_communicated_at": "2024-02-13T23:59:00+00:00",
+    }
+    assert findings(strict, fragment, "EH074") == []
+
+
+def test_eh074_weekend_in_between(strict: eh.Authority) -> None:
+    friday = {
+        "received_at": "2024-02-16T16:00:00+00:00",
+        "decided_at": "2024-02-19T12:00:00+00:00",  # Monday
+        "outcome_communicated_at": "2024-02-19T12:30:00+00:00",
+    }
+    assert findings(strict, friday, "EH074") == []
+    saturday = {
+        "received_at": "2024-02-17T10:00:00+00:00",
+        "consent": {"given_on": "2024-02-17"},
+        "decided_at": "2024-02-20T12:00:00+00:00",  # Tuesday: 1 day counting from Monday
+        "outcome_communicated_at": "2024-02-20T12:30:00+00:00",
+    }
+    assert findings(strict, saturday, "EH074") == []
+    saturday_late = {**saturday, "decided_at": "2024-02-21T12:00:00+00:00"}
+    saturday_late["outcome_communicated_at"] = "2024-02-21T12:30:00+00:00"
+    (found,) = findings(strict, saturday_late, "EH074")
+    assert "2 working days" in found.message
+
+
+def test_eh074_counts_in_the_received_timezone(strict: eh.Authority) -> None:
+    # received Friday 23:30 BST; decided 23:30 UTC on Monday, which is Tuesday 00:30 BST
+    late_locally = {
+        "received_at": "2024-04-05T23:30:00+01:00",
+        "decided_at": "2024-04-08T23:30:00+00:00",
+        "outcome_communicated_at": "2024-04-08T23:40:00+00:00",
+    }
+    (found,) = findings(strict, late_locally, "EH074")
+    assert "2 working days" in found.message
+    # received Friday 00:30 BST (Thursday in UTC); decided Monday: 1 working day locally
+    in_time_locally = {
+        "received_at": "2024-04-05T00:30:00+01:00",
+        "decided_at": "2024-04-08T10:00:00+01:00",
+        "outcome_communicated_at": "2024-04-08T10:30:00+01:00",
+    }
+    assert findings(strict, in_time_locally, "EH074") == []
+
+
+def test_eh074_silent_or_undecided_never_fires(silent: eh.Authority, strict: eh.Authority) -> None:
+    late = {"decided_at": "2024-03-14T09:00:00+00:00", "outcome_communicated_at": None}
+    assert findings(silent, late, "EH074") == []
+    undecided = {"decision": None, "decided_at": None, "outcome_communicated_at": None}
+    assert findings(strict, undecided, "EH074") == []
+
+
+def test_eh074_bundled_authorities_one_working_day(
+    bedford: eh.Authority, bromley: eh.Authority
+) -> None:
+    late = {
+        "decided_at": "2024-02-15T09:00:00+00:00",
+        "outcome_communicated_at": "2024-02-15T09:10:00+00:00",
+    }
+    assert findings(bedford, late, "EH074")
+    assert findings(bromley, late, "EH074")
+
+
+# --- EH075 / EH076 decision below the level the factors reach ----------------------------------
+
+NEGLECT = {"factors": [{"factor": "neglect", "about": ["c1"]}]}
+S17 = {"factors": [{"factor": "parental-mental-health", "about": ["p1"]}]}  # testshire level-3
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "early-help",
+        "no-further-action",
+        "section-17-assessment",
+        "specialist-assessment",
+        "universal-services",
+    ],
+)
+def test_eh075_section_47_level_without_protection(strict: eh.Authority, decision: str) -> None:
+    (found,) = findings(strict, {**NEGLECT, "decision": decision}, "EH075")
+    assert found.path == ("decision",)
+    assert found.severity == "error"
+    assert "level-4 (section-47)" in found.message
+    assert decision in found.message
+    assert found.input == "level-4"
+
+
+@pytest.mark.parametrize("decision", ["section-47-enquiry", "immediate-protection"])
+def test_eh075_protection_decisions_pass(strict: eh.Authority, decision: str) -> None:
+    report = strict.validate(document("referral", {**NEGLECT, "decision": decision}))
+    assert "EH075" not in report.codes
+    assert "EH076" not in report.codes
+
+
+def test_eh075_bundled_authorities(bedford: eh.Authority, bromley: eh.Authority) -> None:
+    fragment = {"factors": [{"factor": "domestic-abuse-high-risk", "about": ["p1"]}]}
+    (found,) = findings(bedford, fragment, "EH075")
+    assert "child-protection" in found.message
+    (found,) = findings(bromley, fragment, "EH075")
+    assert "tier-4" in found.message
+
+
+def test_eh075_lower_levels_and_undecided(strict: eh.Authority) -> None:
+    assert findings(strict, "", "EH075") == []  # level-2
+    undecided = {**NEGLECT, "decision": None, "decided_at": None, "outcome_communicated_at": None}
+    assert findings(strict, undecided, "EH075") == []
+
+
+@pytest.mark.parametrize(
+    "decision", ["early-help", "universal-services", "information-and-advice", "no-further-action"]
+)
+def test_eh076_section_17_level_decided_lower(strict: eh.Authority, decision: str) -> None:
+    (found,) = findings(strict, {**S17, "decision": decision}, "EH076")
+    assert found.path == ("decision",)
+    assert found.severity == "warning"
+    assert "level-3 (section-17)" in found.message
+    assert decision in found.message
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "section-17-assessment",
+        "specialist-assessment",
+        "section-47-enquiry",
+        "immediate-protection",
+    ],
+)
+def test_eh076_section_17_or_higher_decisions_pass(strict: eh.Authority, decision: str) -> None:
+    assert findings(strict, {**S17, "decision": decision}, "EH076") == []
+
+
+def test_eh076_reached_by_escalation(strict: eh.Authority) -> None:
+    # three level-2 factors across two domains: testshire's rule raises them to level-3
+    fragment = {
+        "factors": [
+            {"factor": "persistent-absence", "about": ["c1"]},
+            {"factor": "housing-need"},
+            {"factor": "parental-conflict", "about": ["p1"]},
+        ]
+    }
+    assert findings(strict, fragment, "EH076")
+
+
+def test_eh076_leaves_section_47_to_eh075(strict: eh.Authority) -> None:
+    report = strict.validate(document("referral", NEGLECT))
+    assert "EH075" in report.codes
+    assert "EH076" not in report.codes
+
+
+def test_eh076_bundled_authorities(bedford: eh.Authority, bromley: eh.Authority) -> None:
+    fragment = {"factors": [{"factor": "unaccompanied-asylum-seeking-child", "about": ["c1"]}]}
+    assert findings(bedford, fragment, "EH076")
+    assert findings(bromley, fragment, "EH076")
+    assert findings(bedford, "", "EH076") == []
+
+
+# --- EH077 referral-without-consent ------------------------------------------------------------
+
+
+def test_eh077_no_consent(strict: eh.Authority, bromley: eh.Authority) -> None:
+    (found,) = findings(strict, "consent: null", "EH077")
+    assert found.path == ("consent",)
+    assert found.severity == "warning"
+    assert "early-help" in found.message
+    assert findings(bromley, "consent: null", "EH077")
+
+
+def test_eh077_consent_not_given(strict: eh.Authority) -> None:
+    fragment = {"consent": {"given": False, "given_on": None, "by": None}}
+    (found,) = findings(strict, {**fragment, "decision": "universal-services"}, "EH077")
+    assert found.path == ("consent", "given")
+    assert "not given" in found.message
+
+
+@pytest.mark.parametrize(
+    "decision",
+    ["section-17-assessment", "section-47-enquiry", "immediate-protection", "no-further-action"],
+)
+def test_eh077_not_for_statutory_or_no_service(strict: eh.Authority, decision: str) -> None:
+    assert findings(strict, {"consent": None, "decision": decision}, "EH077") == []
+
+
+def test_eh077_not_when_given_undecided_or_not_required(
+    strict: eh.Authority, lenient: eh.Authority, silent: eh.Authority
+) -> None:
+    assert findings(strict, "", "EH077") == []
+    undecided = {"consent": None, "decision": None, "decided_at": None}
+    assert findings(strict, {**undecided, "outcome_communicated_at": None}, "EH077") == []
+    assert findings(lenient, "consent: null", "EH077") == []
+    assert findings(silent, "consent: null", "EH077") == []
+
+
+# --- EH078 outcome-before-decision --------------------------------------------------------------
+
+
+def test_eh078_outcome_before_decision(strict: eh.Authority) -> None:
+    (found,) = findings(strict, "outcome_communicated_at: 2024-02-12T12:00:00+00:00", "EH078")
+    assert found.path == ("outcome_communicated_at",)
+    assert found.severity == "error"
+    assert "4 h 40 min before" in found.message
+
+
+def test_eh078_outcome_without_decision(strict: eh.Authority) -> None:
+    (found,) = findings(strict, {"decision": None, "decided_at": None}, "EH078")
+    assert "no decision" in found.message
+
+
+def test_eh078_in_order(strict: eh.Authority, silent: eh.Authority) -> None:
+    assert findings(strict, "", "EH078") == []
+    same_time = "outcome_communicated_at: 2024-02-12T16:40:00+00:00"
+    assert findings(strict, same_time, "EH078") == []
+    undecided = {"decision": None, "decided_at": None, "outcome_communicated_at": None}
+    assert findings(silent, undecided, "EH078") == []
+
+
+# --- never personal data, never raising ----------------------------------------------------------
+
+
+def test_messages_hold_no_personal_data(strict: eh.Authority) -> None:
+    fragment = {
+        "referrer": {"name": "Zebedee Quixote", "agency": None, "role": "Xylophonist"},
+        "family": {
+            "members": [
+                {"id": "c1", "role": "child", "name": "Ermintrude", "date_of_birth": "2016-01-25"},
+                {"id": "p1", "role": "parent", "name": "Dougal", "date_of_birth": "1991-06-06"},
+            ]
+        },
+        "factors": [{"factor": "neglect", "about": ["c1"], "evidence": "Florence saw it"}],
+        "consent": None,
+        "decision": "early-help",
+        "decided_at": "2024-02-20T16:40:00+00:00",
+        "outcome_communicated_at": "2024-02-19T09:05:00+00:00",
+    }
+    report = strict.validate(document("referral", fragment))
+    assert {"EH070", "EH071", "EH074", "EH075", "EH077", "EH078"} <= set(report.codes)
+    personal = ("Zebedee", "Quixote", "Xylophonist", "Ermintrude", "Dougal", "Florence")
+    personal += ("2016-01-25", "1991-06-06", "2024-02")
+    for found in report.findings:
+        for word in personal:
+            assert word not in found.message
+            assert word not in (found.hint or "")
+            assert word not in str(found.input)
+
+
+@pytest.fixture(scope="module")
+def all_authorities(
+    strict: eh.Authority,
+    lenient: eh.Authority,
+    silent: eh.Authority,
+    bedford: eh.Authority,
+    bromley: eh.Authority,
+) -> tuple[eh.Authority, ...]:
+    return (bedford, bromley, strict, lenient, silent)
+
+
+@settings(max_examples=150)
+@given(referrals())
+def test_never_raises(all_authorities: tuple[eh.Authority, ...], referral: eh.Referral) -> None:
+    checks: list[Callable[..., Any]] = [r.check for r in referral_rules()]
+    for authority in all_authorities:
+        context = Context(authority)
+        for check in checks:  # called directly, so an exception is not caught by the engine
+            for found in check(referral, context):
+                assert found.message
+                assert "\n" not in found.message
+        report = authority.validate(referral)
+        assert not [f for f in report.findings if f.message.startswith("internal error")]

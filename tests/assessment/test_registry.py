@@ -1,0 +1,231 @@
+"""The rule registry: every rule is complete, documented by an example that really fails,
+and the engine keeps going when a rule breaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from hypothesis import given, settings
+
+import earlyhelp_core as eh
+from earlyhelp_core.assessment import _core
+from earlyhelp_core.testing import assessments, plans, referrals
+
+from ..thresholds.conftest import make_config
+from .conftest import document
+
+RULES = eh.rules()
+BY_KIND = {
+    "early-help-assessment": "assessment",
+    "plan": "plan",
+    "referral": "referral",
+}
+
+
+def test_codes_are_unique_stable_and_well_formed() -> None:
+    codes = [r.code for r in RULES]
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"EH\d{3}", c) for c in codes)
+    assert codes == sorted(codes)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rule_is_documented_in_three_parts(rule) -> None:
+    assert rule.what, rule.code
+    assert rule.why, rule.code
+    assert rule.example, rule.code
+    assert rule.source
+    assert "\n" not in rule.summary
+    assert rule.kinds
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rules_example_really_fails(rule, testshire) -> None:
+    for kind in rule.kinds:
+        # a plan is checked with the assessment it follows (examples/assessment-multi-agency.yaml)
+        followed = document("early-help-assessment") if kind == "plan" else None
+        report = testshire.validate(document(kind, rule.example), assessment=followed)
+        assert rule.code in report.codes, f"{rule.code}: its example does not produce it"
+
+
+def test_a_code_cannot_be_registered_twice() -> None:
+    with pytest.raises(ValueError, match="already taken"):
+        _core.register(RULES[0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"code": "E1"}, "must look like"),
+        ({"reads": ("no_such_parameter",)}, "reads unknown parameters"),
+        ({"kinds": ("letter",)}, "kinds="),
+    ],
+)
+def test_rule_metadata_is_checked(kwargs, message) -> None:
+    base = {
+        "code": "ZZ001",
+        "title": "t",
+        "severity": eh.Severity.WARNING,
+        "summary": "s",
+        "kinds": ("plan",),
+        "reads": (),
+        "source": "s",
+        "check": lambda doc, ctx: (),
+    }
+    with pytest.raises(ValueError, match=message):
+        _core.register(_core.Rule(**{**base, **kwargs}))
+
+
+@pytest.fixture
+def temporary_rules():
+    added: list[str] = []
+    yield added
+    for code in added:
+        _core._REGISTRY.pop(code, None)
+
+
+def test_a_broken_rule_does_not_hide_the_others(testshire, temporary_rules) -> None:
+    @eh.rule(
+        code="ZZ998",
+        title="broken",
+        severity="warning",
+        summary="breaks",
+        kinds=["early-help-assessment"],
+        source="test",
+    )
+    def broken(doc, ctx):
+        raise RuntimeError("bug")
+        yield  # pragma: no cover
+
+    temporary_rules.append("ZZ998")
+    report = testshire.validate(document("early-help-assessment", "voice: []"))
+    internal = [f for f in report.findings if f.code == "ZZ998"]
+    assert len(internal) == 1
+    assert internal[0].severity is eh.Severity.ERROR
+    assert "internal error in rule ZZ998 (RuntimeError)" in internal[0].message
+    assert "EH020" in report.codes
+
+
+def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
+    @eh.rule(
+        code="LA001",
+        title="needs-a-strength",
+        severity="warning",
+        summary="An assessment records at least one strength",
+        kinds=["early-help-assessment"],
+        source="our practice standard",
+    )
+    def needs_a_strength(doc, ctx):
+        if not doc.strengths:
+            yield _core.hit(("strengths",), "no strengths recorded", "ask the family")
+
+    temporary_rules.append("LA001")
+    report = testshire.validate(document("early-help-assessment", {"strengths": []}))
+    (found,) = [f for f in report.findings if f.code == "LA001"]
+    assert (found.path, found.hint, found.source) == (
+        ("strengths",),
+        "ask the family",
+        "our practice standard",
+    )
+
+
+def config_with(tmp_path, validation):
+    cfg = make_config()
+    cfg["validation"] = validation
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_authorities_switch_rules_off_and_change_severity(tmp_path) -> None:
+    authority = eh.load_authority(
+        config_with(
+            tmp_path,
+            {
+                "EH020": {"enabled": False, "reason": "recorded elsewhere"},
+                "EH003": {"severity": "error"},
+            },
+        )
+    )
+    report = authority.validate(
+        document("early-help-assessment", {"voice": [], "consent": {"by": None}})
+    )
+    assert "EH020" not in report.codes
+    (undated,) = [f for f in report.findings if f.code == "EH003"]
+    assert undated.severity is eh.Severity.ERROR
+    assert not report.ok
+
+
+def test_an_override_of_an_unknown_rule_is_a_located_config_error(tmp_path) -> None:
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority(config_with(tmp_path, {"EH0200": {"enabled": False}, "EH099": {}}))
+    text = str(exc.value)
+    assert "EH0200" in text
+    assert all(p.line for p in exc.value.problems)
+
+
+def test_an_override_of_a_rule_not_registered_suggests_the_nearest(tmp_path) -> None:
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority(config_with(tmp_path, {"EH099": {}, "EH998": {}}))
+    messages = {p.path: p.message for p in exc.value.problems}
+    assert messages[("validation", "EH099")].startswith("unknown rule code 'EH099'")
+    assert len(exc.value.problems) == 2
+
+
+def test_findings_are_ordered_whatever_order_they_come_in(testshire) -> None:
+    report = testshire.validate(
+        document("early-help-assessment", "voice: []\nconsent: {given: false, given_on: null}")
+    )
+    assert len(report.findings) > 2
+    again = eh.Report(tuple(reversed(report.findings)))
+    assert again.findings == report.findings
+
+
+def test_report_is_plain_data(testshire) -> None:
+    report = testshire.validate(document("early-help-assessment", "voice: []"))
+    data = report.to_dict()
+    assert data["ok"] is report.ok
+    assert {f["code"] for f in data["findings"]} == set(report.codes)
+    assert data["findings"][0]["url"].endswith(f"/rules/{data['findings'][0]['code']}/")
+
+
+def test_findings_never_carry_personal_data(testshire) -> None:
+    doc = document(
+        "early-help-assessment",
+        {
+            "assessor": {"name": "Zelda Secretname"},
+            "family": {
+                "members": [
+                    {
+                        "name": "Quentin Hiddenname",
+                        "date_of_birth": "2003-07-19",
+                        "send": "none",
+                    },
+                ]
+            },
+            "factors": [
+                {"factor": "sexual-abuse", "about": ["c1"], "evidence": "PRIVATE-EVIDENCE"}
+            ],
+            "voice": [{"about": "c1", "recorded_on": "2024-09-01", "summary": "PRIVATE-SUMMARY"}],
+            "recorded_level": {"level": "level-1", "rationale": "PRIVATE-RATIONALE"},
+        },
+    )
+    report = testshire.validate(doc)
+    assert len(report.findings) >= 4
+    text = repr(report) + str(report.to_dict())
+    for secret in ("Secretname", "Hiddenname", "2003", "PRIVATE"):
+        assert secret not in text
+
+
+BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=assessments(), p=plans(), r=referrals())
+def test_validation_never_raises_on_a_parsed_document(testshire, a, p, r) -> None:
+    for authority in (testshire, *BUNDLED):
+        for doc in (a, p, r):
+            report = authority.validate(doc)
+            assert not any("internal error" in f.message for f in report.findings)

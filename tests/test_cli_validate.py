@@ -1,0 +1,94 @@
+"""`earlyhelp validate` reads like a linter; `earlyhelp rules` lists the rules."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import earlyhelp_core as eh
+from earlyhelp_core.cli import main
+
+from .conftest import EXAMPLES
+
+LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>EH\d{3}) (?P<severity>error|warning): (?P<path>\S+): (?P<message>.+)$"
+)
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_findings_are_printed_like_a_linter(capsys) -> None:
+    path = EXAMPLES / "assessment-significant-harm.yaml"
+    code, out, _ = run(capsys, "validate", path)
+    assert code == 1
+    lines = [LINE.match(line) for line in out.splitlines()]
+    assert all(lines), out
+    by_code = {m["code"]: m for m in lines if m}
+    assert by_code["EH040"]["severity"] == "error"
+    assert (by_code["EH040"]["line"], by_code["EH040"]["path"]) == ("16", "factors[0]")
+    assert by_code["EH040"]["message"].endswith(
+        "(make the referral now; early help may support the family alongside, not instead)"
+    )
+
+
+def test_warnings_alone_exit_zero(capsys) -> None:
+    code, out, _ = run(capsys, "validate", EXAMPLES / "assessment-complex-needs.yaml")
+    assert code == 0
+    assert "EH041 warning" in out
+    assert out.strip().endswith(
+        "family F-0104, 4 members, factors: child-drug-misuse, offending, school-exclusion, social-emotional-and-mental-health-needs, household-mental-health, young-carer, low-income"
+    )
+    assert "ok under bromley, 1 warning" in out
+
+
+def test_authority_option_overrides_the_documents_own(capsys) -> None:
+    code, out, _ = run(
+        capsys, "validate", EXAMPLES / "assessment-multi-agency.yaml", "--authority", "bedford"
+    )
+    assert code == 1
+    assert "EH030 error: recorded_level.level: 'tier-2' is not a level of bedford" in out
+
+
+def test_json_output_carries_every_finding_field(capsys) -> None:
+    code, out, _ = run(
+        capsys, "validate", EXAMPLES / "assessment-significant-harm.yaml", "--format", "json"
+    )
+    assert code == 1
+    (report,) = json.loads(out)
+    assert report["ok"] is False
+    finding = next(f for f in report["findings"] if f["code"] == "EH040")
+    assert set(finding) == {
+        "code",
+        "severity",
+        "path",
+        "line",
+        "col",
+        "message",
+        "hint",
+        "input",
+        "source",
+        "url",
+    }
+    assert finding["path"] == ["factors", 0]
+
+
+def test_parse_problems_and_findings_together(capsys, tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: plan\nid: x\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", bad, EXAMPLES / "assessment-no-needs.yaml")
+    assert code == 1
+    assert f"{bad}:1:1: (document): missing required key 'started_on'" in out
+    assert "assessment-no-needs.yaml: ok under bromley" in out
+
+
+def test_rules_lists_every_rule(capsys) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    assert len(out.strip().splitlines()) == len(eh.rules())
+    assert out.startswith("EH001  error    assessment  consent-not-given: ")
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert {r["code"] for r in json.loads(out)} == {r.code for r in eh.rules()}

@@ -1,0 +1,44 @@
+"""Every example document, under the authority it names, gives exactly the findings expected."""
+
+from __future__ import annotations
+
+import pytest
+
+import earlyhelp_core as eh
+
+from .conftest import EXAMPLES
+
+EXPECTED = {
+    # a practitioner's tier 3 over the matrix's tier 2: a referral to children's social care
+    "assessment-complex-needs.yaml": ("EH041",),
+    "assessment-multi-agency.yaml": (),
+    "assessment-no-needs.yaml": (),
+    "assessment-send-unborn.yaml": (),
+    # physical abuse: refer now (section 47); two Supporting Families headlines of the three needed
+    "assessment-significant-harm.yaml": ("EH090", "EH040"),
+    # Bedford records Supporting Families criteria: education and health are two of three
+    "assessment-single-agency.yaml": ("EH090",),
+    "plan-team-around-the-family.yaml": (),
+    "referral-mash.json": (),
+    "referral-self.yaml": (),
+}
+
+
+def test_every_example_is_listed() -> None:
+    assert {p.name for p in EXAMPLES.glob("*.*")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "codes"), sorted(EXPECTED.items()))
+def test_example_findings(name: str, codes: tuple[str, ...]) -> None:
+    doc = eh.load_document(EXAMPLES / name)
+    assessment = None
+    if isinstance(doc, eh.Plan):
+        assessment = next(
+            d
+            for p in EXAMPLES.glob("assessment-*.yaml")
+            if (d := eh.load_document(p)).id == doc.assessment
+        )
+    assert doc.authority is not None
+    report = eh.load_authority(doc.authority).validate(doc, assessment=assessment)
+    assert report.codes == codes
+    assert report.ok is (name != "assessment-significant-harm.yaml")
