@@ -272,3 +272,15 @@ def test_configs_installed_by_other_packages_are_found(monkeypatch, tmp_path) ->
     monkeypatch.setattr(_load.metadata, "entry_points", lambda group: [entry])
     assert "elsewhere" in eh.list_authorities()
     assert eh.load_authority("elsewhere").id == "elsewhere"
+
+
+def test_parameters_that_contradict_each_other(tmp_path, config) -> None:
+    config["parameters"]["review_score_min"]["value"] = 11
+    config["parameters"]["send_age_max"]["value"] = 16
+    found = {p.path: p.message for p in load(tmp_path, config)}
+    assert found[("parameters", "review_score_max", "value")].startswith(
+        "review_score_max 10 is below review_score_min 11"
+    )
+    assert found[("parameters", "send_age_max", "value")].startswith(
+        "send_age_max 16 is below child_age_max 18"
+    )

@@ -231,6 +231,27 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             )
         )
 
+    # parameters that must agree with each other
+    params = config.parameters
+    pairs = [
+        (
+            "review_score_min",
+            "review_score_max",
+            "the lowest review score cannot exceed the highest",
+        ),
+        (
+            "child_age_max",
+            "send_age_max",
+            "the upper age with SEND cannot be below the upper age without",
+        ),
+    ]
+    for low, high, why in pairs:
+        lo, hi = getattr(params, low).value, getattr(params, high).value
+        if lo is not None and hi is not None and lo > hi:
+            report(
+                ("parameters", high, "value"), f"{high} {hi} is below {low} {lo}: {why}", "value"
+            )
+
     # validation overrides name registered rules
     if config.validation:
         from ..assessment._core import rules as all_rules  # noqa: PLC0415 - they import us
