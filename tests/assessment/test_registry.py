@@ -229,3 +229,22 @@ def test_validation_never_raises_on_a_parsed_document(testshire, a, p, r) -> Non
         for doc in (a, p, r):
             report = authority.validate(doc)
             assert not any("internal error" in f.message for f in report.findings)
+
+
+CLEAN = {
+    # the example assessment with a recorded level that agrees with testshire's matrix
+    "early-help-assessment": "recorded_level: {level: level-3, rationale: three needs, two domains}",
+    "plan": "",
+    "referral": "",
+}
+EXPECTED_ON_CLEAN = {"EH041"}  # testshire's level-3 is section 17: a referral is required
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rule_passes_a_good_document(rule, testshire) -> None:
+    for kind in rule.kinds:
+        followed = document("early-help-assessment") if kind == "plan" else None
+        codes = testshire.validate(document(kind, CLEAN[kind]), assessment=followed).codes
+        assert set(codes) <= EXPECTED_ON_CLEAN
+        if rule.code not in EXPECTED_ON_CLEAN:
+            assert rule.code not in codes
