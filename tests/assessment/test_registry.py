@@ -233,7 +233,7 @@ def test_validation_never_raises_on_a_parsed_document(testshire, a, p, r) -> Non
 
 CLEAN = {
     # the example assessment with a recorded level that agrees with testshire's matrix
-    "early-help-assessment": "recorded_level: {level: level-3, rationale: three needs, two domains}",
+    "early-help-assessment": "recorded_level: {level: level-3, rationale: three needs in two domains}",
     "plan": "",
     "referral": "",
 }
