@@ -63,8 +63,10 @@ __all__ = [
     "Severity",
     "Translation",
     "UnknownIdError",
+    "Violation",
     "Voice",
     "__version__",
+    "check_authority",
     "list_authorities",
     "load_authority",
     "load_document",
@@ -83,6 +85,8 @@ if TYPE_CHECKING:
         Decision,
         Reason,
         Translation,
+        Violation,
+        check_authority,
         list_authorities,
         load_authority,
     )
@@ -101,6 +105,8 @@ _LAZY = {
     "Reason": "thresholds",
     "Translation": "thresholds",
     "list_authorities": "thresholds",
+    "Violation": "thresholds",
+    "check_authority": "thresholds",
     "load_authority": "thresholds",
 }
 

@@ -26,7 +26,14 @@ from .assessment._core import rules
 from .models import Assessment, Document, Plan, load_document
 from .models.documents import load_located
 from .prevention import Response
-from .thresholds import Authority, Decision, list_authorities, load_authority
+from .thresholds import (
+    PROPERTIES,
+    Authority,
+    Decision,
+    check_authority,
+    list_authorities,
+    load_authority,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -104,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check-config",
-        help="load an authority config and report every problem, located",
-        description="Load an authority config (checking shape, ids, rank order and the "
-        "safety floor) and report every problem. Exit 1 when there is one.",
+        help="load an authority config and prove its invariants",
+        description="Load an authority config (shape, ids, rank order, the safety floor) and "
+        "check that its matrix is total, monotone, safe, reachable, consistent and complete; "
+        "report every problem and broken invariant, located, with a counterexample where "
+        "there is one. Exit 1 when there is one.",
     )
     p.add_argument("file", metavar="FILE", help="an authority config (YAML)")
     _add_format(p)
@@ -338,10 +347,11 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
             for problem in exc.problems:
                 print(problem, file=out)
         return EXIT_PROBLEMS
+    violations = check_authority(authority)
     config = authority.config
     summary = {
         "file": args.file,
-        "ok": True,
+        "ok": not violations,
         "id": authority.id,
         "version": authority.version,
         "fingerprint": authority.fingerprint,
@@ -350,17 +360,22 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
         "not_applicable": len(config.not_applicable),
         "local_factors": len(config.local_factors),
         "escalation": len(config.escalation),
+        "violations": [v.to_dict() for v in violations],
     }
     if args.format == "json":
         _dump(summary, out)
     else:
+        for violation in violations:
+            print(violation, file=out)
+        verdict = "ok" if not violations else f"{len(violations)} invariant(s) broken"
         print(
-            f"{args.file}: ok: {authority.id} {authority.version}: {summary['levels']} levels, "
-            f"{summary['factors']} factors mapped, {summary['not_applicable']} not applicable, "
-            f"{summary['local_factors']} local factors, {summary['escalation']} escalation rules",
+            f"{args.file}: {verdict}: {authority.id} {authority.version}: "
+            f"{summary['levels']} levels, {summary['factors']} factors mapped, "
+            f"{summary['not_applicable']} not applicable, {summary['local_factors']} local "
+            f"factors, {summary['escalation']} escalation rules; checked: {', '.join(PROPERTIES)}",
             file=out,
         )
-    return EXIT_OK
+    return EXIT_OK if not violations else EXIT_PROBLEMS
 
 
 def _authorities(args: argparse.Namespace, out: TextIO) -> int:

@@ -140,8 +140,10 @@ def test_unknown_ids_suggest_the_nearest(tmp_path, config) -> None:
 def test_duplicate_ranks_and_falling_response(tmp_path, config) -> None:
     config["levels"][2]["rank"] = 2
     config["levels"][2]["response"] = "universal"
-    kinds = {p.kind for p in load(tmp_path, config)}
-    assert {"rank-order", "order"} <= kinds
+    found = {p.path: p for p in load(tmp_path, config)}
+    assert found[("levels", 2, "rank")].kind == "consistent"
+    assert "rank 2 does not rise above 'level-2'" in found[("levels", 2, "rank")].message
+    assert "falls below 'level-2'" in found[("levels", 2, "response")].message
 
 
 def test_rule_to_a_missing_level(tmp_path, config) -> None:

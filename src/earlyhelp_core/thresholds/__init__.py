@@ -1,12 +1,14 @@
 """Authority threshold matrices: the config model, loading with located errors, and the
 compiled matrix that classifies assessments and explains itself."""
 
+from ._check import PROPERTIES, Violation, check_authority
 from ._config import AuthorityConfig
 from ._load import ENTRY_POINT_GROUP, ConfigError, compile_config, list_authorities, load_authority
 from ._matrix import Authority, Decision, Judgement, LevelInfo, Reason, Translation
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "PROPERTIES",
     "Authority",
     "AuthorityConfig",
     "ConfigError",
@@ -15,6 +17,8 @@ __all__ = [
     "LevelInfo",
     "Reason",
     "Translation",
+    "Violation",
+    "check_authority",
     "compile_config",
     "list_authorities",
     "load_authority",

@@ -8,6 +8,7 @@ from importlib import metadata
 from pathlib import Path as FsPath
 from typing import Any
 
+import attrs
 from pydantic import ValidationError
 
 from .. import vocabulary
@@ -17,6 +18,7 @@ from .._reader import SourceMap, read_path
 from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..prevention import Response
+from ._check import consistency, safety
 from ._config import AuthorityConfig, SourceRef
 from ._matrix import Authority, LevelInfo, Reason, _cite, _Rule, fingerprint
 
@@ -60,9 +62,21 @@ def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
 
 
 def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it reads
-    config: AuthorityConfig, *, source: str = "<data>", where: SourceMap | None = None
+    config: AuthorityConfig,
+    *,
+    source: str = "<data>",
+    where: SourceMap | None = None,
+    verify: bool = True,
 ) -> Authority:
     """Check a parsed config as a whole and build its matrix.
+
+    Args:
+        config: the parsed config.
+        source: the file it came from (for locations).
+        where: positions in that file.
+        verify: refuse a matrix that is not *consistent* (ranks, prevention and response
+            rise together) or not *safe* (the significant-harm floor). Pass False only to
+            inspect such a matrix with :func:`check_authority`.
 
     Raises:
         ConfigError: every problem found (unknown ids, ranks out of order, a
@@ -75,37 +89,13 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         line, col = pos if pos is not None else (None, None)
         problems.append(Problem(message, path, source, line, col, kind))
 
-    # levels: unique ids, increasing ranks, prevention and response never falling
+    # levels: unique ids (order, ranks and the safety floor are the invariants below)
     level_index: dict[str, int] = {}
     for i, level in enumerate(config.levels):
         if level.id in level_index:
             report(("levels", i, "id"), f"level id {level.id!r} is used twice", "duplicate-id")
         level_index.setdefault(level.id, i)
-        if i == 0:
-            continue
-        before = config.levels[i - 1]
-        if level.rank <= before.rank:
-            report(
-                ("levels", i, "rank"),
-                f"rank {level.rank} does not rise above {before.id!r} (rank {before.rank}); "
-                "list levels lowest first with increasing ranks",
-                "rank-order",
-            )
-        for attr in ("prevention", "response"):
-            if getattr(level, attr) < getattr(before, attr):
-                report(
-                    ("levels", i, attr),
-                    f"{attr} {getattr(level, attr).value!r} falls below {before.id!r}'s "
-                    f"{getattr(before, attr).value!r}; it must never fall as rank rises",
-                    "order",
-                )
     section_47 = [i for i, lv in enumerate(config.levels) if lv.response is Response.SECTION_47]
-    if not section_47:
-        report(
-            ("levels",),
-            "no level has response 'section-47'; the safety floor needs one",
-            "safety-floor",
-        )
     levels_listed = ", ".join(level_index)
 
     def check_level(path: Path, level_id: str) -> int | None:
@@ -135,7 +125,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
     factor_level: dict[str, int] = {}
     factor_source: dict[str, str] = {}
     factor_domain: dict[str, Any] = {}
-    floor_names = ", ".join(config.levels[i].id for i in section_47) or "none"
     for key, mapping in config.factors.items():
         if key not in known:
             report(
@@ -149,14 +138,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if at is None:
             continue
         factor = vocabulary.get(key)
-        if factor.significant_harm and config.levels[at].response is not Response.SECTION_47:
-            report(
-                ("factors", key, "level"),
-                f"{key!r} is a significant-harm factor (section 47) but is mapped to "
-                f"{mapping.level!r} ({config.levels[at].response.value}); "
-                f"map it to a section-47 level ({floor_names})",
-                "safety-floor",
-            )
         factor_level[key] = at
         factor_source[key] = _cite(mapping.source)
         factor_domain[key] = factor.domain
@@ -173,14 +154,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
                 ("not_applicable", key),
                 f"{key!r} is both mapped and not applicable; keep one",
                 "conflict",
-                key=True,
-            )
-        elif vocabulary.get(key).significant_harm:
-            report(
-                ("not_applicable", key),
-                f"{key!r} is a significant-harm factor (section 47); "
-                "it must be mapped to a section-47 level",
-                "safety-floor",
                 key=True,
             )
 
@@ -267,6 +240,12 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
                     key=True,
                 )
 
+    if verify:
+        # the invariants a loaded matrix must keep (earlyhelp check-config reports the rest)
+        for violation in (*consistency(config), *safety(config)):
+            pos = where.locate(violation.path) if where is not None else None
+            line, col = pos if pos is not None else (None, None)
+            problems.append(attrs.evolve(violation, source=source, line=line, col=col).to_problem())
     if problems:
         raise ConfigError(problems)
     levels = tuple(
@@ -295,7 +274,8 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         factor_domain=factor_domain,
         level_index=level_index,
         rules=tuple(rules),
-        floor_index=section_47[0],
+        floor_index=section_47[0] if section_47 else -1,
+        where=where,
         significant=frozenset(f.id for f in vocabulary.significant_harm()),
     )
 
@@ -338,11 +318,13 @@ def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:
     )
 
 
-def load_authority(spec: str | os.PathLike[str]) -> Authority:
+def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Authority:
     """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
 
     The file is checked against ``schemas/authority.schema.json``, parsed into
     :class:`AuthorityConfig`, then compiled (ids, rank order, the safety floor).
+    ``verify=False`` builds the matrix even when it is not consistent or not safe, so
+    that :func:`check_authority` can show why; never classify real families with it.
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -382,4 +364,4 @@ def load_authority(spec: str | os.PathLike[str]) -> Authority:
         ]
     if problems:
         raise ConfigError(problems)
-    return compile_config(config, source=loaded.source, where=loaded.where)
+    return compile_config(config, source=loaded.source, where=loaded.where, verify=verify)

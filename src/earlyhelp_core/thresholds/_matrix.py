@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
+    from .._reader import SourceMap
     from ..assessment._core import Report
+    from ._check import Violation
 
 from .._errors import Path
 from ..models import Assessment, Document, Plan, Referral
@@ -185,6 +187,7 @@ class Authority:
     _rules: tuple[_Rule, ...] = attrs.field(repr=False)
     _floor_index: int = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
+    _where: SourceMap | None = attrs.field(default=None, repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
 
@@ -211,6 +214,12 @@ class Authority:
     def version(self) -> str:
         """The config's version."""
         return self.config.version
+
+    def locate(self, violation: Violation) -> Violation:
+        """``violation`` with the file, line and column of its path in this config."""
+        pos = self._where.locate(violation.path) if self._where is not None else None
+        line, col = pos if pos is not None else (None, None)
+        return attrs.evolve(violation, source=self.source_path or "<data>", line=line, col=col)
 
     def level(self, level_id: str) -> LevelInfo:
         """The level with this id (``KeyError`` if none)."""

@@ -1,0 +1,385 @@
+"""Proving an authority's matrix is safe: the invariants every config must keep.
+
+:func:`check_authority` checks six properties of a compiled matrix, by analysis where
+the rule language allows it and by a bounded, deterministic search otherwise:
+
+- **total**: every assessment gets exactly one of the authority's levels;
+- **monotone**: adding a factor never lowers the level;
+- **safe**: every significant-harm factor reaches a section-47 level, alone and in any
+  combination;
+- **reachable**: every level can be reached by some assessment, every escalation rule
+  can fire;
+- **consistent**: prevention level and response never fall as rank rises; ranks rise;
+- **complete**: every vocabulary factor is mapped, or marked not applicable with a reason.
+
+Each :class:`Violation` names the property, where in the YAML it comes from, and the
+smallest counterexample (the factor ids of an assessment that shows it) when there is one.
+``load_authority`` refuses configs that are not *safe* or not *consistent*; the
+``earlyhelp check-config`` command reports all six.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from .. import vocabulary
+from .._errors import Path, Problem, render_path
+from ..prevention import Response
+
+if TYPE_CHECKING:
+    from ..models import Assessment
+    from ._config import AuthorityConfig
+    from ._matrix import Authority
+
+__all__ = ["PROPERTIES", "Property", "Violation", "check_authority", "minimal_assessment"]
+
+Property = Literal["total", "monotone", "safe", "reachable", "consistent", "complete"]
+PROPERTIES: Final[tuple[Property, ...]] = (
+    "total",
+    "monotone",
+    "safe",
+    "reachable",
+    "consistent",
+    "complete",
+)
+SEARCH_SEED: Final = 20261127
+"""The search is seeded: the same config always gives the same violations."""
+SEARCH_SIZE: Final = 400
+
+
+@attrs.frozen
+class Violation:
+    """One broken invariant of an authority's matrix.
+
+    Attributes:
+        property: which invariant (total, monotone, safe, reachable, consistent, complete).
+        message: what is wrong, in one line.
+        path: where in the config (e.g. ``("factors", "sexual-abuse", "level")``).
+        counterexample: the factor ids of a smallest assessment that shows it, if any.
+        source: the config file; line and col: where in it.
+    """
+
+    property: Property
+    message: str
+    path: Path = ()
+    counterexample: tuple[str, ...] | None = None
+    source: str = "<data>"
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.col}"
+        example = (
+            " (counterexample: an assessment with "
+            f"{', '.join(self.counterexample) or 'no factors'})"
+            if self.counterexample is not None
+            else ""
+        )
+        return f"{where}: {self.property}: {render_path(self.path)}: {self.message}{example}"
+
+    def to_problem(self) -> Problem:
+        """As a located :class:`Problem` (how the loader reports it)."""
+        message = str(self).split(f"{render_path(self.path)}: ", 1)[1]
+        return Problem(message, self.path, self.source, self.line, self.col, self.property)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "property": self.property,
+            "message": self.message,
+            "path": list(self.path),
+            "counterexample": list(self.counterexample)
+            if self.counterexample is not None
+            else None,
+            "source": self.source,
+            "line": self.line,
+            "col": self.col,
+        }
+
+    def assessment(self) -> Assessment | None:
+        """The counterexample as an assessment document, or None when there is none."""
+        return None if self.counterexample is None else minimal_assessment(self.counterexample)
+
+
+def minimal_assessment(factors: Sequence[str]) -> Assessment:
+    """The smallest valid assessment recording ``factors``: one child, one parent."""
+    from ..models import Assessment  # noqa: PLC0415 - keep this module light to import
+
+    return Assessment.model_validate(
+        {
+            "kind": "early-help-assessment",
+            "id": "COUNTEREXAMPLE",
+            "assessed_on": date(2024, 1, 1),
+            "assessor": {"name": "-", "agency": "-", "role": "-"},
+            "consent": {"given": True, "given_on": date(2024, 1, 1), "by": "p1"},
+            "family": {
+                "id": "F",
+                "members": [
+                    {"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)},
+                    {"id": "p1", "role": "parent"},
+                ],
+            },
+            "factors": [{"factor": f, "about": ["c1"]} for f in factors],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- analysis on the config
+
+
+def consistency(config: AuthorityConfig) -> Iterator[Violation]:
+    """Ranks rise down the file; prevention and response never fall; a section-47 level exists."""
+    levels = config.levels
+    for i in range(1, len(levels)):
+        level, before = levels[i], levels[i - 1]
+        if level.rank <= before.rank:
+            yield Violation(
+                "consistent",
+                f"rank {level.rank} does not rise above {before.id!r} (rank {before.rank}); "
+                "list levels lowest first with increasing ranks",
+                ("levels", i, "rank"),
+            )
+        for attr in ("prevention", "response"):
+            if getattr(level, attr) < getattr(before, attr):
+                yield Violation(
+                    "consistent",
+                    f"{attr} {getattr(level, attr).value!r} falls below {before.id!r}'s "
+                    f"{getattr(before, attr).value!r}; it must never fall as rank rises",
+                    ("levels", i, attr),
+                )
+    if not any(lv.response is Response.SECTION_47 for lv in levels):
+        yield Violation(
+            "safe", "no level has response 'section-47'; the safety floor needs one", ("levels",)
+        )
+
+
+def safety(config: AuthorityConfig) -> Iterator[Violation]:
+    """Every significant-harm factor is mapped, to a section-47 level, and every level
+    above it is section-47 too (so no combination with it falls below)."""
+    index = {lv.id: i for i, lv in enumerate(config.levels)}
+    floor = ", ".join(lv.id for lv in config.levels if lv.response is Response.SECTION_47) or "none"
+    for factor in vocabulary.significant_harm():
+        fid = factor.id
+        if fid in config.not_applicable:
+            yield Violation(
+                "safe",
+                f"{fid!r} is a significant-harm factor (section 47); "
+                "it must be mapped to a section-47 level",
+                ("not_applicable", fid),
+                (fid,),
+            )
+            continue
+        mapping = config.factors.get(fid)
+        if mapping is None:
+            yield Violation(
+                "safe",
+                f"significant-harm factor {fid!r} is not mapped; "
+                f"map it to a section-47 level ({floor})",
+                ("factors",),
+                (fid,),
+            )
+            continue
+        at = index.get(mapping.level)
+        if at is None:
+            continue  # an unknown level: reported as such by the compiler
+        level = config.levels[at]
+        if level.response is not Response.SECTION_47:
+            yield Violation(
+                "safe",
+                f"{fid!r} is a significant-harm factor (section 47) but is mapped to "
+                f"{mapping.level!r} ({level.response.value}); "
+                f"map it to a section-47 level ({floor})",
+                ("factors", fid, "level"),
+                (fid,),
+            )
+            continue
+        for j in range(at + 1, len(config.levels)):
+            above = config.levels[j]
+            if above.response is not Response.SECTION_47:
+                partner = next(
+                    (f for f, m in sorted(config.factors.items()) if m.level == above.id), None
+                )
+                yield Violation(
+                    "safe",
+                    f"{above.id!r} ranks above {mapping.level!r} but its response is "
+                    f"{above.response.value!r}: with {fid!r} the level can leave section 47",
+                    ("levels", j, "response"),
+                    (fid, partner) if partner else None,
+                )
+
+
+def completeness(config: AuthorityConfig) -> Iterator[Violation]:
+    """Every vocabulary factor is mapped or marked not applicable (with its reason)."""
+    placed = set(config.factors) | set(config.not_applicable)
+    for factor in vocabulary.factors():
+        if factor.id not in placed:
+            yield Violation(
+                "complete",
+                f"vocabulary factor {factor.id!r} is neither mapped nor marked not applicable",
+                ("factors",),
+            )
+
+
+# --------------------------------------------------------------------------- analysis on the matrix
+
+
+def reachability(authority: Authority) -> Iterator[Violation]:
+    """Every level is reached by some assessment; every escalation rule can fire."""
+    config = authority.config
+    mapped = {f: config.factors[f].level for f in config.factors} | {
+        lf.id: lf.level for lf in config.local_factors
+    }
+    index = {lv.id: i for i, lv in enumerate(config.levels)}
+    domain = {f.id: f.domain for f in vocabulary.factors()} | {
+        lf.id: lf.domain for lf in config.local_factors
+    }
+    reached = {0}
+    for factor, level_id in mapped.items():
+        if level_id in index:
+            reached.add(index[authority.level_for([factor]).id])
+    for i, rule in enumerate(config.escalation):
+        at = index.get(rule.when.at_level)
+        then = index.get(rule.then)
+        if at is None or then is None:
+            continue
+        candidates = [f for f, lv in mapped.items() if index.get(lv, -1) >= at]
+        domains = {domain[f] for f in candidates if f in domain}
+        if len(candidates) < rule.when.at_least or len(domains) < rule.when.across_domains:
+            yield Violation(
+                "reachable",
+                f"rule {rule.id!r} can never fire: {len(candidates)} factors in {len(domains)} "
+                f"domains are placed at {rule.when.at_level!r} or above; it needs "
+                f"{rule.when.at_least} across {rule.when.across_domains}",
+                ("escalation", i),
+            )
+            continue
+        # the smallest set that fires it: factors at exactly at_level first, across domains
+        chosen = _smallest_firing_set(
+            candidates, domain, rule.when.at_least, rule.when.across_domains
+        )
+        reached.add(index[authority.level_for(chosen).id])
+    for i, level in enumerate(config.levels):
+        if i not in reached:
+            yield Violation(
+                "reachable",
+                f"level {level.id!r} cannot be reached: no factor is placed there and no "
+                "escalation rule raises an assessment to it",
+                ("levels", i),
+            )
+
+
+def _smallest_firing_set(
+    candidates: Sequence[str], domain: dict[str, Any], at_least: int, across: int
+) -> list[str]:
+    """``at_least`` factors spanning ``across`` domains, taken in the order given."""
+    chosen: list[str] = []
+    seen: set[Any] = set()
+    for f in candidates:  # one per domain first
+        if domain.get(f) not in seen and len(seen) < across:
+            chosen.append(f)
+            seen.add(domain.get(f))
+    for f in candidates:
+        if len(chosen) >= at_least:
+            break
+        if f not in chosen:
+            chosen.append(f)
+    return chosen
+
+
+def search(authority: Authority) -> Iterator[Violation]:
+    """Totality and monotonicity, by a seeded search over factor sets (and their shrinking).
+
+    The rule language makes both hold by construction (the level is a maximum, and every
+    escalation condition is a count that only grows); the search checks the engine keeps it.
+    """
+    rng = random.Random(SEARCH_SEED)
+    config = authority.config
+    pool = sorted(set(config.factors) | {lf.id for lf in config.local_factors})
+    if not pool:
+        return
+    base = minimal_assessment([])
+    from ..models import FactorObservation  # noqa: PLC0415
+
+    observation = {f: FactorObservation(factor=f) for f in pool}
+
+    def classify(factors: Sequence[str]) -> int | None:
+        doc = base.model_copy(update={"factors": tuple(observation[f] for f in factors)})
+        level = authority.classify(doc).computed_level
+        return level.rank if level in authority.levels else None
+
+    for _ in range(SEARCH_SIZE):
+        factors = rng.sample(pool, rng.randint(0, min(6, len(pool))))
+        extra = rng.choice(pool)
+        before = classify(factors)
+        if before is None:
+            yield Violation(
+                "total",
+                "an assessment got a level that is not one of the authority's levels",
+                ("levels",),
+                tuple(sorted(factors)),
+            )
+            return
+        after = classify([*factors, extra])
+        if after is not None and after < before:
+
+            def lowers(subset: Sequence[str], extra: str = extra) -> bool:
+                return (classify([*subset, extra]) or 0) < (classify(subset) or 0)
+
+            smallest = _shrink(factors, lowers)
+            yield Violation(
+                "monotone",
+                f"adding {extra!r} lowers the level (rank {before} to {after})",
+                ("escalation",),
+                (*smallest, extra),
+            )
+            return
+
+
+def _shrink(factors: Sequence[str], still_fails: Any) -> list[str]:
+    current = list(factors)
+    changed = True
+    while changed:
+        changed = False
+        for f in list(current):
+            trial = [g for g in current if g != f]
+            if still_fails(trial):
+                current, changed = trial, True
+    return current
+
+
+def check_authority(
+    authority: Authority, *, properties: Sequence[Property] = PROPERTIES
+) -> list[Violation]:
+    """Every violation of the six invariants by ``authority``'s matrix, located in its file.
+
+    Args:
+        authority: a compiled matrix (from :func:`load_authority`, or
+            ``compile_config(config, verify=False)`` to check a config the loader would refuse).
+        properties: check only these.
+    """
+    from ._matrix import Authority  # noqa: PLC0415
+
+    if not isinstance(authority, Authority):
+        raise TypeError(f"authority must be an Authority, got {type(authority).__name__}")
+    wanted = set(properties)
+    unknown = wanted - set(PROPERTIES)
+    if unknown:
+        raise ValueError(f"properties={sorted(unknown)!r}: expected some of {list(PROPERTIES)}")
+    config = authority.config
+    found: list[Violation] = []
+    if wanted & {"consistent", "safe"}:
+        found += [v for v in consistency(config) if v.property in wanted]
+    if "safe" in wanted:
+        found += safety(config)
+    if "complete" in wanted:
+        found += completeness(config)
+    if "reachable" in wanted:
+        found += reachability(authority)
+    if wanted & {"total", "monotone"}:
+        found += [v for v in search(authority) if v.property in wanted]
+    return [authority.locate(v) for v in found]

@@ -1,0 +1,202 @@
+"""check_authority proves each invariant on the bundled configs and finds a planted bug of each kind."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+import earlyhelp_core as eh
+from earlyhelp_core.cli import main
+
+from .conftest import make_config
+
+
+def write(tmp_path, config: dict[str, Any], name: str = "planted.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def check(tmp_path, config, **kwargs) -> list[eh.Violation]:
+    return eh.check_authority(eh.load_authority(write(tmp_path, config), verify=False), **kwargs)
+
+
+@pytest.mark.parametrize("authority_id", eh.list_authorities())
+def test_bundled_configs_keep_every_invariant(authority_id) -> None:
+    assert eh.check_authority(eh.load_authority(authority_id)) == []
+
+
+def test_the_test_config_keeps_every_invariant(tmp_path) -> None:
+    assert check(tmp_path, make_config()) == []
+
+
+def test_safe_finds_a_significant_harm_factor_mapped_low(tmp_path) -> None:
+    config = make_config()
+    config["factors"]["trafficking"]["level"] = "level-3"
+    (v,) = check(tmp_path, config)
+    assert (v.property, v.path, v.counterexample) == (
+        "safe",
+        ("factors", "trafficking", "level"),
+        ("trafficking",),
+    )
+    assert v.line is not None
+    assert str(v).startswith(
+        f"{tmp_path / 'planted.yaml'}:{v.line}:{v.col}: safe: factors.trafficking.level: "
+    )
+    # the counterexample is a real assessment that shows it
+    decision = eh.load_authority(write(tmp_path, config), verify=False).classify(v.assessment())
+    assert decision.response is not eh.Response.SECTION_47
+
+
+def test_safe_finds_a_combination_that_leaves_section_47(tmp_path) -> None:
+    config = make_config()
+    config["levels"].append(
+        {**config["levels"][2], "id": "level-5", "rank": 5, "response": "section-17"}
+    )
+    config["factors"]["offending"]["level"] = "level-5"
+    found = check(tmp_path, config, properties=["safe"])
+    combo = [v for v in found if v.path == ("levels", 4, "response")]
+    assert combo
+    assert "offending" in (combo[0].counterexample or ())
+
+
+def test_the_loader_refuses_what_is_not_safe_or_consistent(tmp_path) -> None:
+    config = make_config()
+    config["factors"]["trafficking"]["level"] = "level-3"
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority(write(tmp_path, config))
+    (problem,) = exc.value.problems
+    assert problem.kind == "safe"
+    assert "(counterexample: an assessment with trafficking)" in problem.message
+
+
+def test_consistent_finds_ranks_and_responses_out_of_order(tmp_path) -> None:
+    config = make_config()
+    config["levels"][1]["rank"] = 1
+    config["levels"][2]["prevention"] = "primary"
+    found = {(v.property, v.path) for v in check(tmp_path, config)}
+    assert ("consistent", ("levels", 1, "rank")) in found
+    assert ("consistent", ("levels", 2, "prevention")) in found
+
+
+def test_complete_finds_a_factor_neither_mapped_nor_marked(tmp_path) -> None:
+    config = make_config()
+    del config["factors"]["bereavement-or-loss"]
+    (v,) = check(tmp_path, config)
+    assert v.property == "complete"
+    assert "'bereavement-or-loss'" in v.message
+
+
+def test_not_applicable_with_a_reason_is_complete(tmp_path) -> None:
+    config = make_config()
+    del config["factors"]["bereavement-or-loss"]
+    config["not_applicable"] = {"bereavement-or-loss": {"reason": "met by universal services here"}}
+    assert check(tmp_path, config) == []
+
+
+def test_reachable_finds_an_empty_level_and_a_rule_that_cannot_fire(tmp_path) -> None:
+    config = make_config()
+    for mapping in config["factors"].values():
+        if mapping["level"] == "level-2":
+            mapping["level"] = "level-3"
+    config["escalation"][0]["when"]["at_least"] = 500
+    found = {(v.property, v.path) for v in check(tmp_path, config)}
+    assert ("reachable", ("levels", 1)) in found
+    assert ("reachable", ("escalation", 0)) in found
+
+
+def test_a_level_reached_only_by_a_rule_is_reachable(tmp_path) -> None:
+    config = make_config()
+    for mapping in config["factors"].values():
+        if mapping["level"] == "level-3":
+            mapping["level"] = "level-2"
+    assert [v for v in check(tmp_path, config) if v.property == "reachable"] == []
+
+
+def test_total_and_monotone_are_searched_and_shrunk(tmp_path, monkeypatch) -> None:
+    authority = eh.load_authority(write(tmp_path, make_config()))
+    # plant an engine bug: offending *lowers* whatever else is there to level-1
+    real = type(authority).classify
+
+    def buggy(self, assessment):
+        decision = real(self, assessment)
+        if "offending" in assessment.factor_ids and len(assessment.factor_ids) > 1:
+            return type(decision)(
+                **{
+                    **{
+                        f: getattr(decision, f)
+                        for f in (
+                            "level",
+                            "reasons",
+                            "recorded_level",
+                            "judgement",
+                            "unmapped_factors",
+                            "provenance",
+                        )
+                    },
+                    "computed_level": self.levels[0],
+                }
+            )
+        return decision
+
+    monkeypatch.setattr(type(authority), "classify", buggy)
+    (v,) = eh.check_authority(authority, properties=["monotone"])
+    assert v.property == "monotone"
+    assert v.counterexample is not None
+    assert len(v.counterexample) == 2  # shrunk to one factor plus 'offending'
+    assert v.counterexample[-1] == "offending" or "offending" in v.counterexample
+
+
+def test_total_catches_a_level_from_elsewhere(tmp_path, monkeypatch) -> None:
+    authority = eh.load_authority(write(tmp_path, make_config()))
+    foreign = eh.load_authority("bromley").levels[0]
+    real = type(authority).classify
+
+    def buggy(self, assessment):
+        decision = real(self, assessment)
+        fields = {
+            f: getattr(decision, f)
+            for f in (
+                "level",
+                "reasons",
+                "recorded_level",
+                "judgement",
+                "unmapped_factors",
+                "provenance",
+            )
+        }
+        return type(decision)(**fields, computed_level=foreign)
+
+    monkeypatch.setattr(type(authority), "classify", buggy)
+    (v,) = eh.check_authority(authority, properties=["total"])
+    assert v.property == "total"
+
+
+def test_check_authority_checks_its_arguments() -> None:
+    with pytest.raises(TypeError, match="authority must be an Authority, got str"):
+        eh.check_authority("bromley")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"properties=\['kind'\]"):
+        eh.check_authority(eh.load_authority("bromley"), properties=["kind"])  # type: ignore[list-item]
+
+
+def test_check_config_reports_violations_and_exits_1(tmp_path, capsys) -> None:
+    config = make_config()
+    del config["factors"]["bereavement-or-loss"]
+    path = write(tmp_path, config)
+    assert main(["check-config", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:" in out
+    assert ": complete: factors: vocabulary factor 'bereavement-or-loss'" in out
+    assert main(["check-config", str(path), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["violations"][0]["property"] == "complete"
+
+
+def test_minimal_assessment_parses_and_records_the_factors() -> None:
+    from earlyhelp_core.thresholds._check import minimal_assessment
+
+    doc = minimal_assessment(["offending", "housing-need"])
+    assert doc.factor_ids == {"offending", "housing-need"}
