@@ -212,6 +212,13 @@ def main() -> None:
         f"{'load + check + compile configs/bromley.yaml (best of 20)':<58} "
         f"{min(load_times) * 1e3:9.1f} ms (target under 50 ms)"
     )
+    for authority_id in eh.list_authorities():
+        authority = eh.load_authority(authority_id)
+        runs = timeit.repeat(lambda a=authority: eh.check_authority(a), number=1, repeat=5)
+        print(
+            f"{'check_authority(' + authority_id + ') (best of 5; target under 2 s)':<58} "
+            f"{min(runs) * 1e3:9.1f} ms"
+        )
     import_time()
     first_load()
 
