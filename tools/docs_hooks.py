@@ -1,0 +1,443 @@
+"""MkDocs hooks: pages generated from the library's own data at build time, so they cannot drift.
+
+- ``authorities/<id>.md``: each bundled authority's matrix, with a continuum diagram;
+- ``authorities/index.md``: the list and a crosswalk diagram between the authorities;
+- ``vocabulary.md``: every factor by domain and dimension;
+- ``rules/index.md`` and ``rules/<CODE>.md``: every validation rule, whose failing example
+  the build runs and checks produces that code (the build fails otherwise);
+- ``reference/config.md``: the authority config reference, from the JSON Schema;
+- ``reference/cli.md``: the command line reference, from the argument parser.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+import earlyhelp_core as eh
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cell(text: Any) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+# --------------------------------------------------------------------------- authorities
+
+
+def _continuum(authority: eh.Authority) -> str:
+    lines = ["```mermaid", "flowchart LR"]
+    for lv in authority.levels:
+        lines.append(
+            f'    {lv.id.replace("-", "_")}["{lv.rank}. {_cell(lv.title)}<br/>'
+            f'{lv.prevention.value} prevention<br/>{lv.response.value}"]'
+        )
+    for a, b in zip(authority.levels, authority.levels[1:], strict=False):
+        lines.append(f"    {a.id.replace('-', '_')} --> {b.id.replace('-', '_')}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def authority_page(authority: eh.Authority) -> str:
+    config = authority.config
+    out = [
+        f"# {authority.name}",
+        "",
+        f"`{authority.id}` version {authority.version}, effective from {config.effective_from}; "
+        f"fingerprint `{authority.fingerprint[:16]}…`. Generated from `configs/{authority.id}.yaml`.",
+        "",
+        "## Continuum of need",
+        "",
+        _continuum(authority),
+        "",
+        "| rank | level | prevention | response | source |",
+        "|---|---|---|---|---|",
+    ]
+    for lv in config.levels:
+        out.append(
+            f"| {lv.rank} | **{lv.id}**: {_cell(lv.title)} | {lv.prevention.value} | "
+            f"{lv.response.value} | {_cell(lv.source.ref)}, {_cell(lv.source.section)} "
+            f"({lv.source.basis}) |"
+        )
+    out += ["", "## Levels", ""]
+    for lv in config.levels:
+        out += [f"### {lv.title}", "", _cell(lv.description), ""]
+        if lv.family_can_expect:
+            out += [f"*What the family can expect:* {_cell(lv.family_can_expect)}", ""]
+        if lv.mapping_source:
+            ms = lv.mapping_source
+            out += [f"*Prevention and response:* {_cell(ms.section)} ({ms.basis}, {ms.ref}).", ""]
+        if lv.note:
+            out += [f"*Note:* {_cell(lv.note)}", ""]
+    out += [
+        "## Factors",
+        "",
+        "| factor | domain | level | basis | source |",
+        "|---|---|---|---|---|",
+    ]
+    domain = {f.id: f.domain.value for f in eh.vocabulary.factors()}
+    order = {lv.id: i for i, lv in enumerate(config.levels)}
+    for fid, m in sorted(config.factors.items(), key=lambda kv: (order[kv[1].level], kv[0])):
+        sh = " ⚠" if eh.vocabulary.get(fid).significant_harm else ""
+        out.append(
+            f"| [{fid}](../vocabulary.md#{fid}){sh} | {domain[fid]} | {m.level} | "
+            f"{m.source.basis} | {_cell(m.source.ref)}: {_cell(m.source.section)} |"
+        )
+    for lf in config.local_factors:
+        out.append(
+            f"| {lf.id} (local) | {lf.domain.value} | {lf.level} | {lf.source.basis} | "
+            f"{_cell(lf.source.ref)}: {_cell(lf.source.section)} |"
+        )
+    out += ["", "⚠ a significant-harm factor: always a section-47 level (the safety floor).", ""]
+    if config.not_applicable:
+        out += ["### Not applicable", "", "| factor | reason |", "|---|---|"]
+        out += [f"| {f} | {_cell(na.reason)} |" for f, na in sorted(config.not_applicable.items())]
+        out.append("")
+    out += ["## Escalation rules", ""]
+    if config.escalation:
+        out += ["| rule | when | then | source |", "|---|---|---|---|"]
+        for rule in config.escalation:
+            w = rule.when
+            out.append(
+                f"| {rule.id} | {w.at_least}+ factors at {w.at_level} or above across "
+                f"{w.across_domains}+ domains | {rule.then} | {_cell(rule.source.section)} |"
+            )
+    else:
+        out.append("None: the sources give no counts (see the note below).")
+    out += ["", "## Parameters", "", "| parameter | value | source or note |", "|---|---|---|"]
+    for name in type(config.parameters).model_fields:
+        p = getattr(config.parameters, name)
+        where = (
+            f"{_cell(p.source.ref)}: {_cell(p.source.section)} ({p.source.basis})"
+            if p.source
+            else ""
+        )
+        note = f" *{_cell(p.note)}*" if p.note else ""
+        value = "—" if p.value is None else f"`{json.dumps(p.value)}`"
+        out.append(f"| `{name}` | {value} | {where}{note} |")
+    out += ["", "## Sources", ""]
+    out += [f"- **{s.id}**: {_cell(s.title)} ({_cell(s.where)})" for s in config.sources]
+    if config.note:
+        out += ["", "## Note", "", _cell(config.note)]
+    return "\n".join(out) + "\n"
+
+
+def authorities_index(authorities: list[eh.Authority]) -> str:
+    out = [
+        "# Bundled authorities",
+        "",
+        "Each page is generated from the config file when the site is built.",
+        "",
+        "| id | name | levels | version |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| [{a.id}]({a.id}.md) | {a.name} | {', '.join(lv.id for lv in a.levels)} | {a.version} |"
+        for a in authorities
+    ]
+    out += ["", "## Crosswalk", ""]
+    for a in authorities:
+        for b in authorities:
+            if a.id >= b.id:
+                continue
+            out += [
+                f"Levels of **{a.id}** and the {b.id} levels with the same prevention level and "
+                "response (a dashed line: no exact match, the nearest that never lowers the "
+                "response).",
+                "",
+                "```mermaid",
+                "flowchart LR",
+            ]
+            for lv in a.levels:
+                out.append(f'    {a.id}_{lv.id.replace("-", "_")}["{a.id} {lv.id}"]')
+            for lv in b.levels:
+                out.append(f'    {b.id}_{lv.id.replace("-", "_")}["{b.id} {lv.id}"]')
+            for lv in a.levels:
+                t = a.translate(lv.id, to=b)
+                arrow = "-->" if t.exact or t.ambiguous else "-.->"
+                for target in t.targets:
+                    out.append(
+                        f"    {a.id}_{lv.id.replace('-', '_')} {arrow} "
+                        f"{b.id}_{target.id.replace('-', '_')}"
+                    )
+            out += ["```", ""]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def vocabulary_page() -> str:
+    out = [
+        "# National needs vocabulary",
+        "",
+        f"{len(eh.vocabulary.factors())} factors, version {eh.vocabulary.catalogue().version}, "
+        "grouped by the Assessment Framework's domains and dimensions. ⚠ marks a "
+        "significant-harm factor (section 47).",
+        "",
+    ]
+    for domain, dims in eh.vocabulary.DIMENSIONS.items():
+        out += [f"## {domain.value}", ""]
+        for dim in dims:
+            factors = [f for f in eh.vocabulary.factors() if f.dimension is dim]
+            if not factors:
+                continue
+            out += [
+                f"### {dim.value}",
+                "",
+                "| factor | CIN codes | Supporting Families | description |",
+                "|---|---|---|---|",
+            ]
+            for f in factors:
+                sh = " ⚠" if f.significant_harm else ""
+                out.append(
+                    f'| <a id="{f.id}"></a>**{f.id}**{sh}: {_cell(f.title)} | '
+                    f"{', '.join(f.cin_codes) or '—'} | "
+                    f"{', '.join(o.value for o in f.supporting_families) or '—'} | "
+                    f"{_cell(f.description)}{' *' + _cell(f.note) + '*' if f.note else ''} |"
+                )
+            out.append("")
+    out += ["## Sources", ""]
+    out += [
+        f"- **{s.id}**: {_cell(s.title)} ({_cell(s.where)})"
+        for s in eh.vocabulary.catalogue().sources
+    ]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def rule_page(rule: Any, authority: eh.Authority) -> str:
+    from tests.assessment.conftest import document
+
+    findings = []
+    for kind in rule.kinds:
+        followed = document("early-help-assessment") if kind == "plan" else None
+        report = authority.validate(document(kind, rule.example), assessment=followed)
+        findings += [f for f in report.findings if f.code == rule.code]
+    if not findings:
+        raise RuntimeError(f"docs: the example of {rule.code} does not produce {rule.code}")
+    kinds = ", ".join(rule.kinds)
+    reads = ", ".join(f"`{r}`" for r in rule.reads) or "none"
+    out = [
+        f"# {rule.code}: {rule.title}",
+        "",
+        f"**{rule.severity.value}** · documents: {kinds} · parameters read: {reads}",
+        "",
+        f"*{_cell(rule.summary)}.*",
+        "",
+        "## What it checks",
+        "",
+        rule.what,
+        "",
+        "## Why it matters",
+        "",
+        rule.why,
+        "",
+        "## An example that fails",
+        "",
+        "Merged onto the bundled example document of that kind "
+        "(`examples/assessment-multi-agency.yaml`, `examples/plan-team-around-the-family.yaml` or "
+        "`examples/referral-mash.json`):",
+        "",
+        "```yaml",
+        rule.example,
+        "```",
+        "",
+        "The documentation build runs it (under the test authority, whose parameters are all "
+        "set) and gets:",
+        "",
+        "```text",
+        *[str(f) for f in findings],
+        "```",
+        "",
+        "## The fix",
+        "",
+        *(sorted({f.hint for f in findings if f.hint}) or ["See the message."]),
+        "",
+        "## Source",
+        "",
+        _cell(rule.source),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def rules_index(rules: Any) -> str:
+    out = ["# Validation rules", "", "| code | severity | documents | rule |", "|---|---|---|---|"]
+    out += [
+        f"| [{r.code}]({r.code}.md) | {r.severity.value} | {', '.join(r.kinds)} | "
+        f"{r.title}: {_cell(r.summary)} |"
+        for r in rules
+    ]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- references
+
+
+def config_reference() -> str:
+    from earlyhelp_core._schemas import schema
+
+    s = schema("authority")
+    out = [
+        "# Authority config reference",
+        "",
+        "Generated from `schemas/authority.schema.json` (itself generated from the model). "
+        "Editors check a config against it with the first line "
+        "`# yaml-language-server: $schema=../schemas/authority.schema.json`.",
+        "",
+    ]
+
+    def table(title: str, body: dict[str, Any]) -> None:
+        required = set(body.get("required", []))
+        out.extend(
+            [
+                f"## {title}",
+                "",
+                _cell(body.get("description", "")),
+                "",
+                "| key | type | required | description |",
+                "|---|---|---|---|",
+            ]
+        )
+        for key, prop in body.get("properties", {}).items():
+            out.append(
+                f"| `{key}` | {_type(prop)} | {'yes' if key in required else ''} | "
+                f"{_cell(prop.get('description', ''))} |"
+            )
+        out.append("")
+
+    table("Top level", s)
+    for name, body in sorted(s.get("$defs", {}).items()):
+        if body.get("type") == "object":
+            table(name, body)
+        elif "enum" in body:
+            out += [
+                f"## {name}",
+                "",
+                _cell(body.get("description", "")),
+                "",
+                "One of: " + ", ".join(f"`{v}`" for v in body["enum"]),
+                "",
+            ]
+    return "\n".join(out)
+
+
+def _type(prop: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if "anyOf" in prop:
+        return " or ".join(_type(p) for p in prop["anyOf"])
+    kind = prop.get("type", "")
+    if kind == "array":
+        return f"list of {_type(prop.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in prop:
+        return f"map of {_type(prop['additionalProperties'])}"
+    if kind == "object" and "patternProperties" in prop:
+        inner = next(iter(prop["patternProperties"].values()))
+        return f"map of {_type(inner)}"
+    if "enum" in prop:
+        return " / ".join(f"`{v}`" for v in prop["enum"])
+    if prop.get("format"):
+        return f"{kind} ({prop['format']})"
+    return str(kind or "any")
+
+
+def cli_reference() -> str:
+    import argparse
+
+    from earlyhelp_core.cli import build_parser
+
+    parser = build_parser()
+    out = [
+        "# Command line",
+        "",
+        "Generated from the argument parser. Exit status: `0` when everything checked is valid, "
+        "`1` when an input has a problem (each printed located, never a traceback), `2` for a "
+        "usage error.",
+        "",
+        "```text",
+        parser.format_usage().strip(),
+        "```",
+        "",
+    ]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        out += [
+            f"## `earlyhelp {name}`",
+            "",
+            _cell(command.description or ""),
+            "",
+            "```text",
+            command.format_usage().strip(),
+            "```",
+            "",
+            "| argument | meaning |",
+            "|---|---|",
+        ]
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            flag = ", ".join(action.option_strings) or action.metavar or action.dest
+            choices = f" (one of: {', '.join(map(str, action.choices))})" if action.choices else ""
+            out.append(f"| `{flag}` | {_cell(action.help or '')}{choices} |")
+        out.append("")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- the hook
+
+
+def on_files(files: Files, config: Any) -> Files:
+    if str(ROOT) not in sys.path:  # the rule examples run under the test authority (tests/)
+        sys.path.insert(0, str(ROOT))
+
+    def add(uri: str, content: str) -> None:
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=content))
+
+    from tests.thresholds.conftest import make_config
+
+    from earlyhelp_core.thresholds import compile_config
+    from earlyhelp_core.thresholds._config import AuthorityConfig
+
+    authorities = [eh.load_authority(a) for a in eh.list_authorities()]
+    for authority in authorities:
+        add(f"authorities/{authority.id}.md", authority_page(authority))
+    add("authorities/index.md", authorities_index(authorities))
+    add("vocabulary.md", vocabulary_page())
+    testshire = compile_config(AuthorityConfig.model_validate(make_config()))
+    rules = eh.rules()
+    add("rules/index.md", rules_index(rules))
+    for rule in rules:
+        add(f"rules/{rule.code}.md", rule_page(rule, testshire))
+    add("reference/config.md", config_reference())
+    add("reference/cli.md", cli_reference())
+    return files
+
+
+def on_config(config: Any) -> Any:
+    """Put every generated page in the navigation."""
+    rules_nav = [{r.code: f"rules/{r.code}.md"} for r in eh.rules()]
+    authorities_nav = [{"Overview": "authorities/index.md"}] + [
+        {a: f"authorities/{a}.md"} for a in eh.list_authorities()
+    ]
+    for item in config["nav"]:
+        if isinstance(item, dict) and "Authorities" in item:
+            item["Authorities"] = authorities_nav
+        if isinstance(item, dict) and "Rules" in item:
+            item["Rules"] = [{"All rules": "rules/index.md"}, *rules_nav]
+    return config
+
+
+__all__ = ["on_config", "on_files"]
