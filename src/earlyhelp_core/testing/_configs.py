@@ -1,0 +1,269 @@
+"""Strategies for authority configs that compile, and the matrices they compile to."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .. import vocabulary
+from ..prevention import PreventionLevel, Response
+from ..thresholds import Authority, AuthorityConfig, compile_config
+from ..vocabulary import Domain
+from ._checks import check_bool, check_int, check_order
+from ._documents import _texts
+
+__all__ = ["authorities", "authority_configs"]
+
+_kebab = st.from_regex(r"[a-z][a-z0-9]{1,9}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
+_rarely = st.sampled_from([False, False, False, False, False, False, False, True])
+"""``True`` about one time in eight; shrinks to ``False``."""
+
+
+def authority_configs(
+    min_levels: int = 2, max_levels: int = 6, escalation: bool = True
+) -> st.SearchStrategy[AuthorityConfig]:
+    """Valid authority configs: every one passes `compile_config`.
+
+    Each config has ``min_levels``-``max_levels`` levels with strictly increasing ranks,
+    prevention levels and responses that never fall as rank rises, and a top level whose
+    response is ``section-47`` (lower levels may share it). Every vocabulary factor is
+    mapped to a level, or (a few, now and then) marked not applicable with a reason;
+    significant-harm factors are always mapped to a section-47 level. There are 0-3 local
+    factors (``<id>:<name>``), 0-3 escalation rules whose ``then`` ranks above their
+    ``at_level``, every parameter set to a realistic value with a source (or, about one
+    in eight, null with a note) with ``child_age_max <= send_age_max`` and
+    ``review_score_min <= review_score_max``, sometimes validation overrides of
+    registered rules, and every source declared and cited.
+
+    Args:
+        min_levels: the fewest levels, at least 1.
+        max_levels: the most levels, at least ``min_levels``.
+        escalation: ``False`` for configs with no escalation rules.
+    """
+    check_int("min_levels", min_levels, min_value=1)
+    check_int("max_levels", max_levels, min_value=1)
+    check_order("min_levels", min_levels, "max_levels", max_levels)
+    check_bool("escalation", escalation)
+    return _authority_configs(min_levels, max_levels, escalation)
+
+
+def authorities(
+    min_levels: int = 2, max_levels: int = 6, escalation: bool = True
+) -> st.SearchStrategy[Authority]:
+    """Compiled matrices: `authority_configs(...)` with the same arguments, mapped
+    through `compile_config`.
+
+    Args:
+        min_levels: the fewest levels, at least 1.
+        max_levels: the most levels, at least ``min_levels``.
+        escalation: ``False`` for matrices with no escalation rules.
+    """
+    return authority_configs(min_levels, max_levels, escalation).map(compile_config)
+
+
+def _ref(draw: st.DrawFn, source_id: str) -> dict[str, Any]:
+    return {
+        "ref": source_id,
+        "section": draw(_texts(40)),
+        "basis": draw(st.sampled_from(["stated", "reading"])),
+    }
+
+
+def _maybe(draw: st.DrawFn, max_size: int = 30) -> str | None:
+    """Mostly nothing; sometimes a short text (for optional notes)."""
+    return draw(_texts(max_size)) if draw(_rarely) else None
+
+
+def _levels(draw: st.DrawFn, n: int, refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = draw(
+        st.one_of(
+            st.sampled_from(["level", "tier"]).map(lambda p: [f"{p}-{i + 1}" for i in range(n)]),
+            st.lists(_kebab, min_size=n, max_size=n, unique=True),
+        )
+    )
+    if draw(st.booleans()):
+        ranks = list(range(1, n + 1))
+    else:
+        ranks = sorted(draw(st.lists(st.integers(1, 10 * n), min_size=n, max_size=n, unique=True)))
+    prevention = sorted(draw(st.lists(st.sampled_from(PreventionLevel), min_size=n, max_size=n)))
+    response = [
+        *sorted(draw(st.lists(st.sampled_from(Response), min_size=n - 1, max_size=n - 1))),
+        Response.SECTION_47,
+    ]
+    return [
+        {
+            "id": ids[i],
+            "title": draw(_texts(40)),
+            "rank": ranks[i],
+            "description": draw(_texts()),
+            "prevention": prevention[i],
+            "response": response[i],
+            "family_can_expect": _maybe(draw, 60),
+            "source": refs[i % len(refs)],  # every declared source is cited by some level
+            "mapping_source": draw(st.sampled_from(refs)) if draw(_rarely) else None,
+            "note": _maybe(draw),
+        }
+        for i in range(n)
+    ]
+
+
+def _factors(
+    draw: st.DrawFn, levels: list[dict[str, Any]], refs: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every vocabulary factor mapped to a level or (a few) not applicable with a reason.
+
+    One draw per factor (its level) keeps a config of a hundred factors quick to build;
+    which factors are not applicable, carry a note or cite another source is drawn as
+    a short list.
+    """
+    everything = vocabulary.factors()
+    any_level = st.sampled_from([lv["id"] for lv in levels])
+    floor = st.sampled_from([lv["id"] for lv in levels if lv["response"] is Response.SECTION_47])
+    ordinary = [f.id for f in everything if not f.significant_harm]
+    not_applicable = {
+        key: {
+            "reason": draw(_texts(40)),
+            "source": draw(st.sampled_from(refs)) if draw(st.booleans()) else None,
+        }
+        for key in draw(st.lists(st.sampled_from(ordinary), max_size=6, unique=True))
+    }
+    ids = st.sampled_from([f.id for f in everything])
+    noted = set(draw(st.lists(ids, max_size=3, unique=True)))
+    cited = draw(st.sampled_from(refs))
+    elsewhere = set(draw(st.lists(ids, max_size=3, unique=True))) if len(refs) > 1 else set()
+    mapped: dict[str, Any] = {}
+    for factor in everything:
+        if factor.id in not_applicable:
+            continue
+        mapped[factor.id] = {
+            "level": draw(floor if factor.significant_harm else any_level),
+            "source": draw(st.sampled_from(refs)) if factor.id in elsewhere else cited,
+            "note": draw(_texts(30)) if factor.id in noted else None,
+        }
+    return mapped, not_applicable
+
+
+def _local_factors(
+    draw: st.DrawFn, authority_id: str, levels: list[dict[str, Any]], refs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    names = draw(st.lists(_kebab, max_size=3, unique=True))
+    return [
+        {
+            "id": f"{authority_id}:{name}",
+            "title": draw(_texts(40)),
+            "description": draw(_texts()),
+            "domain": draw(st.sampled_from(Domain)),
+            "level": draw(st.sampled_from([lv["id"] for lv in levels])),
+            "source": draw(st.sampled_from(refs)),
+            "note": _maybe(draw),
+        }
+        for name in names
+    ]
+
+
+def _escalation(
+    draw: st.DrawFn, levels: list[dict[str, Any]], refs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    n = len(levels)
+    if n < 2:
+        return []  # a rule must raise the level, so it needs two levels
+    rules = []
+    for rule_id in draw(st.lists(_kebab, max_size=3, unique=True)):
+        at = draw(st.integers(0, n - 2))
+        then = draw(st.integers(at + 1, n - 1))
+        at_least = draw(st.integers(1, 6))
+        rules.append(
+            {
+                "id": rule_id,
+                "when": {
+                    "at_least": at_least,
+                    "at_level": levels[at]["id"],
+                    "across_domains": draw(st.integers(1, min(3, at_least))),
+                },
+                "then": levels[then]["id"],
+                "source": draw(st.sampled_from(refs)),
+                "note": _maybe(draw),
+            }
+        )
+    return rules
+
+
+def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
+    def param(value: st.SearchStrategy[Any]) -> dict[str, Any]:
+        if draw(_rarely):
+            return {"value": None, "note": draw(_texts(40))}
+        return {"value": draw(value), "source": draw(st.sampled_from(refs)), "note": _maybe(draw)}
+
+    child = param(st.integers(16, 19))
+    send = param(st.integers(child["value"] or 18, 25))
+    score_min = param(st.integers(1, 5))
+    score_max = param(st.integers(max(score_min["value"] or 1, 5), 10))
+    return {
+        "child_age_max": child,
+        "send_age_max": send,
+        "review_interval_weeks": param(st.integers(2, 26)),
+        "referral_decision_working_days": param(st.integers(1, 10)),
+        "referral_feedback_hours": param(st.integers(1, 240)),
+        "no_further_action_allowed": param(st.booleans()),
+        "consent_required": param(st.booleans()),
+        "voice_max_age_days": param(st.integers(7, 365)),
+        "review_score_min": score_min,
+        "review_score_max": score_max,
+        "supporting_families_min_headlines": param(st.integers(1, 10)),
+    }
+
+
+def _validation(draw: st.DrawFn) -> dict[str, Any]:
+    if not draw(_rarely):
+        return {}
+    from ..assessment._core import rules  # noqa: PLC0415 - the rule registry imports the engine
+
+    codes = [r.code for r in rules()]
+    overrides = {}
+    for code in draw(st.lists(st.sampled_from(codes), min_size=1, max_size=2, unique=True)):
+        enabled = draw(st.booleans())
+        overrides[code] = {
+            "enabled": enabled,
+            "severity": None if not enabled else draw(st.sampled_from(["error", "warning"])),
+            "reason": draw(_texts(40)),
+        }
+    return overrides
+
+
+@st.composite
+def _authority_configs(
+    draw: st.DrawFn, min_levels: int, max_levels: int, escalation: bool
+) -> AuthorityConfig:
+    authority_id = draw(_kebab)
+    n = draw(st.integers(min_levels, max_levels))
+    source_ids = draw(st.lists(_kebab, min_size=1, max_size=min(4, n), unique=True))
+    sources = [
+        {
+            "id": sid,
+            "title": draw(_texts(40)),
+            "where": draw(_texts(40)),
+            "note": _maybe(draw),
+        }
+        for sid in source_ids
+    ]
+    refs = [_ref(draw, sid) for sid in source_ids]
+    levels = _levels(draw, n, refs)
+    factors, not_applicable = _factors(draw, levels, refs)
+    data = {
+        "id": authority_id,
+        "name": draw(_texts(40)),
+        "version": draw(st.from_regex(r"20[0-3][0-9]\.[1-9][0-9]?", fullmatch=True)),
+        "effective_from": draw(st.dates(date(2000, 1, 1), date(2035, 12, 31))),
+        "note": _maybe(draw, 60),
+        "sources": sources,
+        "levels": levels,
+        "factors": factors,
+        "not_applicable": not_applicable,
+        "local_factors": _local_factors(draw, authority_id, levels, refs),
+        "escalation": _escalation(draw, levels, refs) if escalation else [],
+        "parameters": _parameters(draw, refs),
+        "validation": _validation(draw),
+    }
+    return AuthorityConfig.model_validate(data)
