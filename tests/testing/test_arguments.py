@@ -154,7 +154,7 @@ def test_every_public_strategy_has_a_bad_call_tested() -> None:
     }.items():
         assert name in testing.__all__
         assert any(argument in m for m in names), name
-    assert len(testing.__all__) == 8
+    assert len([n for n in testing.__all__ if n not in {"check_authority", "Violation"}]) == 8
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,11 @@ def test_classification_under_drawn_matrices_is_monotone_and_safe(data: st.DataO
 def test_from_type_gives_valid_configs_and_matrices(config, authority) -> None:
     assert compile_config(config).id == config.id
     assert isinstance(authority, eh.Authority)
+
+
+@settings(max_examples=25, deadline=None)
+@given(authorities())
+def test_every_drawn_authority_keeps_the_invariants(authority) -> None:
+    from earlyhelp_core.testing import check_authority
+
+    assert check_authority(authority) == []

@@ -18,6 +18,9 @@ draws only the factors it places; `authorities()` draws whole matrices that comp
 Hypothesis loads this package's setup hook through its `hypothesis` entry point, so
 `st.from_type(eh.Assessment)` (and `Plan`, `Referral`, `Family`, `Member`,
 `AuthorityConfig` and `Authority`) works without an import.
+
+`check_authority(authority)` (also `eh.check_authority`) proves a matrix total, monotone,
+safe, reachable, consistent and complete.
 """
 
 from __future__ import annotations
@@ -33,13 +36,16 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "earlyhelp_core.testing needs hypothesis: pip install 'earlyhelp_core[testing]'"
     ) from exc
 
+from ..thresholds import Violation, check_authority
 from ._configs import authorities, authority_configs
 from ._documents import assessments, families, members, plans, referrals, texts
 
 __all__ = [
+    "Violation",
     "assessments",
     "authorities",
     "authority_configs",
+    "check_authority",
     "families",
     "members",
     "plans",

@@ -31,8 +31,9 @@ def authority_configs(
     response is ``section-47`` (lower levels may share it). Every vocabulary factor is
     mapped to a level, or (a few, now and then) marked not applicable with a reason;
     significant-harm factors are always mapped to a section-47 level. There are 0-3 local
-    factors (``<id>:<name>``), 0-3 escalation rules whose ``then`` ranks above their
-    ``at_level``, every parameter set to a realistic value with a source (or, about one
+    factors (``<id>:<name>``), 0-3 escalation rules (each counting two or more factors)
+    whose ``then`` ranks above their ``at_level``, so every level is reachable; every
+    parameter set to a realistic value with a source (or, about one
     in eight, null with a note) with ``child_age_max <= send_age_max`` and
     ``review_score_min <= review_score_max``, sometimes validation overrides of
     registered rules, and every source declared and cited.
@@ -142,7 +143,24 @@ def _factors(
             "source": draw(st.sampled_from(refs)) if factor.id in elsewhere else cited,
             "note": draw(_texts(30)) if factor.id in noted else None,
         }
+    _reach_every_level(mapped, levels)
     return mapped, not_applicable
+
+
+def _reach_every_level(mapped: dict[str, Any], levels: list[dict[str, Any]]) -> None:
+    """Move an ordinary factor onto every level above the lowest that has none, taking it
+    from the fullest level, so that every level is reachable (``check_authority``)."""
+    significant = {f.id for f in vocabulary.significant_harm()}
+    for level in levels[1:]:
+        by_level: dict[str, list[str]] = {}
+        for fid, m in mapped.items():
+            if fid not in significant:
+                by_level.setdefault(m["level"], []).append(fid)
+        if level["id"] in by_level or not by_level:
+            continue
+        fullest = max(by_level.values(), key=len)
+        if len(fullest) > 1:
+            mapped[sorted(fullest)[0]]["level"] = level["id"]
 
 
 def _local_factors(
@@ -173,7 +191,9 @@ def _escalation(
     for rule_id in draw(st.lists(_kebab, max_size=3, unique=True)):
         at = draw(st.integers(0, n - 2))
         then = draw(st.integers(at + 1, n - 1))
-        at_least = draw(st.integers(1, 6))
+        # two or more: a rule that one factor fires would make the levels it jumps
+        # unreachable, which check_authority reports (see test_check.py)
+        at_least = draw(st.integers(2, 6))
         rules.append(
             {
                 "id": rule_id,
