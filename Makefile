@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit docs docs-serve schemas bench clean
+.PHONY: demo test lint types unit docs docs-build schemas bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "earlyhelp_core needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -21,7 +21,7 @@ demo: $(STAMP)
 	@$(BIN)/earlyhelp assess examples/assessment-multi-agency.yaml --authority bedford
 
 ## test: everything CI checks
-test: lint types unit docs
+test: lint types unit docs-build
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
@@ -33,11 +33,12 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
+## docs: serve the documentation site locally (http://127.0.0.1:8000)
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
-
-docs-serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 schemas: $(STAMP)
 	for name in assessment authority plan referral vocabulary; do \
