@@ -14,6 +14,7 @@ family): they name ids, keys and paths only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -25,6 +26,7 @@ __all__ = [
     "Path",
     "Problem",
     "UnknownIdError",
+    "quote",
     "render_path",
 ]
 
@@ -32,19 +34,31 @@ Path = tuple[str | int, ...]
 """A location inside a document: keys and list indexes, outermost first."""
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_:/-][A-Za-z0-9_.:/-]{0,59}")
+
+
+def quote(key: str, limit: int = 60) -> str:
+    """A key as messages show it: quoted, escaped, and cut when longer than ``limit``."""
+    return repr(key) if len(key) <= limit else repr(key[: limit - 3]) + "..."
+
+
 def render_path(path: Sequence[str | int]) -> str:
     """Render ``("family", "members", 0, "date_of_birth")`` as ``family.members[0].date_of_birth``.
 
-    The empty path (the document itself) renders as ``(document)``.
+    The empty path (the document itself) renders as ``(document)``. A key that is not
+    plain (spaces, control characters, more than 60 characters) is shown quoted, escaped
+    and cut, so that a path is always one short line.
     """
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
+        elif not _PLAIN_KEY.fullmatch(str(part)):
+            out.append(f"[{quote(str(part), 40)}]")
         elif out:
             out.append(f".{part}")
         else:
-            out.append(part)
+            out.append(str(part))
     return "".join(out) or "(document)"
 
 

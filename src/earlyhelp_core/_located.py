@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._errors import Path, Problem
+from ._errors import Path, Problem, quote
 from ._reader import SourceMap
 
 __all__ = ["describe", "did_you_mean", "problems_from_validation"]
@@ -26,6 +26,8 @@ __all__ = ["describe", "did_you_mean", "problems_from_validation"]
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    if len(word) > 100:  # nothing that long is a near miss, and comparing it is slow
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -139,7 +141,7 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
         if parent is not None:
             choices = _keys(parent)
             hint = did_you_mean(key, choices) or f" (expected one of: {', '.join(choices)})"
-        return loc, f"unknown key {key!r}{hint}", "unknown-key", True
+        return loc, f"unknown key {quote(key)}{hint}", "unknown-key", True
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", ""))
         hint = did_you_mean(value, _QUOTED.findall(expected)) if isinstance(value, str) else ""
@@ -206,6 +208,10 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     return loc, f"{err['msg']}, found {found}", "type", False
 
 
+MAX_PROBLEMS = 200
+"""At most this many problems are reported for one document: the first ones say enough."""
+
+
 def problems_from_validation(
     exc: ValidationError,
     model: type[BaseModel],
@@ -215,7 +221,8 @@ def problems_from_validation(
     prefix: Path = (),
 ) -> list[Problem]:
     """Every error of ``exc`` (raised validating ``model``) as a located :class:`Problem`."""
-    errors = exc.errors(include_url=False)
+    errors = exc.errors(include_url=False)[:MAX_PROBLEMS]
+    hidden = exc.error_count() - len(errors)
     # pydantic counts only the items that validated: a list whose items failed also
     # reports "too short", which would mislead; keep the items' own errors instead.
     inner = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
@@ -232,5 +239,14 @@ def problems_from_validation(
                 line, col = pos
         problems.append(
             Problem(message=message, path=full, source=source, line=line, col=col, kind=kind)
+        )
+    if hidden > 0:
+        problems.append(
+            Problem(
+                f"{hidden} more problems are not shown; fix these first",
+                prefix,
+                source,
+                kind="truncated",
+            )
         )
     return problems

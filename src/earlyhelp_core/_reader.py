@@ -33,7 +33,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ._errors import LoadError, Path, Problem
+from ._errors import LoadError, Path, Problem, quote
 
 __all__ = [
     "MAX_BYTES",
@@ -52,8 +52,12 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists accepted."""
 
-MAX_NODES = 1_000_000
-"""Most nodes a YAML document may expand to once aliases are followed."""
+MAX_NODES = 50_000
+"""Most values a YAML document may expand to once aliases are followed."""
+
+MAX_VALUES = 50_000
+"""Most values (mappings, lists, scalars) a YAML text may hold, counted before composing:
+composing millions of nodes would use gigabytes. A real document holds a few thousand."""
 
 Format = Literal["yaml", "json"]
 
@@ -97,6 +101,21 @@ def _decode(raw: bytes, source: str) -> str:
         raise _Fail(_at(source, 1, 1, "the file is UTF-16; save it as UTF-8", "encoding"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        before = raw[:nul]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise _Fail(
+            _at(
+                source,
+                line,
+                col,
+                "the file has NUL bytes: it looks like UTF-16 or UTF-32 without a byte-order "
+                "mark, or is not a text file; save it as UTF-8",
+                "encoding",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -164,39 +183,104 @@ _Resolver.add_implicit_resolver(
 _Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
 
 
+_TAG_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "timestamp": "a date or date-time",
+    "null": "null",
+    "str": "text",
+    "binary": "base64 data",
+    "set": "a set",
+    "omap": "an ordered mapping",
+    "pairs": "a list of pairs",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    return f"a {type(value).__name__}"
+
+
 class _Constructor(SafeConstructor):
-    problems: list[Problem]
+    """Safe construction that records problems (with their node) instead of raising.
+
+    Values are never echoed in these messages: the reader does not know which fields
+    hold personal data, so it names the place and the kind of value instead.
+    """
+
+    problems: list[tuple[Node, str, str, bool]]
     source: str
+
+    def _problem(self, node: Node, message: str, kind: str, *, at_key: bool = False) -> None:
+        self.problems.append((node, message, kind, at_key))
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError, IndexError):
+            # an explicitly tagged scalar PyYAML cannot convert (`!!int abc`, `!!bool maybe`)
+            self.recursive_objects.pop(node, None)
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            self._problem(
+                node,
+                f"this value is not {_TAG_WORDS.get(tag, tag)}, as its tag `!!{tag}` says",
+                "yaml-value",
+            )
+            return None
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         assert isinstance(node, MappingNode)
-        self.flatten_mapping(node)
+        # Duplicates are looked for among the keys written in this mapping, before merge
+        # keys (`<<: *base`) copy others in: a written key may override a merged one.
         seen: dict[Any, Node] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
                 continue  # PyYAML itself reports the unhashable key, with its line
+            if not isinstance(key, str):
+                self._problem(
+                    key_node,
+                    f"a key must be text, found {_kind_of(key)}; put it in quotes",
+                    "yaml-key",
+                    at_key=True,
+                )
+                continue
             if key in seen:
                 first = seen[key].start_mark
                 mark = key_node.start_mark
-                self.problems.append(
-                    _at(
-                        self.source,
-                        mark.line + 1,
-                        mark.column + 1,
-                        f"duplicate key {key!r}: first at line {first.line + 1}, "
-                        f"again at line {mark.line + 1}; keep one",
-                        "duplicate-key",
-                    )
+                self._problem(
+                    key_node,
+                    f"duplicate key {quote(key)}: first at line {first.line + 1}, "
+                    f"again at line {mark.line + 1}; keep one",
+                    "duplicate-key",
+                    at_key=True,
                 )
             else:
                 seen[key] = key_node
+        self.flatten_mapping(node)
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_int(self, node: ScalarNode) -> int:
+    def construct_yaml_int(self, node: ScalarNode) -> int | None:  # type: ignore[override]
         text = str(self.construct_scalar(node))
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
+        if len(digits) > 100:
+            self._problem(
+                node, f"a whole number of {len(digits)} digits is not a real value", "value"
+            )
+            return None
         if digits.startswith("0o"):
             return sign * int(digits[2:], 8)
         if digits.startswith("0x"):
@@ -207,16 +291,7 @@ class _Constructor(SafeConstructor):
         try:
             value: date | datetime = super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            mark = node.start_mark
-            self.problems.append(
-                _at(
-                    self.source,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"{node.value!r} is not a real date ({exc}); expected YYYY-MM-DD",
-                    "date",
-                )
-            )
+            self._problem(node, f"not a real date ({exc}); expected YYYY-MM-DD", "date")
             return str(node.value)
         return value
 
@@ -321,9 +396,70 @@ def _measure(root: Node) -> tuple[int, int, Node | None]:
     return sizes[id(root)], depths[id(root)], None
 
 
-@attrs.frozen
+_VALUE_EVENTS = (
+    yaml.ScalarEvent,
+    yaml.MappingStartEvent,
+    yaml.SequenceStartEvent,
+    yaml.AliasEvent,
+)
+
+
+def _count_values(text: str, source: str) -> None:
+    """Refuse a text of more than MAX_VALUES values, streaming its events (nothing is kept)."""
+    count = 0
+    loader_class = yaml.CSafeLoader if _CParser is not None else yaml.SafeLoader
+    for event in yaml.parse(text, Loader=loader_class):
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count > MAX_VALUES:
+                mark = event.start_mark
+                raise _Fail(
+                    _at(
+                        source,
+                        mark.line + 1 if mark else None,
+                        mark.column + 1 if mark else None,
+                        f"more than {MAX_VALUES:,} values; a document or config is never this "
+                        "large: check it is the right file",
+                        "too-large",
+                    )
+                )
+
+
+def _paths(root: Node) -> dict[int, Path]:
+    """The path of every node (a key node gets the path of its entry), first path wins."""
+    paths: dict[int, Path] = {id(root): ()}
+    stack: list[tuple[Node, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value if isinstance(key, ScalarNode) else "?")
+                for n in (key, value):
+                    if id(n) not in paths:
+                        paths[id(n)] = child
+                        stack.append((n, child))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                if id(item) not in paths:
+                    paths[id(item)] = (*path, i)
+                    stack.append((item, (*path, i)))
+    return paths
+
+
+@attrs.define
 class _YamlMap:
     root: Node | None
+    _keys: dict[int, dict[str, tuple[Node, Node]]] = attrs.Factory(dict)
+
+    def _entries(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        index = self._keys.get(id(node))
+        if index is None:  # built once per mapping, so many lookups stay linear
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    index[k.value] = (k, v)  # the last of a repeated key wins
+            self._keys[id(node)] = index
+        return index
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
         node = self.root
@@ -334,10 +470,9 @@ class _YamlMap:
             last = i == len(path) - 1
             child: Node | None = None
             if isinstance(found, MappingNode):
-                for k, v in reversed(found.value):
-                    if isinstance(k, ScalarNode) and k.value == str(part):
-                        child = k if (last and key) else v
-                        break
+                entry = self._entries(found).get(str(part))
+                if entry is not None:
+                    child = entry[0] if (last and key) else entry[1]
             elif (
                 isinstance(found, SequenceNode)
                 and isinstance(part, int)
@@ -353,6 +488,8 @@ class _YamlMap:
 def _parse_yaml(text: str, source: str) -> Loaded:
     loader: Any = None
     try:
+        if len(text) > 2 * MAX_VALUES:  # a shorter text cannot hold more values than this
+            _count_values(text, source)
         loader = (_CLoader if _CParser is not None else _Loader)(text, source)
         root = loader.get_single_node()
         size, _, deepest = _measure(root) if root is not None else (0, 0, None)
@@ -410,7 +547,20 @@ def _parse_yaml(text: str, source: str) -> Loaded:
         if loader is not None:
             loader.dispose()
     if loader.problems:
-        raise _MultiFail(loader.problems)
+        paths = _paths(root) if root is not None else {}
+        raise _MultiFail(
+            [
+                Problem(
+                    message,
+                    paths.get(id(node), ()),
+                    source,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    kind,
+                )
+                for node, message, kind, _ in loader.problems
+            ]
+        )
     return Loaded(data=data, source=source, where=_YamlMap(root))
 
 
@@ -521,14 +671,33 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_JSON_BAD_NUMBER = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN|-?[0-9]{4000,})')
+
+
+def _bad_json_number(text: str, source: str) -> _Fail | None:
+    """NaN, Infinity or an absurdly long number, located (strings are skipped)."""
+    for match in _JSON_BAD_NUMBER.finditer(text):
+        token = match.group(1)
+        if token is None:
+            continue
+        if token.lstrip("-")[:1].isdigit():
+            message = f"a whole number of {len(token.lstrip('-'))} digits is not a real value"
+        else:
+            message = f"not valid JSON: {token} is not a JSON number"
+        return _Fail(_at(source, *_line_col(text, match.start(1)), message, "value"))
+    return None
+
+
 def _parse_json(text: str, source: str) -> Loaded:
     dup = False
+    seen = 0  # values met while parsing, duplicates included (they vanish from the result)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal dup
+        nonlocal dup, seen
         out = dict(items)
         if len(out) != len(items):
             dup = True
+        seen += sum(1 + len(v) if isinstance(v, list) else 1 for _, v in items)
         return out
 
     try:
@@ -538,56 +707,87 @@ def _parse_json(text: str, source: str) -> Loaded:
             _at(source, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}", "json-syntax")
         ) from None
     except ValueError as exc:
+        located = _bad_json_number(text, source)
+        if located is not None:
+            raise located from None
         raise _Fail(_at(source, None, None, f"not valid JSON: {exc}", "json-syntax")) from None
     except RecursionError:
+        raise _json_too_deep(text, source) from None
+    where = _JsonMap(text)
+    too_deep, too_many = _json_shape(data) if isinstance(data, dict | list) else (False, False)
+    too_many = too_many or seen > MAX_VALUES
+    if too_many:
         raise _Fail(
             _at(
                 source,
                 1,
                 1,
-                f"nested more than {MAX_DEPTH} levels deep; "
-                "a document or config is never this deep",
-                "too-deep",
+                f"more than {MAX_VALUES:,} values; a document or config is never this large: "
+                "check it is the right file",
+                "too-large",
             )
-        ) from None
-    where = _JsonMap(text)
-    if dup or _depth_exceeds(data):
+        )
+    if dup or too_deep:
         problems = [
-            _at(
+            Problem(
+                f"duplicate key {quote(str(path[-1]))}: first at line "
+                f"{_line_col(text, first)[0]}, again at line {_line_col(text, second)[0]}; "
+                "keep one",
+                path,
                 source,
                 *_line_col(text, second),
-                f"duplicate key {path[-1]!r}: first at line {_line_col(text, first)[0]}, "
-                f"again at line {_line_col(text, second)[0]}; keep one",
                 "duplicate-key",
             )
             for path, first, second in where.index.duplicates
         ]
-        if _depth_exceeds(data):
-            problems.append(
-                _at(
-                    source,
-                    1,
-                    1,
-                    f"nested more than {MAX_DEPTH} levels deep; "
-                    "a document or config is never this deep",
-                    "too-deep",
-                )
-            )
+        if too_deep:
+            problems.append(_json_too_deep(text, source).problem)
         raise _MultiFail(problems)
     return Loaded(data=data, source=source, where=where)
 
 
-def _depth_exceeds(data: Any) -> bool:
+_JSON_NESTING = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+
+
+def _json_too_deep(text: str, source: str) -> _Fail:
+    """The problem for JSON nested beyond MAX_DEPTH, located where it goes too deep."""
+    depth, offset = 0, 0
+    for match in _JSON_NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                offset = match.start()
+                break
+        elif token in "]}":
+            depth -= 1
+    return _Fail(
+        _at(
+            source,
+            *_line_col(text, offset),
+            f"nested more than {MAX_DEPTH} levels deep; a document or config is never this deep",
+            "too-deep",
+        )
+    )
+
+
+def _json_shape(data: Any) -> tuple[bool, bool]:
+    """(nested beyond MAX_DEPTH, more than MAX_VALUES values), walking the parsed data once
+    and stopping as soon as it knows (only containers are kept on the way)."""
+    count = 1
+    too_deep = False
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
+            too_deep = True
+            continue
+        children = list(item.values()) if isinstance(item, dict) else item
+        count += len(children)
+        if count > MAX_VALUES:
+            return too_deep, True
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+    return too_deep, False
 
 
 # --------------------------------------------------------------------------- entry points
@@ -641,6 +841,12 @@ def read_path(
 
 
 def _read_bytes(fs: FsPath, source: str, max_bytes: int) -> bytes:
+    try:
+        special = fs.exists() and not fs.is_file() and not fs.is_dir()
+    except OSError:
+        special = False
+    if special:  # a pipe or a device would block, or never end
+        raise _Fail(_at(source, None, None, "is not a regular file; expected a file", "file"))
     try:
         with fs.open("rb") as handle:
             raw = handle.read(max_bytes + 1)

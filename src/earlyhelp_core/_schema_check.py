@@ -8,13 +8,14 @@ shape the library accepts. jsonschema is imported on first use (it is slow to im
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from ._errors import Problem
-from ._located import describe, did_you_mean
+from ._errors import Problem, quote
+from ._located import MAX_PROBLEMS, describe, did_you_mean
 from ._reader import SourceMap
 from ._resources import data_dir
 
@@ -83,7 +84,7 @@ def _translate(error: Any) -> tuple[tuple[str | int, ...], str, str, bool]:
         extra = [k for k in value if k not in allowed] if isinstance(value, dict) else []
         key = str(extra[0]) if extra else "?"
         hint = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
-        return (*path, key), f"unknown key {key!r}{hint}", "unknown-key", True
+        return (*path, key), f"unknown key {quote(key)}{hint}", "unknown-key", True
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
         return path, f"missing required key {missing[0]!r}", "missing", False
@@ -132,7 +133,7 @@ def schema_problems(
 ) -> list[Problem]:
     """Every violation of ``schemas/<name>.schema.json`` by ``data``, located."""
     problems: dict[tuple[tuple[str | int, ...], str], Problem] = {}
-    for error in _validator(name).iter_errors(_jsonable(data)):
+    for error in itertools.islice(_validator(name).iter_errors(_jsonable(data)), MAX_PROBLEMS):
         for leaf in _leaves(error):
             path, message, kind, at_key = _translate(leaf)
             pos = where.locate(path, key=at_key) if where is not None else None
