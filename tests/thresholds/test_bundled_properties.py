@@ -52,3 +52,46 @@ def test_every_assessment_gets_one_level_of_the_authority(authority, a) -> None:
 
 def test_loading_twice_gives_the_same_fingerprint(authority) -> None:
     assert eh.load_authority(authority.id).fingerprint == authority.fingerprint
+
+
+@settings(max_examples=60)
+@given(a=assessments())
+def test_same_input_and_config_give_the_same_decision(authority, a) -> None:
+    again = eh.load_authority(authority.id)
+    assert authority.classify(a) == again.classify(a)
+    assert authority.classify(a).to_dict() == again.classify(a).to_dict()
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_translate_keeps_the_prevention_level_when_it_matches(data) -> None:
+    from earlyhelp_core.testing import authorities
+
+    source = data.draw(authorities())
+    target = data.draw(st.sampled_from([eh.load_authority(a) for a in BUNDLED]))
+    level = data.draw(st.sampled_from(source.levels))
+    result = source.translate(level.id, to=target)
+    assert result.targets
+    if result.exact or result.ambiguous:
+        assert all(t.prevention is level.prevention for t in result.targets)
+        assert all(t.response is level.response for t in result.targets)
+    else:
+        assert result.explanation
+        same_response = all(t.response is level.response for t in result.targets)
+        never_lower = all(t.response >= level.response for t in result.targets)
+        assert same_response or never_lower or result.targets == (target.levels[-1],)
+
+
+@settings(max_examples=40)
+@given(a=assessments())
+def test_decisions_carry_no_personal_data(authority, a) -> None:
+    decision = authority.classify(a)
+    text = repr(decision) + str(decision.to_dict())
+    for member in a.family.members:
+        if member.name and len(member.name) >= 8:
+            assert member.name not in text
+        if member.date_of_birth:
+            assert member.date_of_birth.isoformat() not in text
+    for obs in a.factors:
+        if obs.evidence and len(obs.evidence) >= 8:
+            assert obs.evidence not in text
