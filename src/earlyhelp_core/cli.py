@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import attrs
 
 from . import vocabulary
+from ._cli_bulk import assess_jsonl, validate_jsonl
 from ._errors import LoadError, UnknownIdError
 from ._reader import SourceMap
 from ._schemas import SCHEMAS, schema_text
@@ -63,6 +64,28 @@ def _add_format(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
 
+def _add_bulk(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl", "csv"),
+        default="text",
+        help="output format (jsonl and csv: one row per record, for JSON Lines input)",
+    )
+    p.add_argument(
+        "--input-format",
+        choices=("auto", "document", "jsonl"),
+        default="auto",
+        help="'jsonl': one document per line, streamed (the default for '-' and *.jsonl); "
+        "'document': one YAML or JSON document per file",
+    )
+
+
+def _is_jsonl(name: str, given: str) -> bool:
+    if given != "auto":
+        return given == "jsonl"
+    return name == "-" or name.endswith(".jsonl")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the CLI reference)."""
     parser = argparse.ArgumentParser(
@@ -79,14 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read an early help assessment and print the level of need under an "
         "authority's matrix: what it means, why, and what to do next.",
     )
-    p.add_argument("file", metavar="FILE", help="an early help assessment (YAML or JSON)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="an early help assessment (YAML or JSON), or JSON Lines of them ('-': stdin)",
+    )
     p.add_argument(
         "--authority",
         metavar="ID|PATH",
         help="a bundled or installed authority id, or a config file "
         "(default: the document's own `authority`)",
     )
-    _add_format(p)
+    _add_bulk(p)
+    p.add_argument(
+        "--compare",
+        metavar="ID|PATH",
+        help="with JSON Lines: also classify under this authority (or config version) and "
+        "report how many records change level, and how",
+    )
 
     p = sub.add_parser(
         "validate",
@@ -97,9 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the assessment it names when that assessment is among the files. Exit 1 when any file "
         "has an error; warnings alone exit 0.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents to check ('-': stdin)")
     p.add_argument("--authority", metavar="ID|PATH", help="authority id or config file")
-    _add_format(p)
+    _add_bulk(p)
 
     p = sub.add_parser(
         "rules",
@@ -224,6 +257,22 @@ def _authority_for(doc: Document, given: str | None) -> Authority:
 
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    if _is_jsonl(args.file, args.input_format):
+        if args.authority is None:
+            raise UserError("JSON Lines input needs --authority ID|PATH")
+        other = load_authority(args.compare) if args.compare else None
+        return assess_jsonl(
+            "<stdin>" if args.file == "-" else args.file,
+            load_authority(args.authority),
+            other,
+            fmt=args.format,
+            out=out,
+            err=sys.stderr,
+        )
+    if args.compare:
+        raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
+    if args.format in ("jsonl", "csv"):
+        raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
     doc = load_document(args.file)
     if not isinstance(doc, Assessment):
         raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
@@ -265,6 +314,28 @@ def _read(name: str) -> _Read:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    streamed = [name for name in args.files if _is_jsonl(name, args.input_format)]
+    if streamed:
+        if len(streamed) != len(args.files):
+            raise UserError("give either JSON Lines files or documents, not both")
+        if args.authority is None:
+            raise UserError("JSON Lines input needs --authority ID|PATH")
+        authority = load_authority(args.authority)
+        status = EXIT_OK
+        for name in streamed:
+            status = max(
+                status,
+                validate_jsonl(
+                    "<stdin>" if name == "-" else name,
+                    authority,
+                    fmt=args.format,
+                    out=out,
+                    err=sys.stderr,
+                ),
+            )
+        return status
+    if args.format in ("jsonl", "csv"):
+        raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
     read = [_read(name) for name in args.files]
     assessments = {r.doc.id: r.doc for r in read if isinstance(r.doc, Assessment)}
     authorities: dict[str, Authority] = {}
@@ -532,7 +603,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"earlyhelp: error: {exc}", file=sys.stderr)
     except LoadError as exc:
         print(exc, file=sys.stderr)
-    except BrokenPipeError:  # the reader (e.g. `| head`) went away: stop quietly
+    except OSError as exc:  # e.g. a JSON Lines file that cannot be opened
+        if isinstance(exc, BrokenPipeError):  # the reader (e.g. `| head`) went away
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_PROBLEMS
+        print(f"earlyhelp: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+    except UnicodeDecodeError as exc:
+        print(f"earlyhelp: error: the input is not UTF-8 ({exc.reason})", file=sys.stderr)
+    except BrokenPipeError:  # pragma: no cover - handled above
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_PROBLEMS
 

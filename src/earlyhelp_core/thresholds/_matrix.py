@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 if TYPE_CHECKING:
+    from .._bulk import RecordResult
     from .._reader import SourceMap
     from ..assessment._core import Report
     from ._check import Violation
@@ -327,6 +328,29 @@ class Authority:
         context = Context(self, decision, assessment)
         findings = run_rules(doc, context, overrides=self.config.validation, where=where)
         return Report(tuple(findings), kind=doc.kind, id=doc.id, authority=self.id)
+
+    def classify_many(
+        self, records: Iterable[Any], *, source: str = "<records>"
+    ) -> Iterator[RecordResult]:
+        """Classify a cohort lazily: one :class:`RecordResult` per record, in order.
+
+        ``records`` may hold assessments, mappings (as ``json.loads`` gives them) or JSON
+        text (JSON Lines). A record that cannot be read, or is not an assessment, gives a
+        result with its problems (and its index and id) and the run goes on. Memory stays
+        flat: one record is held at a time.
+        """
+        from .._bulk import classify_many  # noqa: PLC0415
+
+        return classify_many(self, records, source=source)
+
+    def validate_many(
+        self, records: Iterable[Any], *, source: str = "<records>"
+    ) -> Iterator[RecordResult]:
+        """Validate a cohort lazily: one :class:`RecordResult` (with its report, or the
+        problems that stopped it being read) per record, in order, never stopping."""
+        from .._bulk import validate_many  # noqa: PLC0415
+
+        return validate_many(self, records, source=source)
 
     def _fire(self, factors: Iterable[str]) -> tuple[tuple[_Rule, tuple[str, ...]], ...]:
         """The escalation rules the mapped factors satisfy, with the factors each counts."""

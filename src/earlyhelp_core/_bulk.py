@@ -1,0 +1,215 @@
+"""Cohorts: classify and validate many records lazily, one result per record, never stopping.
+
+Records may be parsed documents, mappings (as ``json.loads`` gives them) or JSON text (one
+JSON Lines line). A record that cannot be read becomes a result holding its located
+problems; the run goes on. Only one record is held at a time, so memory stays flat
+whatever the cohort's size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._errors import DocumentError, LoadError, Problem
+from ._located import describe
+from ._reader import read_text
+from .models import Assessment, Document, Plan, Referral, parse_document
+
+if TYPE_CHECKING:
+    from .assessment._core import Report
+    from .thresholds import Authority, Decision
+
+__all__ = [
+    "RecordResult",
+    "classify_many",
+    "read_jsonl",
+    "read_record",
+    "records",
+    "results_of_jsonl",
+    "validate_many",
+]
+
+Record = Document | Mapping[str, Any] | str | bytes
+
+
+@attrs.frozen
+class RecordResult:
+    """What one record of a cohort gave: its decision or report, or the problems that
+    stopped it being read.
+
+    Attributes:
+        index: the record's position in the input, from 0.
+        id: the document's id, when it could be read that far.
+        decision: for :meth:`Authority.classify_many`, the decision.
+        report: for :meth:`Authority.validate_many`, the report.
+        problems: why the record could not be read (empty when it was).
+        compared: when comparing two matrices, the second one's decision.
+    """
+
+    index: int
+    id: str | None
+    decision: Decision | None = None
+    report: Report | None = None
+    problems: tuple[Problem, ...] = ()
+    compared: Decision | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Read, and (for validation) without errors."""
+        return not self.problems and (self.report is None or self.report.ok)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON Lines output."""
+        out: dict[str, Any] = {"index": self.index, "id": self.id, "ok": self.ok}
+        if self.decision is not None:
+            out["decision"] = self.decision.to_dict()
+        if self.report is not None:
+            out["report"] = self.report.to_dict()
+        if self.compared is not None:
+            out["compared"] = self.compared.to_dict()
+        if self.problems:
+            out["problems"] = [p.to_dict() for p in self.problems]
+        return out
+
+
+def _id_of(raw: Any) -> str | None:
+    value = raw.get("id") if isinstance(raw, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def read_record(record: Record, *, source: str = "<record>", line: int | None = None) -> Document:
+    """One record as a document.
+
+    Raises:
+        DocumentError: the record is not a valid document; problems are located in
+            ``source`` (at ``line``, for a JSON Lines record).
+    """
+    if isinstance(record, Assessment | Plan | Referral):
+        return record
+    if isinstance(record, bytes):
+        try:
+            record = record.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DocumentError(
+                [Problem("the record is not UTF-8", (), source, line, None, "encoding")]
+            ) from None
+    if isinstance(record, str):
+        try:
+            loaded = read_text(record, source=source, fmt="json", error=DocumentError)
+        except DocumentError as exc:
+            raise DocumentError([_on_line(p, line) for p in exc.problems]) from None
+        try:
+            return parse_document(loaded.data, source=source, where=loaded.where)
+        except DocumentError as exc:
+            raise DocumentError([_on_line(p, line) for p in exc.problems]) from None
+    if isinstance(record, Mapping):
+        return parse_document(record, source=source)
+    raise DocumentError(
+        [
+            Problem(
+                f"a record must be a document, a mapping or JSON text, found {describe(record)}",
+                (),
+                source,
+                line,
+                None,
+                "type",
+            )
+        ]
+    )
+
+
+def _on_line(problem: Problem, line: int | None) -> Problem:
+    """A problem found inside one JSON Lines record, moved to that record's line."""
+    if line is None:
+        return problem
+    return attrs.evolve(problem, line=line)
+
+
+def records(items: Iterable[Record]) -> Iterator[tuple[int, Record, int | None]]:
+    """(index, record, line) for plain iterables: no line numbers."""
+    for index, item in enumerate(items):
+        yield index, item, None
+
+
+def read_jsonl(stream: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes, int]]:
+    """(index, text, line number) for each non-blank line of a JSON Lines stream."""
+    index = 0
+    for number, text in enumerate(stream, start=1):
+        if not text.strip():
+            continue
+        yield index, text, number
+        index += 1
+
+
+def _results(
+    authority: Authority,
+    items: Iterable[tuple[int, Record, int | None]],
+    source: str,
+    what: str,
+    also: Authority | None = None,
+) -> Iterator[RecordResult]:
+    """One result per record; with ``also``, each result's ``compared`` holds the decision
+    of the second matrix for the same record (read once)."""
+    for index, record, line in items:
+        raw_id = _id_of(record) if isinstance(record, Mapping) else None
+        where = source if line is not None else f"{source}[{index}]"
+        try:
+            doc = read_record(record, source=where, line=line)
+        except LoadError as exc:
+            if raw_id is None and isinstance(record, str | bytes):
+                try:
+                    raw_id = _id_of(json.loads(record))
+                except ValueError:
+                    raw_id = None
+            yield RecordResult(index, raw_id, problems=exc.problems)
+            continue
+        if what == "classify":
+            if not isinstance(doc, Assessment):
+                problem = Problem(
+                    f"is a {doc.kind}; only an early-help-assessment can be classified",
+                    ("kind",),
+                    where,
+                    line,
+                    None,
+                    "kind",
+                )
+                yield RecordResult(index, doc.id, problems=(problem,))
+                continue
+            yield RecordResult(
+                index,
+                doc.id,
+                decision=authority.classify(doc),
+                compared=also.classify(doc) if also is not None else None,
+            )
+        else:
+            yield RecordResult(index, doc.id, report=authority.validate(doc))
+
+
+def classify_many(
+    authority: Authority, items: Iterable[Record], *, source: str = "<records>"
+) -> Iterator[RecordResult]:
+    """See :meth:`Authority.classify_many`."""
+    return _results(authority, records(items), source, "classify")
+
+
+def results_of_jsonl(
+    authority: Authority,
+    stream: Iterable[str | bytes],
+    what: str,
+    *,
+    source: str,
+    also: Authority | None = None,
+) -> Iterator[RecordResult]:
+    """Classify (``what="classify"``) or validate each record of a JSON Lines stream."""
+    return _results(authority, read_jsonl(stream), source, what, also)
+
+
+def validate_many(
+    authority: Authority, items: Iterable[Record], *, source: str = "<records>"
+) -> Iterator[RecordResult]:
+    """See :meth:`Authority.validate_many`."""
+    return _results(authority, records(items), source, "validate")

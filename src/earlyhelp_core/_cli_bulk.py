@@ -1,0 +1,207 @@
+"""The command line's cohort mode: JSON Lines in (a file or stdin), JSON Lines or CSV out,
+a progress line on a terminal, and a summary at the end."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TextIO
+
+from ._bulk import RecordResult, results_of_jsonl
+from .thresholds import Authority
+
+__all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
+
+
+@contextmanager
+def open_input(name: str) -> Iterator[IO[str]]:
+    """A text stream over ``name``, or standard input for ``<stdin>``."""
+    if name == "<stdin>":
+        yield sys.stdin
+        return
+    with open(name, encoding="utf-8", errors="strict") as handle:
+        yield handle
+
+
+class Progress:
+    """A one-line count on stderr, redrawn at most five times a second; silent when
+    stderr is not a terminal (a pipe, a log file, a test)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.count = 0
+
+    def step(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.enabled and now - self.shown >= 0.2:
+            self.shown = now
+            rate = self.count / max(now - self.started, 1e-9)
+            self.stream.write(f"\r{self.count:,} records, {rate:,.0f}/s")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 40 + "\r")
+            self.stream.flush()
+
+
+def _problem_lines(result: RecordResult) -> list[str]:
+    return [str(p) for p in result.problems]
+
+
+def _decision_row(result: RecordResult, comparing: bool) -> dict[str, Any]:
+    d = result.decision
+    row: dict[str, Any] = {
+        "index": result.index,
+        "id": result.id or "",
+        "level": d.level.id if d else "",
+        "rank": d.level.rank if d else "",
+        "prevention": d.prevention.value if d else "",
+        "response": d.response.value if d else "",
+        "judgement": d.judgement.value if d else "",
+        "problems": len(result.problems),
+    }
+    o = result.compared
+    if comparing:
+        row["other_level"] = o.level.id if o else ""
+        row["other_response"] = o.response.value if o else ""
+        row["changed"] = bool(d and o and d.level.id != o.level.id)
+    return row
+
+
+def assess_jsonl(
+    source: str,
+    authority: Authority,
+    other: Authority | None,
+    *,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
+    levels: Counter[str] = Counter()
+    changes: Counter[tuple[str, str]] = Counter()
+    unreadable = 0
+    progress = Progress(err)
+    writer: csv.DictWriter[str] | None = None
+    with open_input(source) as stream:
+        for result in results_of_jsonl(authority, stream, "classify", source=source, also=other):
+            compared = result.compared
+            progress.step()
+            if result.problems:
+                unreadable += 1
+            elif result.decision is not None:
+                levels[result.decision.level.id] += 1
+                if compared is not None:
+                    changes[(result.decision.level.id, compared.level.id)] += 1
+            if fmt == "jsonl":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            elif fmt == "csv":
+                row = _decision_row(result, other is not None)
+                if writer is None:
+                    writer = csv.DictWriter(out, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+            else:
+                for line in _problem_lines(result):
+                    print(line, file=out)
+                if result.decision is not None:
+                    also = f" | {other.id}: {compared.level.id}" if other and compared else ""
+                    print(
+                        f"{result.index} {result.id}: {result.decision.level.id} "
+                        f"({result.decision.response.value}){also}",
+                        file=out,
+                    )
+    progress.done()
+    summary = err if fmt in ("jsonl", "csv") else out
+    total = sum(levels.values()) + unreadable
+    print(
+        f"{total:,} records under {authority.id}: "
+        + (", ".join(f"{level} {n:,}" for level, n in _in_level_order(authority, levels)) or "none")
+        + (f"; {unreadable:,} could not be read" if unreadable else ""),
+        file=summary,
+    )
+    if other is not None:
+        moved = {k: n for k, n in changes.items() if k[0] != k[1]}
+        print(
+            f"compared with {other.id} {other.version}: {sum(moved.values()):,} of "
+            f"{sum(changes.values()):,} records at a different level",
+            file=summary,
+        )
+        for (a, b), n in sorted(moved.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {a} -> {b}: {n:,}", file=summary)
+    return 1 if unreadable else 0
+
+
+def _in_level_order(authority: Authority, counts: Counter[str]) -> list[tuple[str, int]]:
+    return [(lv.id, counts[lv.id]) for lv in authority.levels if counts[lv.id]]
+
+
+def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
+    """Validate every record of a JSON Lines input."""
+    codes: Counter[str] = Counter()
+    failed = unreadable = total = 0
+    progress = Progress(err)
+    writer: csv.DictWriter[str] | None = None
+    with open_input(source) as stream:
+        for result in results_of_jsonl(authority, stream, "validate", source=source):
+            progress.step()
+            total += 1
+            if result.problems:
+                unreadable += 1
+            if result.report is not None:
+                codes.update(result.report.codes)
+                if not result.report.ok:
+                    failed += 1
+            if fmt == "jsonl":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            elif fmt == "csv":
+                findings = result.report.findings if result.report else ()
+                for row in [
+                    {
+                        "index": result.index,
+                        "id": result.id or "",
+                        "code": f.code,
+                        "severity": f.severity.value,
+                        "path": ".".join(map(str, f.path)),
+                        "message": f.message,
+                    }
+                    for f in findings
+                ] + [
+                    {
+                        "index": result.index,
+                        "id": result.id or "",
+                        "code": "",
+                        "severity": "error",
+                        "path": ".".join(map(str, p.path)),
+                        "message": p.message,
+                    }
+                    for p in result.problems
+                ]:
+                    if writer is None:
+                        writer = csv.DictWriter(out, fieldnames=list(row))
+                        writer.writeheader()
+                    writer.writerow(row)
+            else:
+                for line in _problem_lines(result):
+                    print(line, file=out)
+                for finding in result.report.findings if result.report else ():
+                    print(f"{source}: record {result.index} ({result.id}): {finding}", file=out)
+    progress.done()
+    summary = err if fmt in ("jsonl", "csv") else out
+    listed = ", ".join(f"{code} {n:,}" for code, n in sorted(codes.items())) or "no findings"
+    print(
+        f"{total:,} records under {authority.id}: {failed:,} with errors, "
+        f"{unreadable:,} could not be read; {listed}",
+        file=summary,
+    )
+    return 1 if failed or unreadable else 0

@@ -1,0 +1,186 @@
+"""Cohorts: lazy bulk classification and validation, and the JSON Lines command line."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import tracemalloc
+from collections.abc import Iterator
+
+import pytest
+
+import earlyhelp_core as eh
+from earlyhelp_core import _cli_bulk
+from earlyhelp_core.cli import main
+
+from .conftest import EXAMPLES
+
+ASSESSMENTS = [eh.load_document(p) for p in sorted(EXAMPLES.glob("assessment-*.yaml"))]
+
+
+@pytest.fixture(scope="module")
+def bromley() -> eh.Authority:
+    return eh.load_authority("bromley")
+
+
+def test_classify_many_gives_one_result_per_record_in_order(bromley) -> None:
+    records = [
+        ASSESSMENTS[0],
+        ASSESSMENTS[1].model_dump(mode="json"),
+        ASSESSMENTS[2].model_dump_json(),
+        {"kind": "plan", "id": "P-1"},
+        "not json",
+        3,
+        eh.load_document(EXAMPLES / "referral-self.yaml"),
+    ]
+    results = list(bromley.classify_many(records))
+    assert [r.index for r in results] == list(range(len(records)))
+    assert [r.decision.level.id if r.decision else None for r in results[:3]] == [
+        bromley.classify(a).level.id for a in ASSESSMENTS[:3]
+    ]
+    assert results[3].id == "P-1"
+    assert results[3].problems[0].source == "<records>[3]"
+    assert "missing required key" in results[3].problems[0].message
+    assert results[4].problems[0].kind == "json-syntax"
+    assert "found the number 3" in results[5].problems[0].message
+    assert (
+        results[6].problems[0].message
+        == "is a referral; only an early-help-assessment can be classified"
+    )
+    assert [r.ok for r in results] == [True, True, True, False, False, False, False]
+
+
+def test_classify_many_is_lazy(bromley) -> None:
+    def forever() -> Iterator[eh.Assessment]:
+        yield from itertools.cycle(ASSESSMENTS)
+
+    first = list(itertools.islice(bromley.classify_many(forever()), 10))
+    assert [r.index for r in first] == list(range(10))
+
+
+def test_validate_many_reports_each_record(bromley) -> None:
+    results = list(bromley.validate_many([*ASSESSMENTS, {"kind": "referral"}]))
+    by_id = {r.id: r for r in results}
+    assert by_id["EHA-2024-0104"].report.codes == ("EH041",)
+    assert results[-1].problems
+    assert results[-1].to_dict()["ok"] is False
+
+
+def _peak(authority, n: int) -> int:
+    records = (a.model_dump(mode="json") for a in itertools.islice(itertools.cycle(ASSESSMENTS), n))
+    tracemalloc.start()
+    for _ in authority.classify_many(records):
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_memory_stays_flat_as_the_cohort_grows(bromley) -> None:
+    _peak(bromley, 50)  # warm caches
+    small, large = _peak(bromley, 300), _peak(bromley, 3000)
+    assert large < 2 * small + 200_000, (small, large)
+
+
+# ---------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    path = tmp_path / "cohort.jsonl"
+    lines = [a.model_dump_json() for a in ASSESSMENTS] + ['{"kind": "plan"}', "", "not json"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_assess_jsonl_text_with_a_summary(capsys, cohort) -> None:
+    code, out, err = run(capsys, "assess", cohort, "--authority", "bromley")
+    assert code == 1  # two records could not be read
+    assert "0 EHA-2024-0104: tier-3 (section-17)" in out
+    assert f"{cohort}:9:1: (document): not valid JSON" in out  # the line of the record
+    assert out.strip().splitlines()[-1] == (
+        "8 records under bromley: tier-1 1, tier-2 3, tier-3 1, tier-4 1; 2 could not be read"
+    )
+    assert err == ""  # no progress line when stderr is not a terminal
+
+
+def test_assess_jsonl_output_is_one_object_per_record(capsys, cohort) -> None:
+    _, out, err = run(capsys, "assess", cohort, "--authority", "bromley", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["index"] for r in rows] == list(range(8))
+    assert rows[0]["decision"]["level"]["id"] == "tier-3"
+    assert rows[6]["ok"] is False
+    assert "8 records under bromley" in err  # the summary goes to stderr, keeping stdout clean
+
+
+def test_compare_reports_how_records_move(capsys, cohort) -> None:
+    _, out, err = run(
+        capsys,
+        "assess",
+        cohort,
+        "--authority",
+        "bromley",
+        "--compare",
+        "bedford",
+        "--format",
+        "csv",
+    )
+    header, *rows = out.splitlines()
+    assert (
+        header
+        == "index,id,level,rank,prevention,response,judgement,problems,other_level,other_response,changed"
+    )
+    assert rows[4].startswith(
+        "4,EHA-2024-0105,tier-4,4,tertiary,section-47,none,0,child-protection,section-47,True"
+    )
+    assert "compared with bedford 2026.1: 6 of 6 records at a different level" in err
+    assert "  tier-2 -> targeted-early-help: 2" in err
+
+
+def test_compare_two_versions_of_a_config(capsys, cohort, tmp_path) -> None:
+    text = (EXAMPLES.parent / "configs" / "bromley.yaml").read_text(encoding="utf-8")
+    changed = text.replace(
+        "  persistent-absence:\n    level: tier-2", "  persistent-absence:\n    level: tier-3"
+    )
+    assert changed != text
+    newer = tmp_path / "bromley-next.yaml"
+    newer.write_text(changed, encoding="utf-8")
+    _, out, _ = run(capsys, "assess", cohort, "--authority", "bromley", "--compare", newer)
+    assert "1 of 6 records at a different level" in out
+    assert "  tier-2 -> tier-3: 1" in out
+
+
+def test_validate_jsonl_from_stdin(capsys, cohort, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(cohort.read_text(encoding="utf-8")))
+    code, out, _ = run(capsys, "validate", "-", "--authority", "bromley")
+    assert code == 1
+    assert "<stdin>: record 0 (EHA-2024-0104): EH041 warning" in out
+    assert out.strip().splitlines()[-1] == (
+        "8 records under bromley: 2 with errors, 2 could not be read; EH030 1, EH040 1, EH041 1"
+    )
+
+
+def test_jsonl_needs_an_authority_and_bulk_formats_need_jsonl(capsys, cohort) -> None:
+    code, _, err = run(capsys, "assess", cohort)
+    assert code == 1
+    assert "JSON Lines input needs --authority" in err
+    code, _, err = run(capsys, "assess", EXAMPLES / "assessment-no-needs.yaml", "--format", "csv")
+    assert "--format csv is for JSON Lines input" in err
+
+
+def test_progress_is_shown_on_a_terminal(bromley, cohort) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err, out = Terminal(), io.StringIO()
+    _cli_bulk.assess_jsonl(str(cohort), bromley, None, fmt="jsonl", out=out, err=err)
+    assert "\r8 records" in err.getvalue() or "\r1 records" in err.getvalue()
+    assert "records under bromley" in err.getvalue()
