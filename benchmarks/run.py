@@ -7,6 +7,7 @@ absolute time compared with a fixed number.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import earlyhelp_core as eh
 from earlyhelp_core._reader import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # for cohorts.py
 
 
 def bare_assessment(config: ConfigDict) -> type[BaseModel]:
@@ -221,6 +223,31 @@ def main() -> None:
         )
     import_time()
     first_load()
+    cohort_benchmarks(bromley, assessment)
+
+
+def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
+    """The cohort targets: peers, streaming, the columnar path, the CLI."""
+    import cohorts
+
+    ours, theirs, times = cohorts.zen_ratio(bromley, assessment)
+    print(
+        f"{'classify vs zen-engine decision table (same matrix)':<58} {ours:9.1f} us vs "
+        f"{theirs:9.1f} us   zen is {times:,.0f}x slower (target: at least 50x)"
+    )
+    for n in (100_000, cohorts.RECORDS):
+        count, took, peak = cohorts.streaming(n)
+        print(
+            f"{f'classify_many over {n:,} JSON Lines records':<58} {count / took:9,.0f} "
+            f"records/s, peak {peak} MiB (target under 200 MiB)"
+        )
+    took, rows = cohorts.columnar(bromley, cohorts.RECORDS)
+    print(
+        f"{f'columnar classify_table, {cohorts.RECORDS:,} records ({rows:,} rows), one core':<58} "
+        f"{took:9.2f} s (target under 2 s)"
+    )
+    took, summary = cohorts.cli_100k()
+    print(f"{'earlyhelp assess --format jsonl, 100,000 records':<58} {took:9.1f} s: {summary}")
 
 
 def first_load() -> float:
@@ -233,5 +260,45 @@ def first_load() -> float:
     return took
 
 
+class _Tee:
+    """Print as usual, and keep every line for RESULTS.md."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.stdout = sys.stdout
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return self.stdout.write(text)
+
+    def flush(self) -> None:
+        self.stdout.flush()
+
+
+def write_results(text: str) -> None:
+    import datetime
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    body = (
+        "# Benchmark results\n\n"
+        f"Measured {datetime.date.today().isoformat()} with `make bench` on {os.cpu_count()} "
+        f"cores ({cpu}), Python {platform.python_version()}, earlyhelp_core {eh.__version__}. "
+        "The machine is shared and noisy: every figure that matters is a ratio against a baseline "
+        "measured in the same run, or a bound with wide room.\n\n```text\n" + text + "```\n"
+    )
+    (ROOT / "benchmarks" / "RESULTS.md").write_text(body, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    main()
+    tee = _Tee()
+    sys.stdout = tee  # type: ignore[assignment]
+    try:
+        main()
+    finally:
+        sys.stdout = tee.stdout
+    write_results("".join(tee.lines))

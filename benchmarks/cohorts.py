@@ -1,0 +1,183 @@
+"""Cohort benchmarks: the peer decision engine, streaming, the columnar path, the CLI.
+
+Run through ``benchmarks/run.py`` (``make bench``). Sizes are environment variables so a
+quick run is possible: ``EARLYHELP_BENCH_RECORDS`` (default 1,000,000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import earlyhelp_core as eh
+
+RECORDS = int(os.environ.get("EARLYHELP_BENCH_RECORDS", "1000000"))
+
+
+def zen_decision(authority: eh.Authority) -> Callable[[list[str]], int]:
+    """The same matrix as a gorules zen-engine decision table (hit policy: collect), with
+    the highest level taken from what it collects."""
+    import zen
+
+    index = {lv.id: i for i, lv in enumerate(authority.config.levels)}
+    rules = [
+        {"_id": f"r{n}", "in": f'contains($, "{factor}")', "out": str(index[m.level])}
+        for n, (factor, m) in enumerate(authority.config.factors.items())
+    ]
+    content = {
+        "nodes": [
+            {"id": "input", "type": "inputNode", "name": "in", "position": {"x": 0, "y": 0}},
+            {
+                "id": "table",
+                "type": "decisionTableNode",
+                "name": "matrix",
+                "position": {"x": 0, "y": 0},
+                "content": {
+                    "hitPolicy": "collect",
+                    "inputs": [{"id": "in", "name": "factors", "field": "factors"}],
+                    "outputs": [{"id": "out", "name": "level", "field": "level"}],
+                    "rules": rules,
+                },
+            },
+            {"id": "output", "type": "outputNode", "name": "out", "position": {"x": 0, "y": 0}},
+        ],
+        "edges": [
+            {"id": "a", "sourceId": "input", "targetId": "table", "type": "edge"},
+            {"id": "b", "sourceId": "table", "targetId": "output", "type": "edge"},
+        ],
+    }
+    decision = zen.ZenEngine().create_decision(json.dumps(content))
+
+    def evaluate(factors: list[str]) -> int:
+        found = decision.evaluate({"factors": factors})["result"]
+        return max((row["level"] for row in found), default=0)
+
+    return evaluate
+
+
+def zen_ratio(authority: eh.Authority, assessment: eh.Assessment) -> tuple[float, float, float]:
+    """(classify us, zen us, zen / classify), best of interleaved rounds."""
+    evaluate = zen_decision(authority)
+    factors = sorted(assessment.factor_ids)
+    assert authority.levels[evaluate(factors)] == authority.classify(assessment).computed_level
+    ours, theirs = [], []
+    for _ in range(5):
+        ours.append(
+            min(timeit.repeat(lambda: authority.classify(assessment), number=5000, repeat=3)) / 5000
+        )
+        theirs.append(min(timeit.repeat(lambda: evaluate(factors), number=200, repeat=3)) / 200)
+    return min(ours) * 1e6, min(theirs) * 1e6, min(theirs) / min(ours)
+
+
+def synthetic(authority: eh.Authority, n: int, seed: int = 7) -> Iterator[dict[str, object]]:
+    """``n`` small, valid assessments with 0-6 factors each, drawn from the matrix."""
+    rng = random.Random(seed)
+    factors = sorted(authority.config.factors)
+    for i in range(n):
+        chosen = rng.sample(factors, rng.randint(0, 6))
+        yield {
+            "kind": "early-help-assessment",
+            "id": f"R{i:07}",
+            "assessed_on": "2024-03-01",
+            "assessor": {"name": "n", "agency": "a", "role": "r"},
+            "consent": {"given": True, "given_on": "2024-02-28", "by": "p1"},
+            "family": {
+                "id": f"F{i:07}",
+                "members": [
+                    {"id": "c1", "role": "child", "date_of_birth": "2015-01-01"},
+                    {"id": "p1", "role": "parent"},
+                ],
+            },
+            "factors": [{"factor": f, "about": ["c1"]} for f in chosen],
+        }
+
+
+STREAM = """
+import json, sys, time
+sys.path.insert(0, {bench!r})
+import earlyhelp_core as eh
+from cohorts import synthetic
+authority = eh.load_authority("bromley")
+lines = (json.dumps(r) for r in synthetic(authority, {n}))
+start = time.perf_counter()
+count = sum(1 for r in authority.classify_many(lines) if r.decision is not None)
+took = time.perf_counter() - start
+peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+print(count, took, int(peak) // 1024)
+"""
+
+
+def streaming(n: int) -> tuple[int, float, int]:
+    """(records classified, seconds, peak MiB) for ``n`` JSON Lines records, in a fresh process."""
+    code = STREAM.format(bench=str(Path(__file__).parent), n=n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, took, peak = out.stdout.split()
+    return int(count), float(took), int(peak)
+
+
+def columnar(authority: eh.Authority, n: int) -> tuple[float, int]:
+    """(seconds, rows) to classify ``n`` records given as long columns (one core)."""
+    import pyarrow as pa
+
+    from earlyhelp_core.columnar import classify_table
+
+    rng = random.Random(11)
+    factors = sorted(authority.config.factors)
+    records, values = [], []
+    for i in range(n):
+        k = rng.randint(0, 4)
+        if k == 0:
+            records.append(i)
+            values.append(None)
+        for f in rng.sample(factors, k):
+            records.append(i)
+            values.append(f)
+    table = pa.table(
+        {"record": pa.array(records, pa.int64()), "factor": pa.array(values, pa.string())}
+    )
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        out = classify_table(authority, table)
+        best = min(best, time.perf_counter() - start)
+    assert out.num_rows == n
+    return best, table.num_rows
+
+
+def cli_100k(authority_id: str = "bromley", n: int = 100_000) -> tuple[float, str]:
+    """(seconds, summary line) for ``earlyhelp assess`` over ``n`` JSON Lines records."""
+    authority = eh.load_authority(authority_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cohort.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            for record in synthetic(authority, n):
+                f.write(json.dumps(record) + "\n")
+        start = time.perf_counter()
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "earlyhelp_core.cli",
+                "assess",
+                str(path),
+                "--authority",
+                authority_id,
+                "--format",
+                "jsonl",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        took = time.perf_counter() - start
+    return took, run.stderr.strip().splitlines()[-1]

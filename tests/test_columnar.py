@@ -1,0 +1,139 @@
+"""The columnar path gives the same levels as classify, record by record, and runs inside
+the engines users already have (Dask; Spark where it is installed)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pa = pytest.importorskip("pyarrow")
+
+import earlyhelp_core as eh  # noqa: E402
+from earlyhelp_core.columnar import classify_pandas, classify_table  # noqa: E402
+from earlyhelp_core.testing import assessments, authorities  # noqa: E402
+
+BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
+
+
+def long_table(docs: list[eh.Assessment]) -> pa.Table:
+    records, factors = [], []
+    for i, doc in enumerate(docs):
+        ids = [o.factor for o in doc.factors] or [None]
+        records += [f"r{i:04}"] * len(ids)
+        factors += ids
+    return pa.table({"record": records, "factor": pa.array(factors, pa.string())})
+
+
+def assert_same_as_classify(authority: eh.Authority, docs: list[eh.Assessment]) -> None:
+    table = classify_table(authority, long_table(docs))
+    got = dict(zip(table["record"].to_pylist(), table["level"].to_pylist(), strict=True))
+    want = {f"r{i:04}": authority.classify(d).computed_level.id for i, d in enumerate(docs)}
+    assert got == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    docs=st.lists(assessments(), min_size=1, max_size=12),
+    which=st.sampled_from(range(len(BUNDLED))),
+)
+def test_same_levels_as_classify_under_the_bundled_configs(docs, which) -> None:
+    assert_same_as_classify(BUNDLED[which], docs)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_same_levels_as_classify_with_escalation_rules(data) -> None:
+    authority = data.draw(authorities(escalation=True))
+    docs = data.draw(st.lists(assessments(authority), min_size=1, max_size=10))
+    assert_same_as_classify(authority, docs)
+
+
+def test_the_same_factor_twice_counts_once_and_unknown_factors_are_ignored() -> None:
+    bromley = BUNDLED[eh.list_authorities().index("bromley")]
+    table = pa.table(
+        {
+            "record": ["a", "a", "b", "c"],
+            "factor": ["offending", "offending", "otherton:x", None],
+        }
+    )
+    rows = classify_table(bromley, table).to_pylist()
+    assert [(r["record"], r["level"]) for r in rows] == [
+        ("a", "tier-2"),
+        ("b", "tier-1"),
+        ("c", "tier-1"),
+    ]
+    assert rows[0]["response"] == "multi-agency"
+
+
+def test_pandas_and_polars_frames_are_accepted() -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    bromley = BUNDLED[eh.list_authorities().index("bromley")]
+    data = {"record": [1, 1, 2], "factor": ["trafficking", "offending", "housing-need"]}
+    for frame in (pd.DataFrame(data), pl.DataFrame(data)):
+        assert classify_table(bromley, frame)["level"].to_pylist() == ["tier-4", "tier-2"]
+
+
+def test_bad_input_is_named() -> None:
+    bromley = BUNDLED[0]
+    with pytest.raises(TypeError, match="cohort must be a pyarrow Table"):
+        classify_table(bromley, [1, 2])
+    with pytest.raises(ValueError, match=r"missing \['factor'\]"):
+        classify_table(bromley, pa.table({"record": [1]}))
+
+
+def test_a_dask_map_partitions_step() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    import dask
+
+    bromley = BUNDLED[eh.list_authorities().index("bromley")]
+    frame = pd.DataFrame(
+        {
+            "record": ["a", "a", "b", "c", "d"],
+            "factor": ["offending", "trafficking", "housing-need", None, "low-income"],
+        }
+    )
+    # each partition must hold all the rows of its records: partition by record
+    ddf = dd.from_pandas(frame, npartitions=2, sort=False).shuffle("record")
+    meta = {
+        "record": "object",
+        "level": "object",
+        "rank": "int32",
+        "prevention": "object",
+        "response": "object",
+    }
+    with dask.config.set(scheduler="synchronous"):
+        got = ddf.map_partitions(classify_pandas, bromley, meta=meta).compute()
+    assert dict(zip(got["record"], got["level"], strict=True)) == {
+        "a": "tier-4",
+        "b": "tier-2",
+        "c": "tier-1",
+        "d": "tier-2",
+    }
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # pyspark about pandas 3
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_spark_grouped_arrow_step(monkeypatch) -> None:
+    pytest.importorskip("pyspark")  # not installed by default: it is large and needs Java
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter
+
+    def classify(table):  # each worker loads the matrix itself (by id or path)
+        return classify_table(eh.load_authority("bromley"), table)
+
+    spark = SparkSession.builder.master("local[1]").appName("earlyhelp").getOrCreate()
+    try:
+        frame = spark.createDataFrame(
+            [("a", "offending"), ("a", "trafficking"), ("b", "housing-need")], ["record", "factor"]
+        )
+        schema = "record string, level string, rank int, prevention string, response string"
+        got = frame.groupBy("record").applyInArrow(classify, schema).collect()
+        assert {r.record: r.level for r in got} == {"a": "tier-4", "b": "tier-2"}
+    finally:
+        spark.stop()
