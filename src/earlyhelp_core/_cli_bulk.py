@@ -54,6 +54,20 @@ class Progress:
             self.stream.flush()
 
 
+class _Csv:
+    """CSV rows with the header taken from the first row."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.writer: csv.DictWriter[str] | None = None
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self.writer is None:
+            self.writer = csv.DictWriter(self.out, fieldnames=list(row))
+            self.writer.writeheader()
+        self.writer.writerow(row)
+
+
 def _problem_lines(result: RecordResult) -> list[str]:
     return [str(p) for p in result.problems]
 
@@ -92,7 +106,7 @@ def assess_jsonl(
     changes: Counter[tuple[str, str]] = Counter()
     unreadable = 0
     progress = Progress(err)
-    writer: csv.DictWriter[str] | None = None
+    table = _Csv(out)
     with open_input(source) as stream:
         for result in results_of_jsonl(authority, stream, "classify", source=source, also=other):
             compared = result.compared
@@ -106,11 +120,7 @@ def assess_jsonl(
             if fmt == "jsonl":
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             elif fmt == "csv":
-                row = _decision_row(result, other is not None)
-                if writer is None:
-                    writer = csv.DictWriter(out, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
+                table.write(_decision_row(result, other is not None))
             else:
                 for line in _problem_lines(result):
                     print(line, file=out)
@@ -151,7 +161,7 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     codes: Counter[str] = Counter()
     failed = unreadable = total = 0
     progress = Progress(err)
-    writer: csv.DictWriter[str] | None = None
+    table = _Csv(out)
     with open_input(source) as stream:
         for result in results_of_jsonl(authority, stream, "validate", source=source):
             progress.step()
@@ -187,10 +197,7 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
                     }
                     for p in result.problems
                 ]:
-                    if writer is None:
-                        writer = csv.DictWriter(out, fieldnames=list(row))
-                        writer.writeheader()
-                    writer.writerow(row)
+                    table.write(row)
             else:
                 for line in _problem_lines(result):
                     print(line, file=out)

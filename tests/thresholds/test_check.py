@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
@@ -124,22 +125,7 @@ def test_total_and_monotone_are_searched_and_shrunk(tmp_path, monkeypatch) -> No
     def buggy(self, assessment):
         decision = real(self, assessment)
         if "offending" in assessment.factor_ids and len(assessment.factor_ids) > 1:
-            return type(decision)(
-                **{
-                    **{
-                        f: getattr(decision, f)
-                        for f in (
-                            "level",
-                            "reasons",
-                            "recorded_level",
-                            "judgement",
-                            "unmapped_factors",
-                            "provenance",
-                        )
-                    },
-                    "computed_level": self.levels[0],
-                }
-            )
+            return attrs.evolve(decision, computed_level=self.levels[0])
         return decision
 
     monkeypatch.setattr(type(authority), "classify", buggy)
@@ -156,19 +142,7 @@ def test_total_catches_a_level_from_elsewhere(tmp_path, monkeypatch) -> None:
     real = type(authority).classify
 
     def buggy(self, assessment):
-        decision = real(self, assessment)
-        fields = {
-            f: getattr(decision, f)
-            for f in (
-                "level",
-                "reasons",
-                "recorded_level",
-                "judgement",
-                "unmapped_factors",
-                "provenance",
-            )
-        }
-        return type(decision)(**fields, computed_level=foreign)
+        return attrs.evolve(real(self, assessment), computed_level=foreign)
 
     monkeypatch.setattr(type(authority), "classify", buggy)
     (v,) = eh.check_authority(authority, properties=["total"])
