@@ -1,4 +1,4 @@
-"""The national needs vocabulary: complete, sourced, and faithful to the seed documents."""
+"""The national needs vocabulary: complete, sourced, and faithful to the local strategies."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 import earlyhelp_core as eh
 from earlyhelp_core.vocabulary import CIN_CODES, CIN_NO_FACTORS, DIMENSIONS
 
-SEEDS = Path(__file__).resolve().parents[1] / "sources"
-SEED_SOURCE = {
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+STRATEGY_SOURCE = {
     "001_a91837fca6d6ef15.txt": "bromley-strategy",
     "002_5690c2041d93ffbe.txt": "bedford-strategy",
 }
@@ -95,9 +95,9 @@ def test_unverified_codes_say_so(factor_id: str, note_says: str) -> None:
     assert note_says.lower() in note.lower()
 
 
-# Each indicator a seed names, as the seed words it, and the factor that expresses it.
+# Each indicator a strategy names, in its own words, and the factor that expresses it.
 BROMLEY, BEDFORD = "001_a91837fca6d6ef15.txt", "002_5690c2041d93ffbe.txt"
-SEED_INDICATORS = [
+STRATEGY_INDICATORS = [
     # Bedford §8.2, Universal Plus Offer
     (BEDFORD, "Special Educational Need and or Disability", "special-educational-needs"),
     (BEDFORD, "Low level attendance issues", "low-level-attendance-issues"),
@@ -135,14 +135,18 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).lower()
 
 
-@pytest.mark.parametrize(("seed", "phrase", "factor_id"), SEED_INDICATORS)
-def test_every_seed_indicator_is_expressible(seed: str, phrase: str, factor_id: str) -> None:
-    seed_text = (SEEDS / seed).read_text(encoding="utf-8")
-    assert _normal(phrase) in _normal(seed_text), f"{seed} does not say {phrase!r}"
+@pytest.mark.parametrize(("strategy", "phrase", "factor_id"), STRATEGY_INDICATORS)
+def test_every_strategy_indicator_is_expressible(
+    strategy: str, phrase: str, factor_id: str
+) -> None:
+    text = (SOURCES / strategy).read_text(encoding="utf-8")
+    assert _normal(phrase) in _normal(text), f"{strategy} does not say {phrase!r}"
     factor = eh.vocabulary.get(factor_id)
-    cited = [s for s in factor.sources if s.ref == SEED_SOURCE[seed]]
-    assert cited, f"{factor_id} does not cite {seed}"
-    assert any(s.basis == "stated" for s in cited), f"{factor_id}: {seed} cited only as a reading"
+    cited = [s for s in factor.sources if s.ref == STRATEGY_SOURCE[strategy]]
+    assert cited, f"{factor_id} does not cite {strategy}"
+    assert any(s.basis == "stated" for s in cited), (
+        f"{factor_id}: {strategy} cited only as a reading"
+    )
 
 
 def test_get_unknown_id_suggests_the_nearest() -> None:

@@ -10,12 +10,12 @@ import earlyhelp_core as eh
 
 from ..conftest import EXAMPLES, ROOT
 
-SEED = (ROOT / "sources" / "002_5690c2041d93ffbe.txt").read_text(encoding="utf-8")
+STRATEGY = (ROOT / "sources" / "002_5690c2041d93ffbe.txt").read_text(encoding="utf-8")
 
 
 def says(phrase: str) -> bool:
     norm = lambda s: re.sub(r"\s+", " ", s).lower()  # noqa: E731
-    return norm(phrase) in norm(SEED)
+    return norm(phrase) in norm(STRATEGY)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def bedford() -> eh.Authority:
 
 
 @pytest.mark.parametrize(
-    ("level", "prevention", "response", "seed_says"),
+    ("level", "prevention", "response", "strategy_says"),
     [
         ("community", "primary", "universal", "Primary Prevention"),
         ("universal", "secondary", "universal", "Secondary Prevention"),
@@ -34,8 +34,8 @@ def bedford() -> eh.Authority:
         ("child-protection", "tertiary", "section-47", "section 47 of the Children Act 1989"),
     ],
 )
-def test_levels_follow_the_munro_table(bedford, level, prevention, response, seed_says) -> None:
-    assert says(seed_says)
+def test_levels_follow_the_munro_table(bedford, level, prevention, response, strategy_says) -> None:
+    assert says(strategy_says)
     lv = bedford.level(level)
     assert (lv.prevention.value, lv.response.value) == (prevention, response)
 

@@ -10,7 +10,7 @@ import earlyhelp_core as eh
 
 from ..conftest import EXAMPLES, ROOT
 
-SEED = (ROOT / "sources" / "001_a91837fca6d6ef15.txt").read_text(encoding="utf-8")
+STRATEGY = (ROOT / "sources" / "001_a91837fca6d6ef15.txt").read_text(encoding="utf-8")
 
 
 def norm(text: str) -> str:
@@ -38,7 +38,7 @@ def bromley() -> eh.Authority:
     ],
 )
 def test_each_tier_uses_the_strategy_words(bromley, level, words) -> None:
-    assert norm(words) in norm(SEED)
+    assert norm(words) in norm(STRATEGY)
     described = norm(bromley.config.levels[bromley.level(level).rank - 1].description).replace(
         "'", "’"
     )
@@ -79,7 +79,7 @@ def test_prevention_levels_are_marked_as_a_reading(bromley) -> None:
 
 
 def test_children_from_birth_to_18(bromley) -> None:
-    assert "aged from birth to 18" in norm(SEED)
+    assert "aged from birth to 18" in norm(STRATEGY)
     param = bromley.config.parameters.child_age_max
     assert (param.value, param.source.basis) == (18, "stated")
 
@@ -93,7 +93,7 @@ def test_silent_parameters_say_so(bromley) -> None:
 
 
 def test_complex_multiple_needs_count_is_not_invented(bromley) -> None:
-    assert "complex multiple needs" in norm(SEED)
+    assert "complex multiple needs" in norm(STRATEGY)
     assert bromley.config.escalation == ()
     assert "escalation" in norm(bromley.config.note or "")
 
