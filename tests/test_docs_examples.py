@@ -1,4 +1,4 @@
-"""Every Python example in the documentation runs (each page in its own interpreter)."""
+"""Every Python example in the README and the documentation runs (each page in its own interpreter)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_the_docs_have_examples() -> None:
     assert len(PAGES) >= 6
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT / "docs")))
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_examples_on_the_page_run(page) -> None:
     blocks = BLOCK.findall(page.read_text(encoding="utf-8"))
     script = "\n\n".join(blocks)
