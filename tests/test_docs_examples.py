@@ -12,7 +12,9 @@ from .conftest import ROOT
 
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 PAGES = sorted(
-    p for p in (ROOT / "docs").rglob("*.md") if BLOCK.search(p.read_text(encoding="utf-8"))
+    p
+    for p in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
+    if BLOCK.search(p.read_text(encoding="utf-8"))
 )
 
 
