@@ -17,7 +17,6 @@ from .._located import did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path
 from .._resources import data_dir
 from .._schema_check import schema_problems
-from ..prevention import Response
 from ._check import consistency, safety
 from ._config import AuthorityConfig, SourceRef
 from ._matrix import Authority, LevelInfo, Reason, _cite, _Rule, fingerprint
@@ -95,7 +94,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if level.id in level_index:
             report(("levels", i, "id"), f"level id {level.id!r} is used twice", "duplicate-id")
         level_index.setdefault(level.id, i)
-    section_47 = [i for i, lv in enumerate(config.levels) if lv.response is Response.SECTION_47]
     levels_listed = ", ".join(level_index)
 
     def check_level(path: Path, level_id: str) -> int | None:
@@ -274,7 +272,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         factor_domain=factor_domain,
         level_index=level_index,
         rules=tuple(rules),
-        floor_index=section_47[0] if section_47 else -1,
         where=where,
         significant=frozenset(f.id for f in vocabulary.significant_harm()),
     )

@@ -186,7 +186,6 @@ class Authority:
     _factor_domain: Mapping[str, Domain] = attrs.field(repr=False)
     _level_index: Mapping[str, int] = attrs.field(repr=False)
     _rules: tuple[_Rule, ...] = attrs.field(repr=False)
-    _floor_index: int = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
     _where: SourceMap | None = attrs.field(default=None, repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
