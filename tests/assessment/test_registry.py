@@ -83,7 +83,7 @@ def temporary_rules():
     added: list[str] = []
     yield added
     for code in added:
-        _core._REGISTRY.pop(code, None)
+        _core._unregister(code)
 
 
 def test_a_broken_rule_does_not_hide_the_others(testshire, temporary_rules) -> None:

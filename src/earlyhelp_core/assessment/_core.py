@@ -286,6 +286,7 @@ def register(new: Rule) -> Rule:
             f"rule {new.code} kinds={list(new.kinds)!r}; expected some of {list(KINDS)}"
         )
     _REGISTRY[new.code] = new
+    _ORDERED.clear()
     return new
 
 
@@ -330,10 +331,21 @@ def rule(
     return decorate
 
 
+_ORDERED: list[tuple[Rule, ...]] = []  # the registry by code, rebuilt when a rule registers
+
+
+def _unregister(code: str) -> None:
+    """Remove a rule (for tests that register rules of their own for a while)."""
+    _REGISTRY.pop(code, None)
+    _ORDERED.clear()
+
+
 def rules() -> tuple[Rule, ...]:
     """Every registered rule, by code."""
-    _load_builtin()
-    return tuple(_REGISTRY[code] for code in sorted(_REGISTRY))
+    if not _ORDERED:
+        _load_builtin()
+        _ORDERED.append(tuple(_REGISTRY[code] for code in sorted(_REGISTRY)))
+    return _ORDERED[0]
 
 
 def _load_builtin() -> None:
