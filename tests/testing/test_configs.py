@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import earlyhelp_core as eh
@@ -18,14 +18,12 @@ from earlyhelp_core.thresholds._load import _sources
 
 SIGNIFICANT = [f.id for f in eh.vocabulary.significant_harm()]
 VOCABULARY = sorted(eh.vocabulary.ids())
-DRAWN: list[AuthorityConfig] = []
 
 
 @settings(max_examples=120, deadline=None)
 @given(authority_configs())
 def test_every_drawn_config_compiles(config: AuthorityConfig) -> None:
     authority = compile_config(config)  # raises ConfigError on any problem
-    DRAWN.append(config)
     levels = config.levels
     assert 2 <= len(levels) <= 6
     assert [lv.rank for lv in levels] == sorted({lv.rank for lv in levels})
@@ -55,18 +53,32 @@ def test_every_drawn_config_compiles(config: AuthorityConfig) -> None:
     assert None in ages or ages[0] <= ages[1]
 
 
-def test_the_drawn_configs_vary() -> None:
-    """Run after the test above (same module, file order): the search covered the space."""
-    if not DRAWN:
-        pytest.skip("run with test_every_drawn_config_compiles, which draws the configs")
-    assert len(DRAWN) >= 100
-    assert len({len(c.levels) for c in DRAWN}) >= 3
-    assert any(c.not_applicable for c in DRAWN)
-    assert any(c.local_factors for c in DRAWN)
-    assert any(c.escalation for c in DRAWN)
-    assert any(c.validation for c in DRAWN)
-    assert any(c.parameters.child_age_max.value is None for c in DRAWN)
-    assert any(sum(lv.response is eh.Response.SECTION_47 for lv in c.levels) > 1 for c in DRAWN)
+FEATURES = {
+    "six levels": lambda c: len(c.levels) == 6,
+    "factors not applicable": lambda c: bool(c.not_applicable),
+    "local factors": lambda c: bool(c.local_factors),
+    "escalation rules": lambda c: bool(c.escalation),
+    "validation overrides": lambda c: bool(c.validation),
+    "an unset child age": lambda c: c.parameters.child_age_max.value is None,
+    "a set child age": lambda c: c.parameters.child_age_max.value is not None,
+    "two section 47 levels": lambda c: (
+        sum(lv.response is eh.Response.SECTION_47 for lv in c.levels) > 1
+    ),
+}
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_the_strategy_reaches(feature: str) -> None:
+    """The strategy can draw each shape of config the tests above rely on meeting."""
+    found = find(
+        authority_configs(),
+        FEATURES[feature],
+        settings=settings(
+            max_examples=2_000, database=None, deadline=None, phases=[Phase.generate]
+        ),
+    )
+    assert FEATURES[feature](found)
+    compile_config(found)
 
 
 @settings(max_examples=20, deadline=None)
