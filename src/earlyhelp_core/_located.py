@@ -120,6 +120,10 @@ def _is_personal(info: FieldInfo | None) -> bool:
 
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_DATE_REASONS = frozenset(
+    {"year 0 is out of range", "month must be in 1..12", "day is out of range for month"}
+)
+"""The reasons ``date.fromisoformat`` gives that name the wrong part, not the value."""
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -170,7 +174,12 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
             return loc, f"unknown factor id {value!r}{hint}", "unknown-factor", False
         return loc, f"expected a factor id, found {found}", "type", False
     if kind == "date_invalid" and isinstance(value, str) and _ISO_DAY.match(value):
-        return loc, f"{found} is not a real date; expected YYYY-MM-DD", "type", False
+        why = ""
+        try:
+            date.fromisoformat(value)
+        except ValueError as exc:  # says which part is wrong, never the value itself
+            why = f" ({exc})" if str(exc) in _DATE_REASONS else ""
+        return loc, f"{found} is not a real date{why}; expected YYYY-MM-DD", "date", False
     if kind in simple:
         return loc, f"{simple[kind]}, found {found}", "type", False
     if kind == "string_pattern_mismatch":

@@ -290,8 +290,10 @@ class _Constructor(SafeConstructor):
     def construct_yaml_timestamp(self, node: ScalarNode) -> date | datetime | str:  # type: ignore[override]
         try:
             value: date | datetime = super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            self._problem(node, f"not a real date ({exc}); expected YYYY-MM-DD", "date")
+        except ValueError:
+            # Shaped like a date but not one (2023-02-29): kept as the text it is, so the
+            # model reports it exactly as it reports the same text from JSON, together
+            # with every other problem in the document.
             return str(node.value)
         return value
 
@@ -368,16 +370,17 @@ def _too_deep(source: str, mark: Any) -> _Fail:
     )
 
 
-def _measure(root: Node) -> tuple[int, int, Node | None]:
-    """(nodes once every alias is followed, depth, the first node beyond MAX_DEPTH),
-    counted over the composed tree without expanding any alias."""
+def _measure(root: Node) -> tuple[dict[int, int], int, Node | None]:
+    """(nodes under each node once every alias is followed, capped at MAX_NODES + 1 and
+    keyed by ``id``; depth; the first node beyond MAX_DEPTH), counted over the composed
+    tree without expanding any alias."""
     sizes: dict[int, int] = {}
     depths: dict[int, int] = {}
     stack: list[tuple[Node, bool, int]] = [(root, False, 1)]
     while stack:
         node, done, level = stack.pop()
         if level > MAX_DEPTH:
-            return 0, level, node
+            return sizes, level, node
         if id(node) in sizes:
             continue
         children: list[Node]
@@ -393,7 +396,29 @@ def _measure(root: Node) -> tuple[int, int, Node | None]:
         else:
             stack.append((node, True, level))
             stack.extend((c, False, level + 1) for c in children if id(c) not in sizes)
-    return sizes[id(root)], depths[id(root)], None
+    return sizes, depths[id(root)], None
+
+
+def _expands_most(root: Node, sizes: dict[int, int]) -> tuple[Node, Path]:
+    """The innermost node whose expansion passes MAX_NODES, and its path: the value whose
+    aliases make the bomb, rather than the top of the document."""
+    node = root
+    path: Path = ()
+    while True:
+        items: list[tuple[str | int, Node]]
+        if isinstance(node, MappingNode):
+            items = [
+                (str(key.value) if isinstance(key, ScalarNode) else "?", value)
+                for key, value in node.value
+            ]
+        elif isinstance(node, SequenceNode):
+            items = list(enumerate(node.value))
+        else:
+            return node, path
+        inner = next(((part, c) for part, c in items if sizes[id(c)] > MAX_NODES), None)
+        if inner is None:
+            return node, path
+        path, node = (*path, inner[0]), inner[1]
 
 
 _VALUE_EVENTS = (
@@ -492,18 +517,20 @@ def _parse_yaml(text: str, source: str) -> Loaded:
             _count_values(text, source)
         loader = (_CLoader if _CParser is not None else _Loader)(text, source)
         root = loader.get_single_node()
-        size, _, deepest = _measure(root) if root is not None else (0, 0, None)
+        sizes, _, deepest = _measure(root) if root is not None else ({}, 0, None)
         if deepest is not None:
             raise _too_deep(source, deepest.start_mark)
-        if root is not None and size > MAX_NODES:
+        if root is not None and sizes[id(root)] > MAX_NODES:
+            bomb, path = _expands_most(root, sizes)
             raise _Fail(
-                _at(
-                    source,
-                    root.start_mark.line + 1,
-                    root.start_mark.column + 1,
-                    f"YAML aliases expand this document to more than {MAX_NODES:,} values; "
-                    "write the values out instead of repeating an alias",
-                    "alias-bomb",
+                Problem(
+                    message=f"YAML aliases expand this value to more than {MAX_NODES:,} "
+                    "values; write the values out instead of repeating an alias",
+                    path=path,
+                    source=source,
+                    line=bomb.start_mark.line + 1,
+                    col=bomb.start_mark.column + 1,
+                    kind="alias-bomb",
                 )
             )
         data = loader.construct_document(root) if root is not None else None

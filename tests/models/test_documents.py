@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -116,7 +117,41 @@ def test_iso_text_dates_are_accepted_as_json_gives_them() -> None:
 
 def test_impossible_text_date() -> None:
     p = one(with_({("assessed_on",): "2023-02-29"}))
-    assert "not a real date" in p.message
+    assert p.kind == "date"
+    assert (
+        p.message
+        == "'2023-02-29' is not a real date (day is out of range for month); expected YYYY-MM-DD"
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2024-13-01", "month must be in 1..12"),
+        ("2023-02-29", "day is out of range for month"),
+        ("0000-01-01", "year 0 is out of range"),
+    ],
+)
+def test_an_impossible_date_reads_the_same_from_yaml_and_json(tmp_path, day, why) -> None:
+    doc = with_({("family", "members", 0, "date_of_birth"): ..., ("assessor",): ...})
+    doc["family"]["members"][0]["date_of_birth"] = "DAY"
+    text = json.dumps(doc, default=str, indent=1)
+    (tmp_path / "a.json").write_text(text.replace('"DAY"', f'"{day}"'))
+    (tmp_path / "a.yaml").write_text(text.replace('"DAY"', day))  # JSON is YAML: unquoted, a date
+    found = {}
+    for name in ("a.json", "a.yaml"):
+        with pytest.raises(eh.DocumentError) as info:
+            eh.load_document(tmp_path / name)
+        found[name] = [(p.path, p.kind, p.message, p.line) for p in info.value.problems]
+    assert found["a.json"] == found["a.yaml"]
+    (missing, bad) = found["a.yaml"]  # every problem at once, not just the date
+    assert missing[1:3] == ("missing", "missing required key 'assessor'")
+    assert bad[:3] == (
+        ("family", "members", 0, "date_of_birth"),
+        "date",
+        f"text of 10 characters is not a real date ({why}); expected YYYY-MM-DD",
+    )
+    assert day not in str(info.value)  # a date of birth is personal
 
 
 def test_about_must_name_a_member() -> None:

@@ -75,10 +75,14 @@ def test_translate_keeps_the_prevention_level_when_it_matches(data) -> None:
     level = data.draw(st.sampled_from(source.levels))
     result = source.translate(level.id, to=target)
     assert result.targets
-    if result.exact or result.ambiguous:
-        assert all(t.prevention is level.prevention for t in result.targets)
-        assert all(t.response is level.response for t in result.targets)
+    assert result.ambiguous == (len(result.targets) > 1)
+    key = (level.prevention, level.response)
+    both = tuple(t for t in target.levels if (t.prevention, t.response) == key)
+    if both:  # a level matching both is always preferred, and every such level is offered
+        assert result.targets == both
+        assert result.exact == (len(both) == 1)
     else:
+        assert not result.exact
         assert result.explanation
         same_response = all(t.response is level.response for t in result.targets)
         never_lower = all(t.response >= level.response for t in result.targets)

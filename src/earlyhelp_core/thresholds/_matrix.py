@@ -154,7 +154,13 @@ class Decision:
 
 @attrs.frozen
 class Translation:
-    """A level of one authority expressed in another's levels."""
+    """A level of one authority expressed in another's levels.
+
+    ``exact``: one target level, with the same prevention level and response.
+    ``ambiguous``: more than one target level fits equally (whether or not they match
+    on both); the practitioner chooses among ``targets``. ``explanation`` says which
+    case applies and why.
+    """
 
     level: LevelInfo
     targets: tuple[LevelInfo, ...]
