@@ -25,8 +25,13 @@ def test_findings_are_printed_like_a_linter(capsys) -> None:
     path = EXAMPLES / "assessment-significant-harm.yaml"
     code, out, _ = run(capsys, "validate", path)
     assert code == 1
-    lines = [LINE.match(line) for line in out.splitlines()]
+    printed = out.splitlines()
+    lines = [LINE.match(line) for line in printed if ": not checked: " not in line]
     assert all(lines), out
+    assert (
+        printed[-1]
+        == f"{path}: not checked: EH021: bedford's config does not set voice_max_age_days"
+    )
     by_code = {m["code"]: m for m in lines if m}
     assert by_code["EH040"]["severity"] == "error"
     assert (by_code["EH040"]["line"], by_code["EH040"]["path"]) == ("16", "factors[0]")
@@ -92,3 +97,31 @@ def test_rules_lists_every_rule(capsys) -> None:
     assert out.startswith("EH001  error    assessment  consent-not-given: ")
     code, out, _ = run(capsys, "rules", "--format", "json")
     assert {r["code"] for r in json.loads(out)} == {r.code for r in eh.rules()}
+
+
+def test_rules_that_did_not_run_are_printed_with_why(capsys) -> None:
+    plan = EXAMPLES / "plan-team-around-the-family.yaml"
+    code, out, _ = run(capsys, "validate", plan)
+    assert code == 0
+    assert out.splitlines() == [
+        f"{plan}: not checked: EH052, EH061, EH062, EH065: needs the assessment the plan "
+        "follows (EHA-2024-0103), which was not given",
+        f"{plan}: not checked: EH054, EH059: bromley's config does not set review_interval_weeks",
+        f"{plan}: not checked: EH055, EH064: bromley's config does not set review_score_min",
+        f"{plan}: ok under bromley: plan TAF-2024-0103: family F-0103, 4 members",
+    ]
+    # given with its assessment, the plan is compared with it
+    code, out, _ = run(capsys, "validate", plan, EXAMPLES / "assessment-multi-agency.yaml")
+    assert "needs the assessment" not in out
+    code, out, _ = run(capsys, "validate", plan, "--format", "json")
+    (report,) = json.loads(out)
+    assert {n["code"] for n in report["not_checked"]} == {
+        "EH052",
+        "EH054",
+        "EH055",
+        "EH059",
+        "EH061",
+        "EH062",
+        "EH064",
+        "EH065",
+    }

@@ -225,11 +225,24 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
         raise RuntimeError(f"docs: the example of {rule.code} does not produce {rule.code}")
     kinds = ", ".join(rule.kinds)
     reads = ", ".join(f"`{r}`" for r in rule.reads) or "none"
+    needs = [
+        "the assessment the plan follows" if r == "assessment" else f"`{r}` set"
+        for r in rule.requires
+    ]
     out = [
         f"# {rule.code}: {rule.title}",
         "",
         f"**{rule.severity.value}** · documents: {kinds} · parameters read: {reads}",
         "",
+        *(
+            [
+                f"Runs only with {' and '.join(needs)}; otherwise the report lists it under "
+                "`not_checked`.",
+                "",
+            ]
+            if needs
+            else []
+        ),
         f"*{_cell(rule.summary)}.*",
         "",
         "## What it checks",

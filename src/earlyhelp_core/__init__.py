@@ -48,6 +48,7 @@ __all__ = [
     "Finding",
     "LoadError",
     "Member",
+    "NotChecked",
     "Plan",
     "PreventionLevel",
     "Problem",
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .assessment._core import Finding, Report, Severity, rule, rules
+    from .assessment._core import Finding, NotChecked, Report, Severity, rule, rules
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Finding": "assessment._core",
+    "NotChecked": "assessment._core",
     "Report": "assessment._core",
     "Severity": "assessment._core",
     "rule": "assessment._core",

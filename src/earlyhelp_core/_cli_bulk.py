@@ -159,6 +159,7 @@ def _in_level_order(authority: Authority, counts: Counter[str]) -> list[tuple[st
 def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
     """Validate every record of a JSON Lines input."""
     codes: Counter[str] = Counter()
+    skipped: Counter[tuple[str, str]] = Counter()
     failed = unreadable = total = 0
     progress = Progress(err)
     table = _Csv(out)
@@ -170,6 +171,7 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
                 unreadable += 1
             if result.report is not None:
                 codes.update(result.report.codes)
+                skipped.update((n.code, n.reason) for n in result.report.not_checked)
                 if not result.report.ok:
                     failed += 1
             if fmt == "jsonl":
@@ -211,4 +213,6 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
         f"{unreadable:,} could not be read; {listed}",
         file=summary,
     )
+    for (code, reason), n in sorted(skipped.items()):
+        print(f"  {code} not checked in {n:,} records: {reason}", file=summary)
     return 1 if failed or unreadable else 0

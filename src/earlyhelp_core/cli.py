@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 import attrs
@@ -23,7 +23,7 @@ from ._errors import LoadError, UnknownIdError
 from ._reader import SourceMap
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
-from .assessment._core import rules
+from .assessment._core import NotChecked, rules
 from .models import Assessment, Document, Plan, load_document
 from .models.documents import load_located
 from .prevention import Response
@@ -376,6 +376,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if args.format == "text":
             for finding in report.findings:
                 print(f"{_location(item.name, finding.line, finding.col)}: {finding}", file=out)
+            for reason, codes in _by_reason(report.not_checked).items():
+                print(f"{item.name}: not checked: {', '.join(codes)}: {reason}", file=out)
             if report.ok:
                 n = len(report.warnings)
                 warned = f", {n} warning{'s' if n != 1 else ''}" if n else ""
@@ -383,6 +385,14 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         _dump(results, out)
     return status
+
+
+def _by_reason(skipped: Iterable[NotChecked]) -> dict[str, list[str]]:
+    """Codes of the rules that did not run, grouped by why (one line each)."""
+    grouped: dict[str, list[str]] = {}
+    for item in skipped:
+        grouped.setdefault(item.reason, []).append(item.code)
+    return grouped
 
 
 def _location(name: str, line: int | None, col: int | None) -> str:

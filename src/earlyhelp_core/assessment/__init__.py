@@ -5,6 +5,7 @@ import earlyhelp_core as eh
 
 report = eh.load_authority("bedford").validate(eh.load_document("referral.json"))
 report.ok, [str(f) for f in report.findings]
+report.not_checked               # rules that could not run here, and why
 eh.rules()                       # every rule: code, severity, summary, source
 ```
 
@@ -15,12 +16,26 @@ Add your own rules with :func:`rule` (codes of your own, e.g. ``LA001``); switch
 off or change their severity per authority in its config's ``validation`` section.
 """
 
-from ._core import Context, Finding, Hit, Report, Rule, Severity, hit, register, rule
+from ._core import (
+    ASSESSMENT,
+    Context,
+    Finding,
+    Hit,
+    NotChecked,
+    Report,
+    Rule,
+    Severity,
+    hit,
+    register,
+    rule,
+)
 
 __all__ = [
+    "ASSESSMENT",
     "Context",
     "Finding",
     "Hit",
+    "NotChecked",
     "Report",
     "Rule",
     "Severity",

@@ -1,18 +1,20 @@
 """The validation engine: rules, the registry, findings and reports.
 
 A rule is a small declarative unit: metadata (a stable code, severity, title, message,
-the document kinds it applies to, the authority parameters it reads, its source) and a
-pure function that *yields* :class:`Hit` s with paths relative to the document. The
-engine adds the code, severity and source, applies the authority's overrides, and orders
-the findings. A rule that raises does not hide the others: its failure becomes a finding
-of its own code.
+the document kinds it applies to, the authority parameters it reads, what it needs to
+run, its source) and a pure function that *yields* :class:`Hit` s with paths relative to
+the document. The engine adds the code, severity and source, applies the authority's
+overrides, and orders the findings. A rule that raises does not hide the others: its
+failure becomes a finding of its own code. A rule that cannot run (a parameter it needs
+is not set, a plan's assessment was not given, the config switched it off) is never
+silently passed over: the report lists it under ``not_checked``, with why.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,6 +32,7 @@ __all__ = [
     "Context",
     "Finding",
     "Hit",
+    "NotChecked",
     "Report",
     "Rule",
     "Severity",
@@ -44,6 +47,9 @@ CODE_PATTERN: Final = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
 """A rule code: two to eight capital letters and three digits (``EH012``, ``BED001``)."""
 
 DOCS_URL: Final = "https://earlyhelp-core.readthedocs.io/en/latest/rules/{code}/"
+
+ASSESSMENT: Final = "assessment"
+"""What a plan rule ``requires`` when it compares the plan with the assessment it follows."""
 
 
 class Severity(StrEnum):
@@ -134,6 +140,26 @@ def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 @attrs.frozen
+class NotChecked:
+    """A rule that applies to the document's kind but did not run, and why.
+
+    A report with no findings is only as good as the rules that ran: a service that
+    shows "no problems" should show these too.
+    """
+
+    code: str
+    title: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {"code": self.code, "title": self.title, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.title}) not checked: {self.reason}"
+
+
+@attrs.frozen
 class Report:
     """The findings for one document, ordered by place in the document, then code."""
 
@@ -141,6 +167,8 @@ class Report:
     kind: str = ""
     id: str = ""
     authority: str = ""
+    not_checked: tuple[NotChecked, ...] = ()
+    """Rules for this kind of document that did not run, by code, each with why."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -172,6 +200,7 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [f.to_dict() for f in self.findings],
+            "not_checked": [n.to_dict() for n in self.not_checked],
         }
 
 
@@ -211,6 +240,10 @@ class Rule:
     reads: tuple[str, ...]
     source: str
     check: Check = attrs.field(repr=False)
+    requires: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    """What must be present for the rule to run: parameters it reads that must be set,
+    and ``"assessment"`` for a plan rule that compares the plan with its assessment.
+    When one is missing the rule does not run and the report lists it as not checked."""
 
     @property
     def doc(self) -> str:
@@ -250,6 +283,7 @@ class Rule:
             "summary": self.summary,
             "kinds": list(self.kinds),
             "reads": list(self.reads),
+            "requires": list(self.requires),
             "source": self.source,
         }
 
@@ -263,8 +297,8 @@ def register(new: Rule) -> Rule:
     """Add a rule to the registry (also for your own rules).
 
     Raises:
-        ValueError: the code is malformed, already taken or retired; or a parameter it
-            reads does not exist.
+        ValueError: the code is malformed, already taken or retired; a parameter it
+            reads does not exist; or it requires something it does not read.
     """
     from ..thresholds._config import Parameters  # noqa: PLC0415 - avoid an import cycle
 
@@ -277,6 +311,16 @@ def register(new: Rule) -> Rule:
         raise ValueError(
             f"rule {new.code} reads unknown parameters {unknown}; "
             f"parameters are: {', '.join(Parameters.model_fields)}"
+        )
+    needless = [r for r in new.requires if r not in new.reads and r != ASSESSMENT]
+    if needless:
+        raise ValueError(
+            f"rule {new.code} requires {needless}, which it does not read; a rule requires "
+            f"parameters among its reads={list(new.reads)!r}, or {ASSESSMENT!r}"
+        )
+    if ASSESSMENT in new.requires and tuple(new.kinds) != ("plan",):
+        raise ValueError(
+            f"rule {new.code} requires {ASSESSMENT!r}, which only a plan's rules are given"
         )
     from ..models import KINDS  # noqa: PLC0415
 
@@ -299,8 +343,14 @@ def rule(
     kinds: Iterable[str],
     source: str,
     reads: Iterable[str] = (),
+    requires: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Declare a rule: decorate its check function, which yields :class:`Hit` s.
+
+    ``reads`` names the authority parameters the check looks at; ``requires`` those of
+    them that must be set for the check to run at all (and ``"assessment"`` for a plan
+    rule that compares the plan with its assessment). A rule whose requirement is missing
+    does not run, and the report says so in ``not_checked``.
 
     Example::
 
@@ -324,6 +374,7 @@ def rule(
                 reads=tuple(reads),
                 source=source,
                 check=check,
+                requires=tuple(requires),
             )
         )
         return check
@@ -352,19 +403,47 @@ def _load_builtin() -> None:
     from . import rules as _  # noqa: F401, PLC0415 - importing the package registers them
 
 
+def _unmet(current: Rule, doc: Document, context: Context) -> str | None:
+    """Why ``current`` cannot run on ``doc`` in ``context``, or None when it can."""
+    authority = context.authority
+    for need in current.requires:
+        if need == ASSESSMENT:
+            if context.assessment is None:
+                named = getattr(doc, "assessment", None)
+                which = f" ({named})" if named else ""
+                return f"needs the assessment the plan follows{which}, which was not given"
+        elif getattr(authority.config.parameters, need).value is None:
+            return f"{authority.id}'s config does not set {need}"
+    return None
+
+
 def run_rules(
     doc: Document,
     context: Context,
     *,
     overrides: Mapping[str, Any],
     where: Callable[[Path], tuple[int, int] | None] | None = None,
-) -> Iterator[Finding]:
-    """Run every rule that applies to ``doc``'s kind; yield findings, never raising."""
+) -> tuple[list[Finding], list[NotChecked]]:
+    """Run every rule that applies to ``doc``'s kind, never raising: the findings, and
+    the rules that did not run with why."""
+    findings: list[Finding] = []
+    skipped: list[NotChecked] = []
     for current in rules():
         if doc.kind not in current.kinds:
             continue
         override = overrides.get(current.code)
         if override is not None and not override.enabled:
+            skipped.append(
+                NotChecked(
+                    current.code,
+                    current.title,
+                    f"switched off by {context.authority.id}'s config (validation)",
+                )
+            )
+            continue
+        why = _unmet(current, doc, context) if current.requires else None
+        if why is not None:
+            skipped.append(NotChecked(current.code, current.title, why))
             continue
         severity = (
             Severity(override.severity)
@@ -385,14 +464,17 @@ def run_rules(
             severity = Severity.ERROR
         for found in hits:
             pos = where(found.path) if where is not None else None
-            yield Finding(
-                code=current.code,
-                severity=severity,
-                path=found.path,
-                message=found.message,
-                hint=found.hint,
-                source=current.source,
-                input=found.input,
-                line=pos[0] if pos else None,
-                col=pos[1] if pos else None,
+            findings.append(
+                Finding(
+                    code=current.code,
+                    severity=severity,
+                    path=found.path,
+                    message=found.message,
+                    hint=found.hint,
+                    source=current.source,
+                    input=found.input,
+                    line=pos[0] if pos else None,
+                    col=pos[1] if pos else None,
+                )
             )
+    return findings, skipped

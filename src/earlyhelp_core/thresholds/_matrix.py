@@ -317,7 +317,7 @@ class Authority:
         Args:
             doc: the document.
             assessment: for a plan, the assessment it follows (enables the checks that
-                outcomes address the assessment's factors).
+                compare the two; without it they are listed in ``not_checked``).
             where: maps a path in the document to ``(line, col)`` in its file.
 
         Never raises on a parsed document: a rule that fails is reported as a finding
@@ -331,8 +331,14 @@ class Authority:
             )
         decision = self.classify(doc) if isinstance(doc, Assessment) else None
         context = Context(self, decision, assessment)
-        findings = run_rules(doc, context, overrides=self.config.validation, where=where)
-        return Report(tuple(findings), kind=doc.kind, id=doc.id, authority=self.id)
+        findings, skipped = run_rules(doc, context, overrides=self.config.validation, where=where)
+        return Report(
+            tuple(findings),
+            kind=doc.kind,
+            id=doc.id,
+            authority=self.id,
+            not_checked=tuple(skipped),
+        )
 
     def classify_many(
         self, records: Iterable[Any], *, source: str = "<records>"

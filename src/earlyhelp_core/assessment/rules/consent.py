@@ -21,6 +21,7 @@ VOLUNTARY = (
     kinds=["early-help-assessment"],
     reads=["consent_required"],
     source=VOLUNTARY,
+    requires=["consent_required"],
 )
 def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An assessment whose consent is recorded as not given, where the authority requires it.

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from ..._located import did_you_mean
 from ...models import Plan, Review, StepDirection
-from .._core import Context, Hit, Severity, hit, rule
+from .._core import ASSESSMENT, Context, Hit, Severity, hit, rule
 
 LEAD_PROFESSIONAL = (
     "sources/003_ad7a1e81f3700b97.txt (City of London Early Help Strategy, §5 Our "
@@ -134,6 +134,7 @@ def outcome_addresses_no_factor(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="Outcomes address only factors the plan's assessment recorded",
     kinds=["plan"],
     source=COVERS_NEEDS,
+    requires=[ASSESSMENT],
 )
 def outcome_factor_not_in_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """An outcome that addresses a needs factor the assessment did not record.
@@ -223,6 +224,7 @@ def outcome_not_measurable(doc: Plan, ctx: Context) -> Iterator[Hit]:
     kinds=["plan"],
     reads=["review_interval_weeks"],
     source=REVIEW_INTERVAL,
+    requires=["review_interval_weeks"],
 )
 def review_overdue(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A first review held more than the authority's review interval after the plan
@@ -269,6 +271,7 @@ def review_overdue(doc: Plan, ctx: Context) -> Iterator[Hit]:
     kinds=["plan"],
     reads=["review_score_min", "review_score_max"],
     source=IMPACT_SCORES,
+    requires=["review_score_min", "review_score_max"],
 )
 def review_score_out_of_range(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A review score below the authority's lowest score or above its highest.
@@ -426,6 +429,7 @@ def review_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     kinds=["plan"],
     reads=["review_interval_weeks"],
     source=REVIEW_INTERVAL,
+    requires=["review_interval_weeks"],
 )
 def next_review_beyond_interval(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """The latest review books the next one (`next_review_on`) more than the authority's
@@ -496,6 +500,7 @@ def plan_no_outcomes(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="Every needs factor the assessment recorded is addressed by an outcome",
     kinds=["plan"],
     source=COVERS_NEEDS,
+    requires=[ASSESSMENT],
 )
 def assessment_factor_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A needs factor the assessment recorded that no outcome of the plan addresses.
@@ -539,6 +544,7 @@ def assessment_factor_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="A plan starts on or after the assessment it follows",
     kinds=["plan"],
     source=ORDER,
+    requires=[ASSESSMENT],
 )
 def plan_before_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A plan whose `started_on` is before the date of the assessment it follows.
@@ -605,6 +611,7 @@ def outcome_due_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     kinds=["plan"],
     reads=["review_score_min", "review_score_max"],
     source=IMPACT_SCORES,
+    requires=["review_score_min", "review_score_max"],
 )
 def review_outcome_not_scored(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """The latest review gives no score for one or more of the plan's outcomes.
@@ -648,6 +655,7 @@ def review_outcome_not_scored(doc: Plan, ctx: Context) -> Iterator[Hit]:
         "Consent, assessment, plan, review, closure: a plan follows its assessment "
         "(sources/domain-facts.md §8, S16)"
     ),
+    requires=[ASSESSMENT],
 )
 def plan_checked_against_another_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A plan validated together with an assessment whose id is not the one the plan names

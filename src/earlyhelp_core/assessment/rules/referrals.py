@@ -172,6 +172,7 @@ def referrer_agency_missing(doc: Referral, ctx: Context) -> Iterator[Hit]:
     kinds=["referral"],
     reads=["referral_feedback_hours"],
     source=FEEDBACK,
+    requires=["referral_feedback_hours"],
 )
 def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """The outcome reached the referrer later after receipt than the authority allows
@@ -210,6 +211,7 @@ def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     kinds=["referral"],
     reads=["referral_feedback_hours"],
     source=FEEDBACK,
+    requires=["referral_feedback_hours"],
 )
 def feedback_not_recorded(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A decided referral (``decided_at`` set) with no ``outcome_communicated_at``, where
@@ -242,6 +244,7 @@ def feedback_not_recorded(doc: Referral, ctx: Context) -> Iterator[Hit]:
     kinds=["referral"],
     reads=["no_further_action_allowed"],
     source=NO_NFA,
+    requires=["no_further_action_allowed"],
 )
 def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A referral decided as ``no-further-action`` where the authority does not allow that
@@ -277,6 +280,7 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
     kinds=["referral"],
     reads=["referral_decision_working_days"],
     source=WT_DECISION,
+    requires=["referral_decision_working_days"],
 )
 def decision_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A decision made later than ``referral_decision_working_days`` working days after the
@@ -399,6 +403,7 @@ def decision_below_section_17(doc: Referral, ctx: Context) -> Iterator[Hit]:
     kinds=["referral"],
     reads=["consent_required"],
     source=VOLUNTARY,
+    requires=["consent_required"],
 )
 def referral_without_consent(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A referral decided as ``early-help``, ``universal-services`` or

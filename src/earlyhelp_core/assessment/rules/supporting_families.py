@@ -33,6 +33,7 @@ def headlines_met(doc: Assessment) -> list[str]:
         "framework (sources/domain-facts.md §2a, S6); Bedford's EHA records the criteria "
         "(sources/002_5690c2041d93ffbe.txt, 8.5, l. 259)"
     ),
+    requires=["supporting_families_min_headlines"],
 )
 def supporting_families_headlines(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """Where the authority records Supporting Families criteria, a family whose factors

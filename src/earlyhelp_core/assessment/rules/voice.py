@@ -53,6 +53,7 @@ def child_voice_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     kinds=["early-help-assessment"],
     reads=["voice_max_age_days"],
     source=WISHES,
+    requires=["voice_max_age_days"],
 )
 def child_voice_stale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A voice entry recorded more than `voice_max_age_days` before the assessment date.

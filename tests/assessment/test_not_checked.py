@@ -1,0 +1,140 @@
+"""A rule that cannot run is listed in the report's ``not_checked``, never passed over silently."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+
+import earlyhelp_core as eh
+from earlyhelp_core.assessment import _core
+from earlyhelp_core.testing import assessments, plans, referrals
+
+from ..thresholds.conftest import make_config
+from .conftest import document
+
+RULES = eh.rules()
+NEEDS_A_PARAMETER = [r for r in RULES if any(n != _core.ASSESSMENT for n in r.requires)]
+NEEDS_THE_ASSESSMENT = [r for r in RULES if _core.ASSESSMENT in r.requires]
+BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
+KINDS = ("early-help-assessment", "plan", "referral")
+
+
+def authority_without(tmp_path, parameter: str) -> eh.Authority:
+    """testshire with ``parameter`` left unset, as a config does where its sources are silent."""
+    cfg = make_config()
+    cfg["parameters"][parameter] = {"value": None, "note": "the sources are silent"}
+    path = tmp_path / f"without-{parameter}.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return eh.load_authority(path)
+
+
+def test_the_rules_that_need_something_say_so() -> None:
+    # the parameters a rule cannot work without, and the plan rules that compare the plan
+    # with its assessment
+    assert {r.code for r in NEEDS_THE_ASSESSMENT} == {"EH052", "EH061", "EH062", "EH065"}
+    assert {"EH021", "EH054", "EH055", "EH059", "EH064", "EH071", "EH074", "EH090"} <= {
+        r.code for r in NEEDS_A_PARAMETER
+    }
+    for r in RULES:
+        assert set(r.requires) - {_core.ASSESSMENT} <= set(r.reads), r.code
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_everything_runs_when_everything_is_given(testshire, kind) -> None:
+    followed = document("early-help-assessment") if kind == "plan" else None
+    report = testshire.validate(document(kind), assessment=followed)
+    assert report.not_checked == ()
+
+
+@pytest.mark.parametrize("rule", NEEDS_A_PARAMETER, ids=lambda r: r.code)
+def test_a_rule_whose_parameter_is_unset_is_listed_not_passed(tmp_path, testshire, rule) -> None:
+    (kind,) = rule.kinds
+    followed = document("early-help-assessment") if kind == "plan" else None
+    failing = document(kind, rule.example)
+    assert rule.code in testshire.validate(failing, assessment=followed).codes
+    for parameter in (n for n in rule.requires if n != _core.ASSESSMENT):
+        authority = authority_without(tmp_path, parameter)
+        report = authority.validate(failing, assessment=followed)
+        assert rule.code not in report.codes
+        (listed,) = [n for n in report.not_checked if n.code == rule.code]
+        assert listed.title == rule.title
+        assert listed.reason == f"testshire's config does not set {parameter}"
+        assert str(listed) == f"{rule.code} ({rule.title}) not checked: {listed.reason}"
+
+
+def test_a_plan_without_its_assessment_lists_the_rules_that_compare_them(testshire) -> None:
+    plan = document("plan", NEEDS_THE_ASSESSMENT[0].example)
+    alone = testshire.validate(plan)
+    listed = {n.code: n.reason for n in alone.not_checked}
+    assert set(listed) == {r.code for r in NEEDS_THE_ASSESSMENT}
+    assert set(listed.values()) == {
+        "needs the assessment the plan follows (EHA-2024-0103), which was not given"
+    }
+    assert not set(listed) & set(alone.codes)
+    together = testshire.validate(plan, assessment=document("early-help-assessment"))
+    assert together.not_checked == ()
+    assert NEEDS_THE_ASSESSMENT[0].code in together.codes
+
+
+def test_a_rule_switched_off_by_the_config_is_listed(tmp_path) -> None:
+    cfg = make_config()
+    cfg["validation"] = {"EH020": {"enabled": False, "reason": "recorded elsewhere"}}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    report = eh.load_authority(path).validate(document("early-help-assessment", {"voice": []}))
+    assert "EH020" not in report.codes
+    assert [n.to_dict() for n in report.not_checked] == [
+        {
+            "code": "EH020",
+            "title": next(r.title for r in RULES if r.code == "EH020"),
+            "reason": "switched off by testshire's config (validation)",
+        }
+    ]
+
+
+def test_the_report_carries_them_as_plain_data() -> None:
+    bromley = eh.load_authority("bromley")
+    data = bromley.validate(document("plan")).to_dict()
+    listed = {n["code"] for n in data["not_checked"]}
+    assert {"EH052", "EH054", "EH059"} <= listed  # bromley sets no review interval
+    assert all(set(n) == {"code", "title", "reason"} for n in data["not_checked"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=assessments(), p=plans(), r=referrals())
+def test_a_rule_listed_never_also_finds(a, p, r) -> None:
+    for authority in BUNDLED:
+        for doc in (a, p, r):
+            report = authority.validate(doc)
+            listed = [n.code for n in report.not_checked]
+            assert len(listed) == len(set(listed))
+            assert not set(listed) & set(report.codes)
+            applicable = {rule.code for rule in RULES if doc.kind in rule.kinds}
+            assert set(listed) <= applicable
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"requires": ("review_interval_weeks",)}, "which it does not read"),
+        (
+            {"kinds": ("referral",), "requires": (_core.ASSESSMENT,)},
+            "which only a plan's rules are given",
+        ),
+    ],
+)
+def test_what_a_rule_requires_is_checked(kwargs, message) -> None:
+    base = {
+        "code": "ZZ002",
+        "title": "t",
+        "severity": eh.Severity.WARNING,
+        "summary": "s",
+        "kinds": ("plan",),
+        "reads": (),
+        "source": "s",
+        "check": lambda doc, ctx: (),
+    }
+    with pytest.raises(ValueError, match=message):
+        _core.register(_core.Rule(**{**base, **kwargs}))
+    assert "ZZ002" not in {r.code for r in eh.rules()}
