@@ -112,29 +112,3 @@ def test_a_rule_listed_never_also_finds(a, p, r) -> None:
             assert not set(listed) & set(report.codes)
             applicable = {rule.code for rule in RULES if doc.kind in rule.kinds}
             assert set(listed) <= applicable
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"requires": ("review_interval_weeks",)}, "which it does not read"),
-        (
-            {"kinds": ("referral",), "requires": (_core.ASSESSMENT,)},
-            "which only a plan's rules are given",
-        ),
-    ],
-)
-def test_what_a_rule_requires_is_checked(kwargs, message) -> None:
-    base = {
-        "code": "ZZ002",
-        "title": "t",
-        "severity": eh.Severity.WARNING,
-        "summary": "s",
-        "kinds": ("plan",),
-        "reads": (),
-        "source": "s",
-        "check": lambda doc, ctx: (),
-    }
-    with pytest.raises(ValueError, match=message):
-        _core.register(_core.Rule(**{**base, **kwargs}))
-    assert "ZZ002" not in {r.code for r in eh.rules()}

@@ -61,6 +61,12 @@ def test_a_code_cannot_be_registered_twice() -> None:
         ({"code": "E1"}, "must look like"),
         ({"reads": ("no_such_parameter",)}, "reads unknown parameters"),
         ({"kinds": ("letter",)}, "kinds="),
+        # a rule requires only what it reads, and only a plan's rules are given an assessment
+        ({"requires": ("review_interval_weeks",)}, "which it does not read"),
+        (
+            {"kinds": ("referral",), "requires": (_core.ASSESSMENT,)},
+            "which only a plan's rules are given",
+        ),
     ],
 )
 def test_rule_metadata_is_checked(kwargs, message) -> None:
@@ -76,6 +82,7 @@ def test_rule_metadata_is_checked(kwargs, message) -> None:
     }
     with pytest.raises(ValueError, match=message):
         _core.register(_core.Rule(**{**base, **kwargs}))
+    assert "ZZ001" not in {r.code for r in eh.rules()}
 
 
 @pytest.fixture
