@@ -46,12 +46,14 @@ def test_no_factors_gives_the_lowest_level(authority) -> None:
     d = authority.classify(assessment())
     assert d.level.id == "level-1"
     assert d.reasons[0].rule == "no-factors"
+    assert d.reasons[0].factor is None
 
 
 def test_highest_mapped_level_wins_with_its_reasons(authority) -> None:
     d = authority.classify(assessment("persistent-absence", "offending"))
     assert (d.level.id, d.response) == ("level-3", eh.Response.SECTION_17)
     assert [r.factors for r in d.reasons] == [("offending",)]
+    assert d.reasons[0].factor == "offending"
 
 
 def test_escalation_rule_fires_across_domains(authority) -> None:
@@ -59,6 +61,8 @@ def test_escalation_rule_fires_across_domains(authority) -> None:
     d = authority.classify(assessment("persistent-absence", "parental-conflict", "housing-need"))
     assert d.level.id == "level-3"
     assert d.reasons[-1].rule == "escalation:three-across-two"
+    assert d.reasons[-1].factor is None  # a rule counts several: see .factors
+    assert len(d.reasons[-1].factors) == 3
 
 
 def test_escalation_needs_the_domains(authority) -> None:

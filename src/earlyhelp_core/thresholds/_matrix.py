@@ -62,6 +62,12 @@ class Reason:
     level: str
     source: str
 
+    @property
+    def factor(self) -> str | None:
+        """The factor, when one factor's mapping is the reason (``rule == "mapping"``);
+        None for an escalation rule (see ``factors``) or an assessment with no factors."""
+        return self.factors[0] if self.rule == "mapping" else None
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output."""
         return {
