@@ -1,0 +1,111 @@
+"""Citations of the source strategies are verbatim and point at the right lines.
+
+Every citation in a bundled config or in the vocabulary names a source; where that source is
+one of the strategy texts in ``sources/`` (``sources/NNN_*.txt``), every passage quoted in the
+citation's ``section`` ('...') must be in that text word for word, and, when the citation gives
+line numbers (``l. 143-145, 429``), on those lines. Quote marks, dashes, spacing, case and
+footnote markers do not count; a quote may leave words out with ``...`` or ``[...]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CITING = [
+    ROOT / "configs" / "bromley.yaml",
+    ROOT / "configs" / "bedford.yaml",
+    ROOT / "src" / "earlyhelp_core" / "vocabulary" / "factors.yaml",
+]
+QUOTE = re.compile(r"(?<![A-Za-z])'(.+?)'(?![A-Za-z])")
+"""A quoted passage: an apostrophe inside a word (``person's``) neither opens nor closes one."""
+LINES = re.compile(r"\bl\. (\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)")
+ELISION = re.compile(r"\s*(?:\.\.\.|…|\[[^\]]*\])\s*")
+SLACK = 2
+"""Lines either side of a cited range that still count (a heading, a wrapped sentence)."""
+
+
+def normal(text: str) -> str:
+    text = re.sub(r"<sup>.*?</sup>", "", text)
+    text = re.sub(r"[\"'‘’“”]", "", text).replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@cache
+def source_lines(path: str) -> tuple[str, ...]:
+    return tuple((ROOT / path).read_text(encoding="utf-8").splitlines())
+
+
+def citations(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, dict):
+        if "ref" in data and "section" in data:
+            yield data
+        for value in data.values():
+            yield from citations(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from citations(value)
+
+
+def cited_lines(section: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in LINES.finditer(section):
+        for part in match.group(1).split(", "):
+            low, _, high = part.partition("-")
+            spans.append((int(low), int(high or low)))
+    return spans
+
+
+def quoted_strategy_passages() -> Iterator[Any]:
+    for path in CITING:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = {s["id"]: s["where"] for s in data.get("sources", [])}
+        for cite in citations(data):
+            source = where[cite["ref"]].split()[0]
+            if not re.fullmatch(r"sources/\d{3}_[0-9a-f]+\.txt", source):
+                continue  # the domain facts are a digest with tables, not a text to quote
+            for quote in QUOTE.findall(cite["section"]) or [None]:
+                yield pytest.param(
+                    source, cite["section"], quote, id=f"{path.name}:{cite['section'][:60]}"
+                )
+
+
+PASSAGES = list(quoted_strategy_passages())
+
+
+def test_the_strategies_are_quoted_often() -> None:
+    # the test below is not vacuous: the configs and the vocabulary quote their sources
+    assert sum(quote is not None for _, _, quote in PASSAGES) > 300
+
+
+@pytest.mark.parametrize(("source", "section", "quote"), PASSAGES)
+def test_quotes_are_verbatim_and_on_the_cited_lines(
+    source: str, section: str, quote: str | None
+) -> None:
+    lines = source_lines(source)
+    spans = cited_lines(section)
+    for low, high in spans:
+        assert 1 <= low <= high <= len(lines), f"l. {low}-{high}: {source} has {len(lines)} lines"
+    if quote is None:
+        return
+    pieces = [normal(p) for p in ELISION.split(quote) if normal(p)]
+    whole = normal("\n".join(lines))
+    missing = [p for p in pieces if p not in whole]
+    assert not missing, f"{source} does not say {missing}"
+    if spans:
+        near = normal(
+            "\n".join(
+                line
+                for n, line in enumerate(lines, 1)
+                if any(low - SLACK <= n <= high + SLACK for low, high in spans)
+            )
+        )
+        elsewhere = [p for p in pieces if p not in near]
+        assert not elsewhere, f"{elsewhere} is in {source} but not on lines {spans}"
