@@ -127,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read each assessment, plan or referral (YAML or JSON), check it, and report "
         "every finding as file:line:col: CODE severity: path: message (hint). The policy rules "
         "run under --authority, or the document's own `authority`. A plan is checked against "
-        "the assessment it names when that assessment is among the files. Exit 1 when any file "
+        "the assessment it names when that assessment is among the files. A rule that cannot "
+        "run (a parameter the authority leaves unset, a plan's assessment not given, a rule the "
+        "config switches off) is listed as file: not checked: CODES: why. Exit 1 when any file "
         "has an error; warnings alone exit 0.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to check ('-': stdin)")

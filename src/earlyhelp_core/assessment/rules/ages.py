@@ -66,6 +66,7 @@ def born_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     kinds=["early-help-assessment"],
     reads=["child_age_max", "send_age_max"],
     source=AGES,
+    requires=["child_age_max", "send_age_max"],
 )
 def child_past_upper_age(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A child who, on the assessment date, has reached the authority's upper age
@@ -92,7 +93,7 @@ def child_past_upper_age(doc: Assessment, ctx: Context) -> Iterator[Hit]:
             limit, which = params.child_age_max.value, "child_age_max"
         else:
             limit, which = params.send_age_max.value, "send_age_max"
-        if limit is not None and age >= limit:
+        if limit is not None and age >= limit:  # always set here: the rule requires both
             yield hit(
                 ("family", "members", i, "date_of_birth"),
                 f"child {member.id!r} has reached {limit} ({which}) by the assessment date; "
