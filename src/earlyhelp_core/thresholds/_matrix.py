@@ -247,7 +247,7 @@ class Authority:
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         level_of = self._factor_level
         index = -1
-        top: list[str] = []  # the factors at the highest level so far
+        top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
         for observation in assessment.factors:
             factor = observation.factor
@@ -256,15 +256,16 @@ class Authority:
                 unmapped += (factor,)
             elif at > index:
                 index, top = at, [factor]
-            elif at == index:
+            elif at == index and factor not in top:
                 top.append(factor)
         index = max(index, 0)
         fired = self._fire(o.factor for o in assessment.factors) if self._rules else ()
         for rule, _ in fired:
             if rule.then_index > index:
                 index, top = rule.then_index, []
-        reason_of = self._mapping_reason
-        reasons = tuple([reason_of[f] for f in (top if len(top) == 1 else sorted(set(top)))])
+        if len(top) > 1:
+            top.sort()  # reasons in factor order, whatever order the factors came in
+        reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
             reasons += tuple(
                 Reason(hits, f"escalation:{rule.id}", self.levels[index].id, rule.source)
