@@ -54,6 +54,7 @@ __all__ = [
     "Problem",
     "Professional",
     "Reason",
+    "RecordResult",
     "RecordedLevel",
     "Referral",
     "Referrer",
@@ -78,6 +79,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._bulk import RecordResult
     from .assessment._core import Finding, NotChecked, Report, Severity, rule, rules
     from .prevention import PreventionLevel, Response
     from .thresholds import (
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "RecordResult": "_bulk",
     "Finding": "assessment._core",
     "NotChecked": "assessment._core",
     "Report": "assessment._core",
