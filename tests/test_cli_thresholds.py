@@ -10,7 +10,7 @@ import yaml
 import earlyhelp_core as eh
 from earlyhelp_core.cli import main
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 from .thresholds.conftest import make_config
 
 
@@ -158,3 +158,16 @@ def test_check_config_on_an_empty_file_and_a_directory(capsys, tmp_path) -> None
     code, out, _ = run(capsys, "check-config", tmp_path)
     assert code == 1
     assert "is a directory" in out
+
+
+def test_check_config_names_the_rules_the_config_never_runs(capsys) -> None:
+    path = ROOT / "configs" / "bedford.yaml"
+    code, out, _ = run(capsys, "check-config", path)
+    assert code == 0
+    assert (
+        f"{path}: rules not run: EH054, EH059: bedford's config does not set review_interval_weeks"
+    ) in out.splitlines()
+    code, out, _ = run(capsys, "check-config", path, "--format", "json")
+    listed = {n["code"] for n in json.loads(out)["rules_not_run"]}
+    assert listed == {n.code for n in eh.load_authority("bedford").rules_not_run()}
+    assert {"EH021", "EH054", "EH055", "EH059", "EH064"} <= listed

@@ -107,7 +107,8 @@ def test_rules_that_did_not_run_are_printed_with_why(capsys) -> None:
         f"{plan}: not checked: EH052, EH061, EH062, EH065: needs the assessment the plan "
         "follows (EHA-2024-0103), which was not given",
         f"{plan}: not checked: EH054, EH059: bromley's config does not set review_interval_weeks",
-        f"{plan}: not checked: EH055, EH064: bromley's config does not set review_score_min",
+        f"{plan}: not checked: EH055, EH064: bromley's config does not set review_score_min "
+        "or review_score_max",
         f"{plan}: ok under bromley: plan TAF-2024-0103: family F-0103, 4 members",
     ]
     # given with its assessment, the plan is compared with it

@@ -431,6 +431,7 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
                 print(problem, file=out)
         return EXIT_PROBLEMS
     violations = check_authority(authority)
+    not_run = authority.rules_not_run()
     config = authority.config
     summary = {
         "file": args.file,
@@ -444,12 +445,15 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
         "local_factors": len(config.local_factors),
         "escalation": len(config.escalation),
         "violations": [v.to_dict() for v in violations],
+        "rules_not_run": [n.to_dict() for n in not_run],
     }
     if args.format == "json":
         _dump(summary, out)
     else:
         for violation in violations:
             print(violation, file=out)
+        for reason, codes in _by_reason(not_run).items():
+            print(f"{args.file}: rules not run: {', '.join(codes)}: {reason}", file=out)
         verdict = "ok" if not violations else f"{len(violations)} invariant(s) broken"
         print(
             f"{args.file}: {verdict}: {authority.id} {authority.version}: "

@@ -113,3 +113,22 @@ def test_a_rule_listed_never_also_finds(a, p, r) -> None:
             assert not set(listed) & set(report.codes)
             applicable = {rule.code for rule in RULES if doc.kind in rule.kinds}
             assert set(listed) <= applicable
+
+
+def test_an_authority_lists_the_rules_it_never_runs(tmp_path, testshire) -> None:
+    assert testshire.rules_not_run() == ()
+    authority = authority_without(tmp_path, "review_interval_weeks")
+    assert [(n.code, n.reason) for n in authority.rules_not_run()] == [
+        (r.code, "testshire's config does not set review_interval_weeks")
+        for r in RULES
+        if "review_interval_weeks" in r.requires
+    ]
+    # the same rules are then listed in every report of a document of their kind
+    report = authority.validate(document("plan"), assessment=document("early-help-assessment"))
+    assert report.not_checked == authority.rules_not_run()
+
+
+def test_a_rule_needing_two_unset_parameters_names_both() -> None:
+    bedford = eh.load_authority("bedford")  # its strategy names no review scoring scale
+    (listed,) = [n for n in bedford.rules_not_run() if n.code == "EH055"]
+    assert listed.reason == ("bedford's config does not set review_score_min or review_score_max")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -40,6 +40,7 @@ __all__ = [
     "register",
     "rule",
     "rules",
+    "rules_not_run",
     "run_rules",
 ]
 
@@ -403,48 +404,58 @@ def _load_builtin() -> None:
     from . import rules as _  # noqa: F401, PLC0415 - importing the package registers them
 
 
-def _unmet(current: Rule, doc: Document, context: Context) -> str | None:
-    """Why ``current`` cannot run on ``doc`` in ``context``, or None when it can."""
-    authority = context.authority
-    for need in current.requires:
-        if need == ASSESSMENT:
-            if context.assessment is None:
-                named = getattr(doc, "assessment", None)
-                which = f" ({named})" if named else ""
-                return f"needs the assessment the plan follows{which}, which was not given"
-        elif getattr(authority.config.parameters, need).value is None:
-            return f"{authority.id}'s config does not set {need}"
+def _why_not_run(
+    current: Rule, authority: Authority, doc: Document | None, assessment: Assessment | None
+) -> str | None:
+    """Why ``current`` does not run under ``authority``, or None when it runs.
+
+    With ``doc`` None, the answer for every document: the needs that depend on what a
+    caller gives (a plan's assessment) count as met.
+    """
+    override = authority.config.validation.get(current.code)
+    if override is not None and not override.enabled:
+        return f"switched off by {authority.id}'s config (validation)"
+    params = authority.config.parameters
+    unset = [n for n in current.requires if n != ASSESSMENT and getattr(params, n).value is None]
+    if unset:
+        return f"{authority.id}'s config does not set {' or '.join(unset)}"
+    if ASSESSMENT in current.requires and doc is not None and assessment is None:
+        named = getattr(doc, "assessment", None)
+        which = f" ({named})" if named else ""
+        return f"needs the assessment the plan follows{which}, which was not given"
     return None
+
+
+def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:
+    """The registered rules that run for no document under ``authority``, each with why."""
+    return tuple(
+        NotChecked(r.code, r.title, why)
+        for r in rules()
+        if (why := _why_not_run(r, authority, None, None)) is not None
+    )
 
 
 def run_rules(
     doc: Document,
     context: Context,
     *,
-    overrides: Mapping[str, Any],
     where: Callable[[Path], tuple[int, int] | None] | None = None,
 ) -> tuple[list[Finding], list[NotChecked]]:
     """Run every rule that applies to ``doc``'s kind, never raising: the findings, and
     the rules that did not run with why."""
+    authority = context.authority
+    overrides = authority.config.validation
     findings: list[Finding] = []
     skipped: list[NotChecked] = []
     for current in rules():
         if doc.kind not in current.kinds:
             continue
         override = overrides.get(current.code)
-        if override is not None and not override.enabled:
-            skipped.append(
-                NotChecked(
-                    current.code,
-                    current.title,
-                    f"switched off by {context.authority.id}'s config (validation)",
-                )
-            )
-            continue
-        why = _unmet(current, doc, context) if current.requires else None
-        if why is not None:
-            skipped.append(NotChecked(current.code, current.title, why))
-            continue
+        if override is not None or current.requires:
+            why = _why_not_run(current, authority, doc, context.assessment)
+            if why is not None:
+                skipped.append(NotChecked(current.code, current.title, why))
+                continue
         severity = (
             Severity(override.severity)
             if override is not None and override.severity is not None

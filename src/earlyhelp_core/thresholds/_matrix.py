@@ -13,7 +13,7 @@ import attrs
 if TYPE_CHECKING:
     from .._bulk import RecordResult
     from .._reader import SourceMap
-    from ..assessment._core import Report
+    from ..assessment._core import NotChecked, Report
     from ._check import Violation
 
 from .._errors import Path
@@ -338,7 +338,7 @@ class Authority:
             )
         decision = self.classify(doc) if isinstance(doc, Assessment) else None
         context = Context(self, decision, assessment)
-        findings, skipped = run_rules(doc, context, overrides=self.config.validation, where=where)
+        findings, skipped = run_rules(doc, context, where=where)
         return Report(
             tuple(findings),
             kind=doc.kind,
@@ -346,6 +346,14 @@ class Authority:
             authority=self.id,
             not_checked=tuple(skipped),
         )
+
+    def rules_not_run(self) -> tuple[NotChecked, ...]:
+        """The rules that run for no document under this authority, each with why: those
+        its config switches off, and those needing a parameter it leaves unset (where its
+        sources are silent). Every report lists them again under ``not_checked``."""
+        from ..assessment._core import rules_not_run  # noqa: PLC0415
+
+        return rules_not_run(self)
 
     def classify_many(
         self, records: Iterable[Any], *, source: str = "<records>"
