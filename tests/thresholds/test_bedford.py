@@ -100,11 +100,6 @@ def test_every_significant_harm_factor_is_child_protection(bedford) -> None:
         assert bedford.config.factors[factor.id].level == "child-protection"
 
 
-def test_every_vocabulary_factor_is_placed(bedford) -> None:
-    placed = set(bedford.config.factors) | set(bedford.config.not_applicable)
-    assert placed == set(eh.vocabulary.ids())
-
-
 @pytest.mark.parametrize(
     ("example", "level"),
     [

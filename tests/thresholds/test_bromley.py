@@ -103,11 +103,6 @@ def test_every_significant_harm_factor_is_tier_4(bromley) -> None:
         assert bromley.config.factors[factor.id].level == "tier-4"
 
 
-def test_every_vocabulary_factor_is_placed(bromley) -> None:
-    placed = set(bromley.config.factors) | set(bromley.config.not_applicable)
-    assert placed == set(eh.vocabulary.ids())
-
-
 @pytest.mark.parametrize(
     ("example", "level", "computed"),
     [

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import earlyhelp_core as eh
+from earlyhelp_core._located import _is_personal
 from earlyhelp_core.testing import assessments
 
 BUNDLED = eh.list_authorities()
@@ -51,6 +52,11 @@ def test_every_assessment_gets_one_level_of_the_authority(authority, a) -> None:
     assert d.level in authority.levels
     assert d.reasons
     assert d.fingerprint == authority.fingerprint
+
+
+def test_every_vocabulary_factor_is_placed(authority) -> None:
+    placed = set(authority.config.factors) | set(authority.config.not_applicable)
+    assert placed == set(eh.vocabulary.ids())
 
 
 def test_loading_twice_gives_the_same_fingerprint(authority) -> None:
@@ -98,8 +104,7 @@ def _with_sentinels(model: BaseModel, counter: itertools.count[int]) -> BaseMode
     update: dict[str, object] = {}
     for name, field in type(model).model_fields.items():
         value = getattr(model, name)
-        extra = field.json_schema_extra
-        is_personal = isinstance(extra, dict) and extra.get("x-personal") is True
+        is_personal = _is_personal(field)
         if is_personal and isinstance(value, str):
             update[name] = f"SENTINEL{next(counter)}"
         elif is_personal and isinstance(value, tuple):
