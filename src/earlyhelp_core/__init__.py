@@ -69,6 +69,7 @@ __all__ = [
     "Voice",
     "__version__",
     "check_authority",
+    "find_authority",
     "list_authorities",
     "load_authority",
     "load_document",
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
         Translation,
         Violation,
         check_authority,
+        find_authority,
         list_authorities,
         load_authority,
     )
@@ -112,6 +114,7 @@ _LAZY = {
     "list_authorities": "thresholds",
     "Violation": "thresholds",
     "check_authority": "thresholds",
+    "find_authority": "thresholds",
     "load_authority": "thresholds",
 }
 

@@ -19,12 +19,12 @@ import attrs
 
 from . import vocabulary
 from ._cli_bulk import assess_jsonl, validate_jsonl
-from ._errors import LoadError, UnknownIdError
+from ._errors import DocumentError, LoadError, Problem, UnknownIdError
 from ._reader import SourceMap
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
 from .assessment._core import NotChecked, rules
-from .models import Assessment, Document, Plan, load_document
+from .models import Assessment, Document, Plan
 from .models.documents import load_located
 from .prevention import Response
 from .thresholds import (
@@ -32,6 +32,7 @@ from .thresholds import (
     Authority,
     Decision,
     check_authority,
+    find_authority,
     list_authorities,
     load_authority,
 )
@@ -248,14 +249,28 @@ def _render_decision(doc: Assessment, authority: Authority, d: Decision) -> str:
     return "\n".join(lines)
 
 
-def _authority_for(doc: Document, given: str | None) -> Authority:
-    spec = given or doc.authority
-    if spec is None:
+def _authority_for(
+    doc: Document, given: str | None, *, source: str, where: SourceMap | None = None
+) -> Authority:
+    """The operator's ``--authority`` (an id or a path), else the document's own id.
+
+    A document's ``authority`` is only ever looked up as an id: it never names a file. An
+    id that is not known is a problem in the document, located at its ``authority`` key.
+    """
+    if given is not None:
+        return load_authority(given)
+    if doc.authority is None:
         raise UserError(
             "no authority: pass --authority ID|PATH or set `authority:` in the document "
             f"(known: {', '.join(list_authorities())})"
         )
-    return load_authority(spec)
+    try:
+        return find_authority(doc.authority)
+    except UnknownIdError as exc:
+        pos = where.locate(("authority",), key=False) if where is not None else None
+        line, col = pos if pos is not None else (None, None)
+        problem = Problem(f"{exc}; or pass --authority", ("authority",), source, line, col)
+        raise DocumentError([problem]) from None
 
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
@@ -275,10 +290,10 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
-    doc = load_document(args.file)
+    doc, where = load_located(args.file)
     if not isinstance(doc, Assessment):
         raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
-    authority = _authority_for(doc, args.authority)
+    authority = _authority_for(doc, args.authority, source=args.file, where=where)
     decision = authority.classify(doc)
     if args.format == "json":
         _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
@@ -315,6 +330,15 @@ def _read(name: str) -> _Read:
     return _Read(name, doc, where)
 
 
+def _failed(name: str, error: LoadError | None, fmt: str, out: TextIO) -> dict[str, object]:
+    """Print a file's problems (text) and return its JSON result."""
+    problems = error.problems if error else ()
+    if fmt == "text":
+        for problem in problems:
+            print(problem, file=out)
+    return {"file": name, "ok": False, "problems": [p.to_dict() for p in problems]}
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     streamed = [name for name in args.files if _is_jsonl(name, args.input_format)]
     if streamed:
@@ -344,18 +368,20 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     status = EXIT_OK
     results: list[dict[str, object]] = []
     for item in read:
-        if item.doc is None or item.where is None:
-            problems = item.error.problems if item.error else ()
-            status = EXIT_PROBLEMS
-            results.append(
-                {"file": item.name, "ok": False, "problems": [p.to_dict() for p in problems]}
-            )
-            if args.format == "text":
-                for problem in problems:
-                    print(problem, file=out)
-            continue
         doc = item.doc
-        spec = args.authority or doc.authority
+        spec = args.authority or (doc.authority if doc is not None else None)
+        error = item.error
+        if doc is not None and spec is not None and spec not in authorities:
+            try:
+                authorities[spec] = _authority_for(
+                    doc, args.authority, source=item.name, where=item.where
+                )
+            except DocumentError as exc:
+                error = exc
+        if doc is None or item.where is None or error is not None:
+            status = EXIT_PROBLEMS
+            results.append(_failed(item.name, error, args.format, out))
+            continue
         if spec is None:
             results.append({"file": item.name, "ok": True, "kind": doc.kind, "id": doc.id})
             if args.format == "text":
@@ -365,8 +391,6 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
             continue
-        if spec not in authorities:
-            authorities[spec] = load_authority(spec)
         authority = authorities[spec]
         followed = (
             assessments.get(doc.assessment) if isinstance(doc, Plan) and doc.assessment else None

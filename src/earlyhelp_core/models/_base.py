@@ -29,7 +29,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 from .._errors import Path
 
 __all__ = [
+    "AUTHORITY_ID_PATTERN",
     "ID_PATTERN",
+    "AuthorityId",
     "Day",
     "FactorId",
     "Flag",
@@ -44,6 +46,10 @@ __all__ = [
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 """Ids of documents, families, members, outcomes: letters, digits and ``- . _ /``."""
+
+AUTHORITY_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""An authority's id (``bromley``, ``city-of-london``): lowercase letters and digits joined by
+``-``. No ``/`` or ``.``, so a document's ``authority`` can never be read as a file path."""
 
 LOCAL_FACTOR_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*:[a-z0-9]+(?:-[a-z0-9]+)*$"
 """A local factor of an authority, namespaced: ``bedford:relay-notification``."""
@@ -171,6 +177,9 @@ _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:
 
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
+AuthorityId = Annotated[
+    str, StringConstraints(strict=True, pattern=AUTHORITY_ID_PATTERN, max_length=64)
+]
 FactorId = Annotated[str, _FactorIdSchema]
 Text = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=10_000, pattern=_NO_CONTROL)

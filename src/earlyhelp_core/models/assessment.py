@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from .._errors import Path
-from ._base import Day, Flag, Id, Model, Text, personal, raise_problems
+from ._base import AuthorityId, Day, Flag, Id, Model, Text, personal, raise_problems
 from .family import FactorObservation, Family, Professional, check_members
 
 __all__ = ["Assessment", "Consent", "RecordedLevel", "Voice"]
@@ -60,7 +60,7 @@ class Assessment(Model):
 
     kind: Literal["early-help-assessment"]
     id: Id
-    authority: Id | None = None
+    authority: AuthorityId | None = None
     assessed_on: Day
     assessor: Professional
     consent: Consent

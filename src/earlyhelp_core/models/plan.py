@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, StrictInt, model_validator
 
 from .._errors import Path
-from ._base import Day, FactorId, Id, Measure, Model, Text, personal, raise_problems
+from ._base import AuthorityId, Day, FactorId, Id, Measure, Model, Text, personal, raise_problems
 from .family import Family, Professional
 
 __all__ = [
@@ -93,7 +93,7 @@ class Plan(Model):
 
     kind: Literal["plan"]
     id: Id
-    authority: Id | None = None
+    authority: AuthorityId | None = None
     assessment: Id | None = None
     started_on: Day
     family: Family

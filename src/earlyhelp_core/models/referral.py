@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from .._errors import Path
-from ._base import Flag, Id, Instant, Model, Text, personal, raise_problems
+from ._base import AuthorityId, Flag, Id, Instant, Model, Text, personal, raise_problems
 from .assessment import Consent
 from .family import FactorObservation, Family, check_members
 
@@ -62,7 +62,7 @@ class Referral(Model):
 
     kind: Literal["referral"]
     id: Id
-    authority: Id | None = None
+    authority: AuthorityId | None = None
     route: Id
     referrer: Referrer
     family: Family

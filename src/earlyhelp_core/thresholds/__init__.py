@@ -3,7 +3,14 @@ compiled matrix that classifies assessments and explains itself."""
 
 from ._check import PROPERTIES, Violation, check_authority
 from ._config import AuthorityConfig
-from ._load import ENTRY_POINT_GROUP, ConfigError, compile_config, list_authorities, load_authority
+from ._load import (
+    ENTRY_POINT_GROUP,
+    ConfigError,
+    compile_config,
+    find_authority,
+    list_authorities,
+    load_authority,
+)
 from ._matrix import Authority, Decision, Judgement, LevelInfo, Reason, Translation
 
 __all__ = [
@@ -20,6 +27,7 @@ __all__ = [
     "Violation",
     "check_authority",
     "compile_config",
+    "find_authority",
     "list_authorities",
     "load_authority",
 ]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
 from .._errors import Path
-from ..models._base import LOCAL_FACTOR_PATTERN, Day, Model, Text, raise_problems
+from ..models._base import LOCAL_FACTOR_PATTERN, AuthorityId, Day, Model, Text, raise_problems
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
 
@@ -184,7 +184,7 @@ class RuleOverride(Model):
 class AuthorityConfig(Model):
     """An authority's threshold matrix, as written in ``configs/<id>.yaml``."""
 
-    id: Kebab
+    id: AuthorityId
     name: Text
     version: Text
     effective_from: Day

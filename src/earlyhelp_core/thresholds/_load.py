@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path as FsPath
@@ -12,11 +13,12 @@ import attrs
 from pydantic import ValidationError
 
 from .. import vocabulary
-from .._errors import LoadError, Path, Problem, UnknownIdError
-from .._located import did_you_mean, problems_from_validation
+from .._errors import LoadError, Path, Problem, UnknownIdError, quote
+from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path
 from .._resources import data_dir
 from .._schema_check import schema_problems
+from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import consistency, safety
 from ._config import AuthorityConfig, SourceRef
 from ._matrix import Authority, LevelInfo, Reason, _cite, _Rule, fingerprint
@@ -25,6 +27,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ConfigError",
     "compile_config",
+    "find_authority",
     "list_authorities",
     "load_authority",
 ]
@@ -294,25 +297,54 @@ def list_authorities() -> list[str]:
     return sorted({*_bundled(), *_installed()})
 
 
+def _by_id(authority_id: str) -> str | os.PathLike[str]:
+    """The config file of a bundled or installed authority; ``authority_id`` is never a path."""
+    if re.fullmatch(AUTHORITY_ID_PATTERN, authority_id) and len(authority_id) <= _ID_MAX:
+        bundled = _bundled()
+        if authority_id in bundled:
+            return str(bundled[authority_id])
+        installed = _installed()
+        if authority_id in installed:
+            target: str | os.PathLike[str] = installed[authority_id].load()()
+            return target
+    else:
+        bundled, installed = _bundled(), _installed()
+    ids = sorted({*bundled, *installed})
+    shown = quote(authority_id, _ID_MAX)
+    raise UnknownIdError(
+        f"unknown authority {shown}{did_you_mean(authority_id, ids)}; "
+        f"known: {', '.join(ids) or 'none'}"
+    )
+
+
 def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:
     if not isinstance(spec, str):
         return spec
     if any(sep in spec for sep in ("/", os.sep)) or spec.endswith((".yaml", ".yml", ".json")):
         return spec
-    bundled = _bundled()
-    if spec in bundled:
-        return str(bundled[spec])
-    installed = _installed()
-    if spec in installed:
-        target: str | os.PathLike[str] = installed[spec].load()()
-        return target
-    if FsPath(spec).is_file():
-        return spec
-    ids = sorted({*bundled, *installed})
-    raise UnknownIdError(
-        f"unknown authority {spec!r}{did_you_mean(spec, ids)}; known: {', '.join(ids) or 'none'} "
-        "(or give the path of a config file)"
-    )
+    try:
+        return _by_id(spec)
+    except UnknownIdError as exc:
+        if FsPath(spec).is_file():
+            return spec
+        raise UnknownIdError(f"{exc} (or give the path of a config file)") from None
+
+
+def find_authority(authority_id: str, *, verify: bool = True) -> Authority:
+    """Load a bundled or installed authority by its id, and only by its id.
+
+    This is how a document's own ``authority:`` value is resolved: an id is looked up among
+    the bundled configs and those installed through :data:`ENTRY_POINT_GROUP`, and is
+    never read as a file path, however it is spelt (``../../etc/passwd``, ``Makefile``).
+    Only the operator chooses files, with :func:`load_authority`.
+
+    Raises:
+        UnknownIdError: no bundled or installed authority has this id.
+        ConfigError: the installed config has problems.
+    """
+    if not isinstance(authority_id, str):
+        raise TypeError(f"authority_id must be a str, got {type(authority_id).__name__}")
+    return _load(_by_id(authority_id), verify=verify)
 
 
 def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Authority:
@@ -330,21 +362,38 @@ def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Auth
     """
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
-    path = _resolve(spec)
+    return _load(_resolve(spec), verify=verify)
+
+
+_ID_MAX = 64
+_KEYS_SHOWN = 12
+
+
+def _not_a_config(data: object, source: str) -> ConfigError | None:
+    """One problem, naming keys only, for a file that is not an authority config at all.
+
+    A config is a mapping with ``levels`` or a mapping of ``factors`` (a draft may lack
+    the other; its problems are then reported in full). Anything else may be whatever the
+    operator pointed at by mistake (an assessment, a system file): its values are never
+    echoed, only what kind of thing it is and, for a mapping, its first key names.
+    """
+    expected = "expected an authority config: a mapping with `id`, `levels`, `factors` ..."
+    if isinstance(data, dict):
+        if "levels" in data or isinstance(data.get("factors"), dict):
+            return None
+        keys = [quote(str(k), 40) for k in list(data)[:_KEYS_SHOWN]]
+        more = ", ..." if len(data) > _KEYS_SHOWN else ""
+        found = f"a mapping with keys {', '.join(keys)}{more}" if keys else "an empty mapping"
+    else:
+        found = describe(data, personal=True)
+    return ConfigError([Problem(f"{expected}; found {found}", (), source, 1, 1, "not-a-config")])
+
+
+def _load(path: str | os.PathLike[str], *, verify: bool) -> Authority:
     loaded = read_path(path, error=ConfigError)
-    if not isinstance(loaded.data, dict):
-        raise ConfigError(
-            [
-                Problem(
-                    "expected a mapping with `id`, `levels`, `factors` ...",
-                    (),
-                    loaded.source,
-                    1,
-                    1,
-                    "type",
-                )
-            ]
-        )
+    wrong = _not_a_config(loaded.data, loaded.source)
+    if wrong is not None:
+        raise wrong
     problems = schema_problems("authority", loaded.data, source=loaded.source, where=loaded.where)
     try:
         config = AuthorityConfig.model_validate(loaded.data)
