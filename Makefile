@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit docs docs-build schemas bench clean
+.PHONY: demo test lint types unit docs docs-build schemas bench mutation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "earlyhelp_core needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -48,5 +48,9 @@ schemas: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+## mutation: how many small bugs in the engine the tests catch (kill rate and survivors)
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation.py --json .mutation/results.json
+
 clean:
-	rm -rf $(VENV) site build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutation

@@ -285,3 +285,13 @@ def test_both_parsers_report_the_same_problem(text: str, kind: str, line: int) -
         read_text(text)
     p = only_problem(exc)
     assert (p.kind, p.line) == (kind, line)
+
+
+@pytest.mark.usefixtures("either_parser")
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_nesting_is_bounded_exactly_at_the_limit(fmt: str) -> None:
+    at, beyond = MAX_DEPTH, MAX_DEPTH + 1
+    assert read_text("[" * at + "]" * at, fmt=fmt).data is not None  # type: ignore[arg-type]
+    with pytest.raises(LoadError) as exc:
+        read_text("[" * beyond + "]" * beyond, fmt=fmt)  # type: ignore[arg-type]
+    assert only_problem(exc).kind == "too-deep"

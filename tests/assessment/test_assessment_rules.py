@@ -9,6 +9,7 @@ import yaml
 
 import earlyhelp_core as eh
 from earlyhelp_core.assessment.rules.ages import age_on
+from earlyhelp_core.thresholds import Judgement
 
 from ..thresholds.conftest import make_config
 from .conftest import document
@@ -98,6 +99,12 @@ def test_eh010_born_after_assessment(testshire) -> None:
     assert "2024" not in f.message
 
 
+def test_eh010_born_on_the_assessment_day_is_not_after_it(testshire) -> None:
+    same_day = assessment("family: {members: [{date_of_birth: 2024-03-01}]}")
+    assert same_day.assessed_on == date(2024, 3, 1)
+    assert found(testshire, same_day, "EH010") == []
+
+
 @pytest.mark.parametrize(
     ("born", "send", "fires"),
     [
@@ -181,6 +188,24 @@ def test_eh031_override_needs_a_rationale(testshire) -> None:
     )
 
 
+def test_eh031_a_lower_recorded_level_needs_a_rationale_too(testshire) -> None:
+    lower = assessment("recorded_level: {level: level-2, rationale: null}")
+    assert testshire.classify(lower).judgement is Judgement.LOWER
+    (f,) = found(testshire, lower, "EH031")
+    assert "recorded level 'level-2' differs from the matrix's 'level-3'" in f.message
+    explained = assessment("recorded_level: {level: level-2, rationale: family now engaging}")
+    assert found(testshire, explained, "EH031") == []
+
+
+def test_eh031_a_level_below_the_safety_floor_needs_a_rationale(testshire) -> None:
+    floor = assessment(
+        "factors: [{factor: sexual-abuse}]\nrecorded_level: {level: level-1, rationale: null}"
+    )
+    assert testshire.classify(floor).judgement is Judgement.BELOW_SAFETY_FLOOR
+    (f,) = found(testshire, floor, "EH031")
+    assert "differs from the matrix's 'level-4'" in f.message
+
+
 def test_eh032_below_the_safety_floor_is_an_error_and_not_applied(testshire) -> None:
     doc = assessment("factors: [{factor: sexual-abuse}]\nrecorded_level: {level: level-2}")
     report = testshire.validate(doc)
@@ -220,6 +245,10 @@ def test_eh041_section_17(testshire) -> None:
 def test_eh042_factor_noted_after_assessment(testshire) -> None:
     (f,) = found(testshire, assessment("factors: [{noted_on: 2024-03-02}]"), "EH042")
     assert f.input == "persistent-absence"
+
+
+def test_eh042_a_factor_noted_on_the_assessment_day_is_not_after_it(testshire) -> None:
+    assert found(testshire, assessment("factors: [{noted_on: 2024-03-01}]"), "EH042") == []
 
 
 def test_eh043_another_authoritys_factor(testshire) -> None:

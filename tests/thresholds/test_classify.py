@@ -290,3 +290,102 @@ def test_parameters_that_contradict_each_other(tmp_path, config) -> None:
     assert found[("parameters", "send_age_max", "value")].startswith(
         "send_age_max 16 is below child_age_max 18"
     )
+
+
+# ------------------------------------------------------------------ escalation, each condition
+
+
+def test_escalation_needs_the_count(authority) -> None:
+    # two level-2 needs in two domains: the domains are met, the count (3) is not
+    d = authority.classify(assessment("persistent-absence", "housing-need"))
+    assert d.level.id == "level-2"
+    assert all(r.rule == "mapping" for r in d.reasons)
+
+
+def test_escalation_needs_the_domains_even_when_the_count_is_met(authority) -> None:
+    # three level-2 needs, all child development: the count is met, the domains (2) are not
+    three = ("persistent-absence", "risk-of-neet", "low-level-health-needs")
+    assert {eh.vocabulary.get(f).domain for f in three} == {eh.vocabulary.Domain.CHILD_DEVELOPMENT}
+    d = authority.classify(assessment(*three))
+    assert d.level.id == "level-2"
+    assert not any(r.rule.startswith("escalation:") for r in d.reasons)
+    assert authority.level_for(three).id == "level-2"
+
+
+def test_escalation_fires_when_both_conditions_are_met(authority) -> None:
+    three = ("persistent-absence", "risk-of-neet", "housing-need")
+    assert authority.classify(assessment(*three)).level.id == "level-3"
+    assert authority.level_for(three).id == "level-3"
+
+
+def test_escalation_to_the_mapped_level_keeps_the_mapping_reasons(authority) -> None:
+    # offending is mapped to level-3; the rule also gives level-3: both are reasons
+    d = authority.classify(
+        assessment("offending", "persistent-absence", "parental-conflict", "housing-need")
+    )
+    assert d.level.id == "level-3"
+    assert [r.rule for r in d.reasons] == ["mapping", "escalation:three-across-two"]
+    assert d.reasons[0].factors == ("offending",)
+    assert set(d.reasons[1].factors) == {
+        "offending",
+        "persistent-absence",
+        "parental-conflict",
+        "housing-need",
+    }
+
+
+def test_a_rule_whose_domains_cannot_be_met_is_unreachable(tmp_path, config) -> None:
+    # level-5 holds three child-development factors: a rule counting 2 of them across 2
+    # domains can never fire, though the count alone could be met
+    source = config["escalation"][0]["source"]
+    top = config["levels"][3]
+    config["levels"] += [{**top, "id": "level-5", "rank": 5}, {**top, "id": "level-6", "rank": 6}]
+    exploitation = ("child-sexual-exploitation", "child-criminal-exploitation", "trafficking")
+    for f in exploitation:
+        assert eh.vocabulary.get(f).domain is eh.vocabulary.Domain.CHILD_DEVELOPMENT
+        config["factors"][f]["level"] = "level-5"
+    rule = {"at_least": 2, "at_level": "level-5", "across_domains": 2}
+    config["escalation"] = [{"id": "r", "when": rule, "then": "level-6", "source": source}]
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    violations = eh.check_authority(load_authority(path), properties=["reachable"])
+    (v,) = [v for v in violations if v.path == ("escalation", 0)]
+    assert "3 factors in 1 domains" in v.message
+    rule["across_domains"] = 1
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assert eh.check_authority(load_authority(path), properties=["reachable"]) == []
+
+
+def test_a_significant_harm_factor_marked_not_applicable_is_unsafe(tmp_path, config) -> None:
+    source = config["factors"]["sexual-abuse"]["source"]
+    del config["factors"]["sexual-abuse"]
+    config["not_applicable"] = {"sexual-abuse": {"reason": "not used here", "source": source}}
+    problems = {p.path: p for p in load(tmp_path, config)}
+    p = problems[("not_applicable", "sexual-abuse")]
+    assert p.kind == "safe"
+    assert "must be mapped to a section-47 level" in p.message
+    assert p.line is not None
+
+
+def test_translate_on_response_alone_can_be_ambiguous(authority, tmp_path) -> None:
+    # otherton has no tertiary/section-17 level, but two secondary ones with section-17
+    other = make_config()
+    other["id"] = "otherton"
+    other["levels"][1]["response"] = "section-17"
+    other["levels"].insert(2, {**other["levels"][1], "id": "level-2b", "rank": 3})
+    other["levels"][3]["prevention"] = "tertiary"
+    other["levels"][3]["response"] = "section-47"
+    for i, level in enumerate(other["levels"]):
+        level["rank"] = i + 1
+    other["factors"] = {
+        f: ({**m, "level": "level-2"} if m["level"] == "level-3" else m)
+        for f, m in other["factors"].items()
+    }
+    other["escalation"] = []
+    path = tmp_path / "otherton.yaml"
+    path.write_text(yaml.safe_dump(other, sort_keys=False), encoding="utf-8")
+    target = load_authority(path)
+    t = authority.translate("level-3", to=target)
+    assert [x.id for x in t.targets] == ["level-2", "level-2b"]
+    assert (t.exact, t.ambiguous) == (False, True)
+    assert "matched on response only" in t.explanation

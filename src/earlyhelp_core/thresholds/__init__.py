@@ -11,7 +11,15 @@ from ._load import (
     list_authorities,
     load_authority,
 )
-from ._matrix import Authority, Decision, Judgement, LevelInfo, Reason, Translation
+from ._matrix import (
+    Authority,
+    Decision,
+    Judgement,
+    LevelInfo,
+    Reason,
+    Translation,
+    fingerprint,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -28,6 +36,7 @@ __all__ = [
     "check_authority",
     "compile_config",
     "find_authority",
+    "fingerprint",
     "list_authorities",
     "load_authority",
 ]
