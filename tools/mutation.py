@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=int, nargs="*", help="run these mutant numbers")
     parser.add_argument("--file", help="run the mutants of files whose path contains this")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--limit", type=float, default=300.0, help="seconds per mutant")
+    parser.add_argument("--limit", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument(
         "--reuse-map",

@@ -505,11 +505,9 @@ def _authorities(args: argparse.Namespace, out: TextIO) -> int:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     authority = load_authority(args.authority)
     config = authority.config
-    by_level: dict[str, list[str]] = {lv.id: [] for lv in config.levels}
-    for factor_id, mapping in config.factors.items():
-        by_level[mapping.level].append(factor_id)
-    for local in config.local_factors:
-        by_level[local.level].append(local.id)
+    by_level: dict[str, list[str]] = {lv.id: [] for lv in authority.levels}
+    for factor_id, level in authority.placements.items():
+        by_level[level.id].append(factor_id)
     if args.format == "json":
         _dump(
             {
@@ -543,21 +541,15 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         print(_wrap(f"source: {lv.source}"), file=out)
         domains: dict[str, list[str]] = {}
         for factor_id in sorted(by_level[lv.id]):
-            domain = (
-                vocabulary.get(factor_id).domain.value
-                if ":" not in factor_id
-                else next(lf.domain.value for lf in config.local_factors if lf.id == factor_id)
-            )
-            domains.setdefault(domain, []).append(factor_id)
+            domains.setdefault(authority.factor_domains[factor_id].value, []).append(factor_id)
         for domain, ids in domains.items():
             print(_wrap(f"{domain}: {', '.join(ids)}"), file=out)
-    if config.escalation:
+    if authority.escalation_rules:
         print("\nEscalation rules:", file=out)
-        for rule in config.escalation:
-            w = rule.when
+        for rule in authority.escalation_rules:
             print(
-                f"  {rule.id}: {w.at_least}+ factors at {w.at_level} or above across "
-                f"{w.across_domains}+ domains -> {rule.then}",
+                f"  {rule.id}: {rule.at_least}+ factors at {rule.at_level} or above across "
+                f"{rule.across_domains}+ domains -> {rule.then}",
                 file=out,
             )
     else:

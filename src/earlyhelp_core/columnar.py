@@ -80,10 +80,8 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
             f"found {table.column_names}"
         )
     table = table.select(["record", "factor"]).combine_chunks()
-    config = authority.config
-    index = {lv.id: i for i, lv in enumerate(config.levels)}
-    placed = {f: index[m.level] for f, m in config.factors.items()}
-    placed |= {lf.id: index[lf.level] for lf in config.local_factors}
+    index = {lv.id: i for i, lv in enumerate(authority.levels)}
+    placed = {f: index[level.id] for f, level in authority.placements.items()}
     factor_ids = pa.array(list(placed), pa.string())
     factor_levels = pa.array(list(placed.values()), pa.int32())
 
@@ -95,9 +93,8 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
     result_record = best["record"]
     result_level = pc.fill_null(best["level_max"], 0)
 
-    if config.escalation:
-        domain_of = {f.id: f.domain.value for f in _vocabulary_factors()}
-        domain_of |= {lf.id: lf.domain.value for lf in config.local_factors}
+    if authority.escalation_rules:
+        domain_of = {f: d.value for f, d in authority.factor_domains.items()}
         mapped = rows.filter(pc.is_valid(rows["level"]))
         # one row per (record, factor): the same factor recorded twice counts once
         distinct = mapped.group_by(["record", "factor"]).aggregate([("level", "max")])
@@ -105,8 +102,8 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
         distinct = distinct.append_column(
             "domain", pc.take(domains, pc.index_in(distinct["factor"], value_set=factor_ids))
         )
-        for rule in authority._rules:  # the compiled rules, read-only
-            hits = distinct.filter(pc.greater_equal(distinct["level_max"], rule.at_rank_index))
+        for rule in authority.escalation_rules:
+            hits = distinct.filter(pc.greater_equal(distinct["level_max"], rule.at_index))
             counted = hits.group_by("record").aggregate(
                 [("factor", "count"), ("domain", "count_distinct")]
             )
@@ -134,12 +131,6 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
         }
     )
     return out.sort_by("record")
-
-
-def _vocabulary_factors() -> Any:
-    from . import vocabulary  # noqa: PLC0415
-
-    return vocabulary.factors()
 
 
 def classify_pandas(frame: Any, authority: Authority) -> Any:

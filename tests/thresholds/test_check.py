@@ -120,15 +120,16 @@ def test_a_level_reached_only_by_a_rule_is_reachable(tmp_path) -> None:
 def test_total_and_monotone_are_searched_and_shrunk(tmp_path, monkeypatch) -> None:
     authority = eh.load_authority(write(tmp_path, make_config()))
     # plant an engine bug: offending *lowers* whatever else is there to level-1
-    real = type(authority).classify
+    real = type(authority).evaluate
 
-    def buggy(self, assessment):
-        decision = real(self, assessment)
-        if "offending" in assessment.factor_ids and len(assessment.factor_ids) > 1:
-            return attrs.evolve(decision, computed_level=self.levels[0])
-        return decision
+    def buggy(self, factors):
+        factors = list(factors)
+        evaluation = real(self, factors)
+        if "offending" in factors and len(factors) > 1:
+            return attrs.evolve(evaluation, level=self.levels[0])
+        return evaluation
 
-    monkeypatch.setattr(type(authority), "classify", buggy)
+    monkeypatch.setattr(type(authority), "evaluate", buggy)
     (v,) = eh.check_authority(authority, properties=["monotone"])
     assert v.property == "monotone"
     assert v.counterexample is not None
@@ -139,12 +140,12 @@ def test_total_and_monotone_are_searched_and_shrunk(tmp_path, monkeypatch) -> No
 def test_total_catches_a_level_from_elsewhere(tmp_path, monkeypatch) -> None:
     authority = eh.load_authority(write(tmp_path, make_config()))
     foreign = eh.load_authority("bromley").levels[0]
-    real = type(authority).classify
+    real = type(authority).evaluate
 
-    def buggy(self, assessment):
-        return attrs.evolve(real(self, assessment), computed_level=foreign)
+    def buggy(self, factors):
+        return attrs.evolve(real(self, factors), level=foreign)
 
-    monkeypatch.setattr(type(authority), "classify", buggy)
+    monkeypatch.setattr(type(authority), "evaluate", buggy)
     (v,) = eh.check_authority(authority, properties=["total"])
     assert v.property == "total"
 
@@ -174,3 +175,69 @@ def test_minimal_assessment_parses_and_records_the_factors() -> None:
 
     doc = minimal_assessment(["offending", "housing-need"])
     assert doc.factor_ids == {"offending", "housing-need"}
+
+
+def test_safe_reports_every_unsafe_factor_whatever_is_wrong_with_each(tmp_path) -> None:
+    # in the vocabulary's order: not applicable, unmapped, mapped low, mapped low again
+    config = make_config()
+    source = config["factors"]["child-sexual-exploitation"]["source"]
+    del config["factors"]["child-sexual-exploitation"]
+    config["not_applicable"] = {"child-sexual-exploitation": {"reason": "r", "source": source}}
+    del config["factors"]["child-criminal-exploitation"]
+    config["factors"]["trafficking"]["level"] = "level-3"
+    config["factors"]["neglect"]["level"] = "level-2"
+    found = [(v.path, v.counterexample) for v in check(tmp_path, config, properties=["safe"])]
+    assert found == [
+        (("not_applicable", "child-sexual-exploitation"), ("child-sexual-exploitation",)),
+        (("factors",), ("child-criminal-exploitation",)),
+        (("factors", "trafficking", "level"), ("trafficking",)),
+        (("factors", "neglect", "level"), ("neglect",)),
+    ]
+
+
+def test_safe_names_an_unmapped_significant_harm_factor(tmp_path) -> None:
+    config = make_config()
+    del config["factors"]["neglect"]
+    (v,) = check(tmp_path, config, properties=["safe"])
+    assert (
+        v.message
+        == "significant-harm factor 'neglect' is not mapped; map it to a section-47 level (level-4)"
+    )
+
+
+def test_reachable_reports_every_rule_that_cannot_fire(tmp_path) -> None:
+    config = make_config()
+    never = {**config["escalation"][0], "id": "never"}
+    never["when"] = {**never["when"], "at_least": 500}
+    config["escalation"] = [never, {**never, "id": "never-either"}, config["escalation"][0]]
+    found = [v.path for v in check(tmp_path, config, properties=["reachable"])]
+    assert found == [("escalation", 0), ("escalation", 1)]
+
+
+def test_a_monotone_counterexample_really_lowers_and_is_minimal(tmp_path, monkeypatch) -> None:
+    authority = eh.load_authority(write(tmp_path, make_config()))
+    real = type(authority).evaluate
+
+    # offending with two or more others lowers to level-1; with one other it changes nothing
+    def buggy(self, factors):
+        factors = list(factors)
+        evaluation = real(self, factors)
+        if "offending" in factors and len(set(factors)) > 2:
+            return attrs.evolve(evaluation, level=self.levels[0])
+        return evaluation
+
+    monkeypatch.setattr(type(authority), "evaluate", buggy)
+    (v,) = eh.check_authority(authority, properties=["monotone"])
+    assert v.counterexample is not None
+    *others, extra = v.counterexample  # the factors, then the one whose adding lowers
+    assert "offending" in v.counterexample
+    assert len(others) == 2
+
+    def rank(factors):
+        return buggy(authority, factors).level.rank
+
+    assert rank([*others, extra]) < rank(others)
+    for dropped in others:
+        fewer = [f for f in others if f != dropped]
+        assert not rank([*fewer, extra]) < rank(fewer)
+    assert f"(rank {rank(others)} to {rank([*others, extra])})" in v.message

@@ -389,3 +389,68 @@ def test_translate_on_response_alone_can_be_ambiguous(authority, tmp_path) -> No
     assert [x.id for x in t.targets] == ["level-2", "level-2b"]
     assert (t.exact, t.ambiguous) == (False, True)
     assert "matched on response only" in t.explanation
+
+
+# ------------------------------------------------------------------ every problem, at its key
+
+
+def _key_position(tmp_path, key: str, under: str | None = None) -> tuple[int, int]:
+    """Line and column where ``key:`` is written in the config last loaded (the first
+    time after the line of ``under:``, when given)."""
+    lines = (tmp_path / "c.yaml").read_text(encoding="utf-8").splitlines()
+    start = next(n for n, t in enumerate(lines) if t.startswith(f"{under}:")) if under else 0
+    for n, text in enumerate(lines[start:], start + 1):
+        stripped = text.lstrip()
+        if stripped.startswith(f"{key}:"):
+            return n, len(text) - len(stripped) + 1
+    raise AssertionError(key)
+
+
+def test_every_unknown_factor_is_reported_at_its_key(tmp_path, config) -> None:
+    config["factors"]["not-a-factor"] = {
+        "level": "level-2",
+        "source": config["levels"][0]["source"],
+    }
+    config["factors"]["nor-this-one"] = {
+        "level": "level-2",
+        "source": config["levels"][0]["source"],
+    }
+    config["not_applicable"] = {"neither-this": {"reason": "r"}, "offending": {"reason": "r"}}
+    found = {p.path: p for p in load(tmp_path, config)}
+    for key in ("not-a-factor", "nor-this-one"):
+        p = found[("factors", key)]
+        assert p.kind == "unknown-factor"
+        assert (p.line, p.col) == _key_position(tmp_path, key)
+    unknown = found[("not_applicable", "neither-this")]
+    assert (unknown.kind, (unknown.line, unknown.col)) == (
+        "unknown-factor",
+        _key_position(tmp_path, "neither-this"),
+    )
+    both = found[("not_applicable", "offending")]
+    assert both.kind == "conflict"
+    assert "'offending' is both mapped and not applicable" in both.message
+    assert (both.line, both.col) == _key_position(tmp_path, "offending", under="not_applicable")
+
+
+def test_every_bad_escalation_rule_is_reported(tmp_path, config) -> None:
+    rule = config["escalation"][0]
+    config["escalation"] = [
+        {**rule, "id": "to-nowhere", "then": "level-9"},
+        {**rule, "id": "also-nowhere", "then": "level-8"},
+        {**rule, "id": "downwards", "then": "level-2"},
+        {**rule, "id": "sideways", "then": "level-2"},
+    ]
+    found = {p.path: p.kind for p in load(tmp_path, config)}
+    assert found == {
+        ("escalation", 0, "then"): "unknown-level",
+        ("escalation", 1, "then"): "unknown-level",
+        ("escalation", 2, "then"): "rule-order",
+        ("escalation", 3, "then"): "rule-order",
+    }
+
+
+def test_an_unknown_rule_code_is_reported_at_its_key(tmp_path, config) -> None:
+    config["validation"] = {"EH999": {"enabled": False, "reason": "r"}}
+    (p,) = load(tmp_path, config)
+    assert p.kind == "unknown-rule"
+    assert (p.line, p.col) == _key_position(tmp_path, "EH999")

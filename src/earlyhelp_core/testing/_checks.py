@@ -135,9 +135,8 @@ def check_factors(factors: Any, authority: Authority | None) -> tuple[str, ...] 
     Without it, vocabulary ids and well-formed local ids (``<authority>:<id>``).
     """
     if authority is not None:
-        placed = [*authority.config.factors]
         # a local id longer than a document's factor id can hold is never drawn
-        placed += [lf.id for lf in authority.config.local_factors if len(lf.id) <= _LOCAL_MAX]
+        placed = [f for f in authority.placements if ":" not in f or len(f) <= _LOCAL_MAX]
         if factors is None:
             return tuple(sorted(placed))
         chosen = _materialise(factors)

@@ -21,7 +21,7 @@ smallest counterexample (the factor ids of an assessment that shows it) when the
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -230,40 +230,25 @@ def completeness(config: AuthorityConfig) -> Iterator[Violation]:
 
 def reachability(authority: Authority) -> Iterator[Violation]:
     """Every level is reached by some assessment; every escalation rule can fire."""
-    config = authority.config
-    mapped = {f: config.factors[f].level for f in config.factors} | {
-        lf.id: lf.level for lf in config.local_factors
-    }
-    index = {lv.id: i for i, lv in enumerate(config.levels)}
-    domain = {f.id: f.domain for f in vocabulary.factors()} | {
-        lf.id: lf.domain for lf in config.local_factors
-    }
-    reached = {0}
-    for factor, level_id in mapped.items():
-        if level_id in index:
-            reached.add(index[authority.level_for([factor]).id])
-    for i, rule in enumerate(config.escalation):
-        at = index.get(rule.when.at_level)
-        then = index.get(rule.then)
-        if at is None or then is None:
-            continue
-        candidates = [f for f, lv in mapped.items() if index.get(lv, -1) >= at]
-        domains = {domain[f] for f in candidates if f in domain}
-        if len(candidates) < rule.when.at_least or len(domains) < rule.when.across_domains:
+    placed, domain = authority.placements, authority.factor_domains
+    index = {lv.id: i for i, lv in enumerate(authority.levels)}
+    reached = {0, *(index[authority.evaluate([f]).level.id] for f in placed)}
+    for i, rule in enumerate(authority.escalation_rules):  # compiled in config order
+        candidates = [f for f, level in placed.items() if index[level.id] >= rule.at_index]
+        domains = {domain[f] for f in candidates}
+        if len(candidates) < rule.at_least or len(domains) < rule.across_domains:
             yield Violation(
                 "reachable",
                 f"rule {rule.id!r} can never fire: {len(candidates)} factors in {len(domains)} "
-                f"domains are placed at {rule.when.at_level!r} or above; it needs "
-                f"{rule.when.at_least} across {rule.when.across_domains}",
+                f"domains are placed at {rule.at_level!r} or above; it needs "
+                f"{rule.at_least} across {rule.across_domains}",
                 ("escalation", i),
             )
             continue
         # the smallest set that fires it: factors at exactly at_level first, across domains
-        chosen = _smallest_firing_set(
-            candidates, domain, rule.when.at_least, rule.when.across_domains
-        )
-        reached.add(index[authority.level_for(chosen).id])
-    for i, level in enumerate(config.levels):
+        chosen = _smallest_firing_set(candidates, domain, rule.at_least, rule.across_domains)
+        reached.add(index[authority.evaluate(chosen).level.id])
+    for i, level in enumerate(authority.levels):
         if i not in reached:
             yield Violation(
                 "reachable",
@@ -274,7 +259,7 @@ def reachability(authority: Authority) -> Iterator[Violation]:
 
 
 def _smallest_firing_set(
-    candidates: Sequence[str], domain: dict[str, Any], at_least: int, across: int
+    candidates: Sequence[str], domain: Mapping[str, Any], at_least: int, across: int
 ) -> list[str]:
     """``at_least`` factors spanning ``across`` domains, taken in the order given."""
     chosen: list[str] = []
@@ -298,24 +283,19 @@ def search(authority: Authority) -> Iterator[Violation]:
     escalation condition is a count that only grows); the search checks the engine keeps it.
     """
     rng = random.Random(SEARCH_SEED)
-    config = authority.config
-    pool = sorted(set(config.factors) | {lf.id for lf in config.local_factors})
+    pool = sorted(authority.placements)
     if not pool:
         return
-    base = minimal_assessment([])
-    from ..models import FactorObservation  # noqa: PLC0415
+    levels = authority.levels
 
-    observation = {f: FactorObservation(factor=f) for f in pool}
-
-    def classify(factors: Sequence[str]) -> int | None:
-        doc = base.model_copy(update={"factors": tuple(observation[f] for f in factors)})
-        level = authority.classify(doc).computed_level
-        return level.rank if level in authority.levels else None
+    def rank(factors: Sequence[str]) -> int | None:
+        level = authority.evaluate(factors).level
+        return level.rank if level in levels else None
 
     for _ in range(SEARCH_SIZE):
         factors = rng.sample(pool, rng.randint(0, min(6, len(pool))))
         extra = rng.choice(pool)
-        before = classify(factors)
+        before = rank(factors)
         if before is None:
             yield Violation(
                 "total",
@@ -324,11 +304,11 @@ def search(authority: Authority) -> Iterator[Violation]:
                 tuple(sorted(factors)),
             )
             return
-        after = classify([*factors, extra])
+        after = rank([*factors, extra])
         if after is not None and after < before:
 
             def lowers(subset: Sequence[str], extra: str = extra) -> bool:
-                return (classify([*subset, extra]) or 0) < (classify(subset) or 0)
+                return (rank([*subset, extra]) or 0) < (rank(subset) or 0)
 
             smallest = _shrink(factors, lowers)
             yield Violation(

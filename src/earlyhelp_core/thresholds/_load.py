@@ -21,7 +21,7 @@ from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import consistency, safety
 from ._config import AuthorityConfig, SourceRef
-from ._matrix import Authority, LevelInfo, Reason, _cite, _Rule, fingerprint
+from ._matrix import Authority, EscalationRule, LevelInfo, Reason, _cite, fingerprint
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -180,7 +180,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             factor_domain[local.id] = local.domain
 
     # escalation rules
-    rules: list[_Rule] = []
+    rules: list[EscalationRule] = []
     rule_ids: set[str] = set()
     for i, rule in enumerate(config.escalation):
         if rule.id in rule_ids:
@@ -200,8 +200,15 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             )
             continue
         rules.append(
-            _Rule(
-                rule.id, rule.when.at_least, at, rule.when.across_domains, then, _cite(rule.source)
+            EscalationRule(
+                id=rule.id,
+                at_least=rule.when.at_least,
+                at_level=rule.when.at_level,
+                across_domains=rule.when.across_domains,
+                then=rule.then,
+                source=_cite(rule.source),
+                at_index=at,
+                then_index=then,
             )
         )
 

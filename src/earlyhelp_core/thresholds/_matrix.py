@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,7 +23,18 @@ from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
 from ._config import AuthorityConfig, SourceRef
 
-__all__ = ["Authority", "Decision", "Judgement", "LevelInfo", "Provenance", "Reason", "Translation"]
+__all__ = [
+    "Authority",
+    "Decision",
+    "EscalationRule",
+    "Evaluation",
+    "Firing",
+    "Judgement",
+    "LevelInfo",
+    "Provenance",
+    "Reason",
+    "Translation",
+]
 
 
 def _cite(source: SourceRef) -> str:
@@ -176,13 +188,53 @@ class Translation:
 
 
 @attrs.frozen
-class _Rule:
+class EscalationRule:
+    """A compiled escalation rule: ``at_least`` or more distinct factors placed at
+    ``at_level`` or above, spanning ``across_domains`` or more assessment-triangle domains,
+    give the level ``then``.
+
+    ``at_index`` and ``then_index`` are the positions of those levels in
+    :attr:`Authority.levels` (lowest first), for code that works on level indexes (the
+    columnar path).
+    """
+
     id: str
     at_least: int
-    at_rank_index: int
+    at_level: str
     across_domains: int
-    then_index: int
+    then: str
     source: str
+    at_index: int
+    then_index: int
+
+
+@attrs.frozen
+class Firing:
+    """An escalation rule that fired, with the factors it counted (sorted)."""
+
+    rule: EscalationRule
+    factors: tuple[str, ...]
+
+
+@attrs.frozen
+class Evaluation:
+    """What a matrix makes of a set of factors, before any recorded judgement.
+
+    Attributes:
+        level: the level: the highest level a factor is placed at, raised by every
+            escalation rule that fires; the lowest level when no factor is mapped.
+        at_level: the mapped factors placed at ``level`` itself, sorted, each once (empty
+            when a rule raised the level above every factor).
+        fired: every escalation rule that fired, in config order, whether or not it
+            raised the level.
+        unmapped: factors the matrix does not place (another authority's local factors),
+            sorted, each once; they are not counted.
+    """
+
+    level: LevelInfo
+    at_level: tuple[str, ...]
+    fired: tuple[Firing, ...]
+    unmapped: tuple[str, ...]
 
 
 @attrs.frozen(eq=False)
@@ -197,15 +249,21 @@ class Authority:
     _mapping_reason: Mapping[str, Reason] = attrs.field(repr=False)
     _factor_domain: Mapping[str, Domain] = attrs.field(repr=False)
     _level_index: Mapping[str, int] = attrs.field(repr=False)
-    _rules: tuple[_Rule, ...] = attrs.field(repr=False)
+    _rules: tuple[EscalationRule, ...] = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
     _where: SourceMap | None = attrs.field(default=None, repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
+    _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
             self, "_provenance", Provenance(self.config.id, self.config.version, self.fingerprint)
+        )
+        object.__setattr__(
+            self,
+            "_placements",
+            MappingProxyType({f: self.levels[i] for f, i in self._factor_level.items()}),
         )
         lowest = self.levels[0]
         object.__setattr__(
@@ -237,6 +295,65 @@ class Authority:
         """The level with this id (``KeyError`` if none)."""
         return self.levels[self._level_index[level_id]]
 
+    @property
+    def placements(self) -> Mapping[str, LevelInfo]:
+        """Where the matrix places each factor it maps (vocabulary and local factors), as a
+        read-only mapping of factor id to level."""
+        return self._placements
+
+    @property
+    def escalation_rules(self) -> tuple[EscalationRule, ...]:
+        """The compiled escalation rules, in config order."""
+        return self._rules
+
+    @property
+    def factor_domains(self) -> Mapping[str, Domain]:
+        """The assessment-triangle domain of each factor the matrix places (read-only)."""
+        return MappingProxyType(self._factor_domain)
+
+    def evaluate(self, factors: Iterable[str]) -> Evaluation:
+        """What this matrix makes of a set of factor ids: the level, the factors placed at
+        it, the rules that fired and the factors it does not place.
+
+        This is the one evaluation of the rule language: :meth:`classify`,
+        :meth:`level_for`, the invariant checks and the cohort paths all rest on it.
+        """
+        index, top, fired, unmapped = self._evaluate(factors)
+        return Evaluation(self.levels[index], tuple(top), fired, unmapped)
+
+    def _evaluate(
+        self, factors: Iterable[str]
+    ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...]]:
+        """(level index, factors at it in order, firings, unmapped): the rule language."""
+        level_of = self._factor_level
+        index = -1
+        top: list[str] = []  # the factors at the highest level so far, each once
+        unmapped: tuple[str, ...] = ()
+        mapped: dict[str, int] | None = {} if self._rules else None
+        for factor in factors:
+            at = level_of.get(factor)
+            if at is None:
+                unmapped += (factor,)
+                continue
+            if mapped is not None:
+                mapped[factor] = at
+            if at > index:
+                index, top = at, [factor]
+            elif at == index and factor not in top:
+                top.append(factor)
+        index = max(index, 0)
+        fired: tuple[Firing, ...] = ()
+        if mapped is not None:
+            fired = self._fire(mapped)
+            for firing in fired:
+                if firing.rule.then_index > index:
+                    index, top = firing.rule.then_index, []
+        if len(top) > 1:
+            top.sort()  # in factor order, whatever order the factors came in
+        if unmapped:
+            unmapped = tuple(sorted(set(unmapped)))
+        return index, top, fired, unmapped
+
     def classify(self, assessment: Assessment) -> Decision:
         """The level of need for ``assessment`` under this matrix, with reasons.
 
@@ -245,37 +362,16 @@ class Authority:
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-        level_of = self._factor_level
-        index = -1
-        top: list[str] = []  # the factors at the highest level so far, each once
-        unmapped: tuple[str, ...] = ()
-        for observation in assessment.factors:
-            factor = observation.factor
-            at = level_of.get(factor)
-            if at is None:
-                unmapped += (factor,)
-            elif at > index:
-                index, top = at, [factor]
-            elif at == index and factor not in top:
-                top.append(factor)
-        index = max(index, 0)
-        fired = self._fire(o.factor for o in assessment.factors) if self._rules else ()
-        for rule, _ in fired:
-            if rule.then_index > index:
-                index, top = rule.then_index, []
-        if len(top) > 1:
-            top.sort()  # reasons in factor order, whatever order the factors came in
+        index, top, fired, unmapped = self._evaluate(o.factor for o in assessment.factors)
         reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
             reasons += tuple(
-                Reason(hits, f"escalation:{rule.id}", self.levels[index].id, rule.source)
-                for rule, hits in fired
-                if rule.then_index == index
+                Reason(f.factors, f"escalation:{f.rule.id}", self.levels[index].id, f.rule.source)
+                for f in fired
+                if f.rule.then_index == index
             )
         if not reasons:
             reasons = self._no_factors
-        if unmapped:
-            unmapped = tuple(sorted(set(unmapped)))
         computed = self.levels[index]
         final, recorded, judgement = computed, None, Judgement.NONE
         if assessment.recorded_level is not None:
@@ -305,12 +401,7 @@ class Authority:
     def level_for(self, factors: Iterable[str]) -> LevelInfo:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`
         computes it, without the reasons or a recorded judgement)."""
-        ids = list(factors)
-        level_of = self._factor_level
-        index = max((level_of[f] for f in ids if f in level_of), default=0)
-        for rule, _ in self._fire(ids) if self._rules else ():
-            index = max(index, rule.then_index)
-        return self.levels[index]
+        return self.levels[self._evaluate(factors)[0]]
 
     def validate(
         self,
@@ -378,17 +469,15 @@ class Authority:
 
         return validate_many(self, records, source=source)
 
-    def _fire(self, factors: Iterable[str]) -> tuple[tuple[_Rule, tuple[str, ...]], ...]:
-        """The escalation rules the mapped factors satisfy, with the factors each counts."""
-        level_of = self._factor_level
-        mapped = {f: level_of[f] for f in factors if f in level_of}
+    def _fire(self, mapped: Mapping[str, int]) -> tuple[Firing, ...]:
+        """The escalation rules the mapped factors (id -> level index) satisfy."""
         fired = []
         for rule in self._rules:
-            hits = tuple(sorted(f for f, at in mapped.items() if at >= rule.at_rank_index))
+            hits = tuple(sorted(f for f, at in mapped.items() if at >= rule.at_index))
             if len(hits) >= rule.at_least and (
                 len({self._factor_domain[f] for f in hits}) >= rule.across_domains
             ):
-                fired.append((rule, hits))
+                fired.append(Firing(rule, hits))
         return tuple(fired)
 
     def translate(self, level_id: str, *, to: Authority) -> Translation:
