@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "earlyhelp_core"
@@ -220,9 +221,13 @@ def all_mutants() -> list[Mutant]:
 # --------------------------------------------------------------------------- which tests
 
 
-def _tests_by_line(work: Path, python: str) -> dict[tuple[str, int], list[str]]:
-    """Run the suite once under coverage, recording which test ran each line."""
+def _tests_by_line(
+    work: Path, python: str
+) -> tuple[dict[tuple[str, int], list[str]], dict[str, float]]:
+    """Run the suite once under coverage, recording which test ran each line, and how
+    long each test took (under coverage, so somewhat longer than without)."""
     data_file = work / ".coverage"
+    junit = work / ".junit.xml"
     rc = ROOT / "tools" / "mutation.coveragerc"
     subprocess.run(
         [
@@ -239,12 +244,17 @@ def _tests_by_line(work: Path, python: str) -> dict[tuple[str, int], list[str]]:
             "no:cacheprovider",
             "-x",
             "--hypothesis-profile=ci",
+            f"--junitxml={junit}",
         ],
         cwd=work,
         env=_env(work),
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    seconds: dict[str, float] = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):  # our own file
+        node = _node_id(f"{case.get('classname')}.{case.get('name', '').split('[', 1)[0]}")
+        seconds[node] = seconds.get(node, 0.0) + float(case.get("time") or 0)
     from coverage import CoverageData  # only the mutation run needs it
 
     cov = CoverageData(basename=str(data_file))
@@ -255,7 +265,7 @@ def _tests_by_line(work: Path, python: str) -> dict[tuple[str, int], list[str]]:
         for line, contexts in cov.contexts_by_lineno(measured).items():
             tests = sorted({_node_id(c) for c in contexts if c})
             found[(rel, line)] = tests or [ON_IMPORT]
-    return found
+    return found, seconds
 
 
 def _node_id(context: str) -> str:
@@ -283,25 +293,35 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _cached_map(work: Path, python: str, *, reuse: bool) -> dict[tuple[str, int], list[str]]:
-    """The map of tests by line, from ``.mutation/map.json`` when the sources are unchanged."""
+Map = tuple[dict[tuple[str, int], list[str]], dict[str, float]]
+
+
+def _cached_map(work: Path, python: str, *, reuse: bool) -> Map:
+    """The tests by line and their durations, from ``.mutation/map.json`` when the sources
+    are unchanged."""
     stamp = _fingerprint()
     if MAP.is_file():
         saved = json.loads(MAP.read_text(encoding="utf-8"))
         if reuse or saved["fingerprint"] == stamp:
-            return {(f, int(n)): t for f, n, t in saved["lines"]}
+            return {(f, int(n)): t for f, n, t in saved["lines"]}, saved["seconds"]
     print(
         "finding which tests run each line (the whole suite, once, under coverage) ...", flush=True
     )
     began = time.perf_counter()
-    found = _tests_by_line(work, python)
+    found, seconds = _tests_by_line(work, python)
     print(f"  {time.perf_counter() - began:.0f} s", flush=True)
     MAP.parent.mkdir(exist_ok=True)
     MAP.write_text(
-        json.dumps({"fingerprint": stamp, "lines": [[f, n, t] for (f, n), t in found.items()]}),
+        json.dumps(
+            {
+                "fingerprint": stamp,
+                "lines": [[f, n, t] for (f, n), t in found.items()],
+                "seconds": seconds,
+            }
+        ),
         encoding="utf-8",
     )
-    return found
+    return found, seconds
 
 
 # --------------------------------------------------------------------------- running
@@ -381,7 +401,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=int, nargs="*", help="run these mutant numbers")
     parser.add_argument("--file", help="run the mutants of files whose path contains this")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--limit", type=float, default=120.0, help="seconds per mutant")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=30.0,
+        help="seconds a mutant's run may take beyond three times its tests' own time",
+    )
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument(
         "--reuse-map",
@@ -406,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="earlyhelp-mutation-") as tmp:
         works = [_copy_tree(Path(tmp) / f"w{i}") for i in range(args.jobs)]  # the tree as it is now
-        by_line = _cached_map(works[0], python, reuse=args.reuse_map)
+        by_line, seconds = _cached_map(works[0], python, reuse=args.reuse_map)
         free = list(works)
         results: list[Result] = []
 
@@ -420,15 +445,21 @@ def main(argv: list[str] | None = None) -> int:
                 # run on import (a constant, a decorator's arguments): every test of its
                 # module is a test of it
                 tests = sorted(by_file.get(m.file, ()))
+            # quickest first, so a mutant is usually caught early; a run is given three
+            # times what its tests took unmutated (under coverage) before it counts as hung
+            tests = sorted(tests, key=lambda t: seconds.get(t, 0.0))
+            limit = args.limit + 3 * sum(seconds.get(t, 0.0) for t in tests)
             work = free.pop()
             try:
-                return _run_one(m, work, tests, python, args.limit)
+                return _run_one(m, work, tests, python, limit)
             finally:
                 free.append(work)
 
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             for r in pool.map(task, mutants):
                 results.append(r)
+                if len(results) % 50 == 0:
+                    print(f"  [{len(results)}/{len(mutants)}]", flush=True)
                 if r.outcome in ("survived", "no-tests"):
                     print(
                         f"  {r.outcome}: #{r.mutant.number} {r.mutant.file}:{r.mutant.line}: "

@@ -69,6 +69,7 @@ __all__ = [
     "Voice",
     "__version__",
     "check_authority",
+    "classify_many",
     "find_authority",
     "list_authorities",
     "load_authority",
@@ -76,12 +77,24 @@ __all__ = [
     "parse_document",
     "rule",
     "rules",
+    "rules_not_run",
+    "validate",
+    "validate_many",
     "vocabulary",
 ]
 
 if TYPE_CHECKING:
-    from ._bulk import RecordResult
-    from .assessment._core import Finding, NotChecked, Report, Severity, rule, rules
+    from ._bulk import RecordResult, classify_many, validate_many
+    from .assessment._core import (
+        Finding,
+        NotChecked,
+        Report,
+        Severity,
+        rule,
+        rules,
+        rules_not_run,
+        validate,
+    )
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -98,6 +111,10 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "RecordResult": "_bulk",
+    "classify_many": "_bulk",
+    "validate_many": "_bulk",
+    "rules_not_run": "assessment._core",
+    "validate": "assessment._core",
     "Finding": "assessment._core",
     "NotChecked": "assessment._core",
     "Report": "assessment._core",

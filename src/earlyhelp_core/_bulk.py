@@ -17,6 +17,7 @@ import attrs
 from ._errors import DocumentError, LoadError, Problem
 from ._located import describe
 from ._reader import read_text
+from .assessment._core import validate
 from .models import Assessment, Document, Plan, Referral, parse_document
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ class RecordResult:
     Attributes:
         index: the record's position in the input, from 0.
         id: the document's id, when it could be read that far.
-        decision: for :meth:`Authority.classify_many`, the decision.
-        report: for :meth:`Authority.validate_many`, the report.
+        decision: for :func:`classify_many`, the decision.
+        report: for :func:`validate_many`, the report.
         problems: why the record could not be read (empty when it was).
         compared: when comparing two matrices, the second one's decision.
     """
@@ -186,13 +187,20 @@ def _results(
                 compared=also.classify(doc) if also is not None else None,
             )
         else:
-            yield RecordResult(index, doc.id, report=authority.validate(doc))
+            yield RecordResult(index, doc.id, report=validate(authority, doc))
 
 
 def classify_many(
     authority: Authority, items: Iterable[Record], *, source: str = "<records>"
 ) -> Iterator[RecordResult]:
-    """See :meth:`Authority.classify_many`."""
+    """Classify a cohort lazily under ``authority``: one :class:`RecordResult` per record,
+    in order.
+
+    ``items`` may hold assessments, mappings (as ``json.loads`` gives them) or JSON text
+    (JSON Lines). A record that cannot be read, or is not an assessment, gives a result
+    with its problems (and its index and id) and the run goes on. Memory stays flat: one
+    record is held at a time.
+    """
     return _results(authority, records(items), source, "classify")
 
 
@@ -211,5 +219,7 @@ def results_of_jsonl(
 def validate_many(
     authority: Authority, items: Iterable[Record], *, source: str = "<records>"
 ) -> Iterator[RecordResult]:
-    """See :meth:`Authority.validate_many`."""
+    """Validate a cohort lazily under ``authority``: one :class:`RecordResult` (with its
+    report, or the problems that stopped it being read) per record, in order, never
+    stopping."""
     return _results(authority, records(items), source, "validate")

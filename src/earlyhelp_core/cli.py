@@ -23,7 +23,7 @@ from ._errors import DocumentError, LoadError, Problem, UnknownIdError
 from ._reader import SourceMap
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
-from .assessment._core import NotChecked, rules
+from .assessment._core import NotChecked, rules, rules_not_run, validate
 from .models import Assessment, Document, Plan
 from .models.documents import load_located
 from .prevention import Response
@@ -395,7 +395,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         followed = (
             assessments.get(doc.assessment) if isinstance(doc, Plan) and doc.assessment else None
         )
-        report = authority.validate(doc, assessment=followed, where=item.where.locate)
+        report = validate(authority, doc, assessment=followed, where=item.where.locate)
         if not report.ok:
             status = EXIT_PROBLEMS
         results.append({"file": item.name, **report.to_dict()})
@@ -455,7 +455,7 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
                 print(problem, file=out)
         return EXIT_PROBLEMS
     violations = check_authority(authority)
-    not_run = authority.rules_not_run()
+    not_run = rules_not_run(authority)
     config = authority.config
     summary = {
         "file": args.file,

@@ -4,6 +4,7 @@ and the engine keeps going when a rule breaks."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 import yaml
@@ -39,6 +40,19 @@ def test_every_rule_is_documented_in_three_parts(rule) -> None:
     assert rule.source
     assert "\n" not in rule.summary
     assert rule.kinds
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_the_three_parts_are_the_docstring_cut_at_its_headings(rule) -> None:
+    doc = rule.doc
+    what_end = doc.index("Why it matters:")
+    why_start = what_end + len("Why it matters:")
+    example_at = doc.index("Example that fails::")
+    assert rule.what == doc[:what_end].strip()
+    assert rule.why == textwrap.dedent(doc[why_start:example_at]).strip()
+    assert rule.example == textwrap.dedent(doc[example_at + len("Example that fails::") :]).strip()
+    for heading in ("Why it matters:", "Example that fails::"):
+        assert heading not in rule.what + rule.why + rule.example
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

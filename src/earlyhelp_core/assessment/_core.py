@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from .._errors import Path, render_path
-from ..models import Assessment, Document
+from ..models import Assessment, Document, Plan, Referral
 
 if TYPE_CHECKING:
     from ..thresholds import Authority, Decision
@@ -424,6 +424,38 @@ def _why_not_run(
         which = f" ({named})" if named else ""
         return f"needs the assessment the plan follows{which}, which was not given"
     return None
+
+
+def validate(
+    authority: Authority,
+    doc: Document,
+    *,
+    assessment: Assessment | None = None,
+    where: Callable[[Path], tuple[int, int] | None] | None = None,
+) -> Report:
+    """Check an assessment, plan or referral against ``authority``'s policy.
+
+    Args:
+        authority: the matrix and parameters to check against.
+        doc: the document.
+        assessment: for a plan, the assessment it follows (enables the checks that
+            compare the two; without it they are listed in ``not_checked``).
+        where: maps a path in the document to ``(line, col)`` in its file.
+
+    Never raises on a parsed document: a rule that fails is reported as a finding with
+    its own code.
+    """
+    if not isinstance(doc, Assessment | Plan | Referral):
+        raise TypeError(f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}")
+    decision = authority.classify(doc) if isinstance(doc, Assessment) else None
+    findings, skipped = run_rules(doc, Context(authority, decision, assessment), where=where)
+    return Report(
+        tuple(findings),
+        kind=doc.kind,
+        id=doc.id,
+        authority=authority.id,
+        not_checked=tuple(skipped),
+    )
 
 
 def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ._check import Violation
 
 from .._errors import Path
-from ..models import Assessment, Document, Plan, Referral
+from ..models import Assessment, Document
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
 from ._config import AuthorityConfig, SourceRef
@@ -410,62 +410,30 @@ class Authority:
         assessment: Assessment | None = None,
         where: Callable[[Path], tuple[int, int] | None] | None = None,
     ) -> Report:
-        """Check an assessment, plan or referral against this authority's policy.
+        """Same as :func:`earlyhelp_core.validate` with this authority."""
+        from ..assessment._core import validate  # noqa: PLC0415 - a shim onto the layer above
 
-        Args:
-            doc: the document.
-            assessment: for a plan, the assessment it follows (enables the checks that
-                compare the two; without it they are listed in ``not_checked``).
-            where: maps a path in the document to ``(line, col)`` in its file.
-
-        Never raises on a parsed document: a rule that fails is reported as a finding
-        with its own code.
-        """
-        from ..assessment._core import Context, Report, run_rules  # noqa: PLC0415
-
-        if not isinstance(doc, Assessment | Plan | Referral):
-            raise TypeError(
-                f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}"
-            )
-        decision = self.classify(doc) if isinstance(doc, Assessment) else None
-        context = Context(self, decision, assessment)
-        findings, skipped = run_rules(doc, context, where=where)
-        return Report(
-            tuple(findings),
-            kind=doc.kind,
-            id=doc.id,
-            authority=self.id,
-            not_checked=tuple(skipped),
-        )
+        return validate(self, doc, assessment=assessment, where=where)
 
     def rules_not_run(self) -> tuple[NotChecked, ...]:
-        """The rules that run for no document under this authority, each with why: those
-        its config switches off, and those needing a parameter it leaves unset (where its
-        sources are silent). Every report lists them again under ``not_checked``."""
-        from ..assessment._core import rules_not_run  # noqa: PLC0415
+        """Same as :func:`earlyhelp_core.rules_not_run` with this authority."""
+        from ..assessment._core import rules_not_run  # noqa: PLC0415 - a shim onto the layer above
 
         return rules_not_run(self)
 
     def classify_many(
         self, records: Iterable[Any], *, source: str = "<records>"
     ) -> Iterator[RecordResult]:
-        """Classify a cohort lazily: one :class:`RecordResult` per record, in order.
-
-        ``records`` may hold assessments, mappings (as ``json.loads`` gives them) or JSON
-        text (JSON Lines). A record that cannot be read, or is not an assessment, gives a
-        result with its problems (and its index and id) and the run goes on. Memory stays
-        flat: one record is held at a time.
-        """
-        from .._bulk import classify_many  # noqa: PLC0415
+        """Same as :func:`earlyhelp_core.classify_many` with this authority."""
+        from .._bulk import classify_many  # noqa: PLC0415 - a shim onto the layer above
 
         return classify_many(self, records, source=source)
 
     def validate_many(
         self, records: Iterable[Any], *, source: str = "<records>"
     ) -> Iterator[RecordResult]:
-        """Validate a cohort lazily: one :class:`RecordResult` (with its report, or the
-        problems that stopped it being read) per record, in order, never stopping."""
-        from .._bulk import validate_many  # noqa: PLC0415
+        """Same as :func:`earlyhelp_core.validate_many` with this authority."""
+        from .._bulk import validate_many  # noqa: PLC0415 - a shim onto the layer above
 
         return validate_many(self, records, source=source)
 
