@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from earlyhelp_core import LoadError
-from earlyhelp_core._reader import MAX_DEPTH, read_path, read_text
+from earlyhelp_core._reader import MAX_DEPTH, MAX_NODES, read_path, read_text
 
 
 def only_problem(exc: pytest.ExceptionInfo[LoadError]):
@@ -295,3 +295,82 @@ def test_nesting_is_bounded_exactly_at_the_limit(fmt: str) -> None:
     with pytest.raises(LoadError) as exc:
         read_text("[" * beyond + "]" * beyond, fmt=fmt)  # type: ignore[arg-type]
     assert only_problem(exc).kind == "too-deep"
+
+
+@pytest.mark.usefixtures("either_parser")
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [("~", "null"), ("true", "true or false"), ("1", "a number"), ("2024-01-01", "a date")],
+)
+def test_a_key_that_is_not_text_is_named_by_its_kind_at_the_key(key: str, found: str) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text(f"a: 1\n{key}: x\n")
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (2, 1, "yaml-key")
+    assert p.message == f"a key must be text, found {found}; put it in quotes"
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_every_duplicate_key_is_reported_at_its_key() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: 1\na: 2\nb: 1\n~: 0\nb:   2\n")
+    found = [(p.line, p.col, p.kind) for p in exc.value.problems]
+    assert found == [(2, 1, "duplicate-key"), (4, 1, "yaml-key"), (5, 1, "duplicate-key")]
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_keys_after_a_merge_key_are_still_checked() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("base: &b {a: 1}\nm:\n  <<: *b\n  c: 1\n  c: 2\n")
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (5, 3, "duplicate-key")
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_a_list_as_a_key_is_one_syntax_problem() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("? [1, 2]\n: x\nc: 1\n")
+    p = only_problem(exc)
+    assert (p.line, p.kind) == (1, "yaml-syntax")
+    assert "unhashable key" in p.message
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_a_badly_tagged_value_used_twice_is_a_value_problem_each_time() -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text("a: &x !!int abc\nb: *x\nc: !!float nope\n")
+    found = [(p.line, p.col, p.kind) for p in exc.value.problems]
+    assert found == [(1, 4, "yaml-value"), (1, 4, "yaml-value"), (3, 4, "yaml-value")]
+    assert exc.value.problems[-1].message == (
+        "this value is not a number, as its tag `!!float` says"
+    )
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_depth_is_counted_per_branch_not_per_sibling() -> None:
+    """Many shallow siblings before one deep branch: the deep one is still measured from
+    the top, so a branch one level too deep is refused wherever it sits."""
+    deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH  # inside the outer list: one level too deep
+    siblings = ", ".join(["[1]"] * 30)
+    with pytest.raises(LoadError) as exc:
+        read_text(f"[{siblings}, {deep}]")
+    assert only_problem(exc).kind == "too-deep"
+    fits = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    assert read_text(f"[{siblings}, {fits}]").data is not None
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_an_alias_bomb_is_located_at_the_innermost_value_over_the_limit() -> None:
+    # `s` is a list of 99 values (100 with itself); `a` repeats it 499 times and adds
+    # `extra` values: 1 + 499 * 100 + extra values in all
+    def document(extra: int) -> str:
+        shared = "s: &s [" + ", ".join(["0"] * 99) + "]\n"
+        return shared + "a: [" + ", ".join(["*s"] * 499 + ["0"] * extra) + "]\n"
+
+    with pytest.raises(LoadError) as exc:
+        read_text(document(MAX_NODES - 1 - 499 * 100))  # `a` holds exactly the limit
+    assert (only_problem(exc).path, only_problem(exc).line) == ((), 1)
+    with pytest.raises(LoadError) as exc:
+        read_text(document(MAX_NODES - 499 * 100))  # `a` holds one value more
+    p = only_problem(exc)
+    assert (p.path, p.line, p.col, p.kind) == (("a",), 2, 4, "alias-bomb")

@@ -230,7 +230,7 @@ class _Constructor(SafeConstructor):
         except (ValueError, KeyError, AttributeError, TypeError, OverflowError, IndexError):
             # an explicitly tagged scalar PyYAML cannot convert (`!!int abc`, `!!bool maybe`)
             self.recursive_objects.pop(node, None)
-            tag = str(node.tag).rsplit(":", 1)[-1]
+            tag = str(node.tag).rpartition(":")[2]
             self._problem(
                 node,
                 f"this value is not {_TAG_WORDS.get(tag, tag)}, as its tag `!!{tag}` says",
@@ -248,7 +248,9 @@ class _Constructor(SafeConstructor):
                 continue
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
-                continue  # PyYAML itself reports the unhashable key, with its line
+                # PyYAML itself reports the unhashable key, with its line, and stops: going
+                # on to the next key and stopping here are the same
+                continue  # pragma: no mutate
             if not isinstance(key, str):
                 self._problem(
                     key_node,
