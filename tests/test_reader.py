@@ -374,3 +374,24 @@ def test_an_alias_bomb_is_located_at_the_innermost_value_over_the_limit() -> Non
         read_text(document(MAX_NODES - 499 * 100))  # `a` holds one value more
     p = only_problem(exc)
     assert (p.path, p.line, p.col, p.kind) == (("a",), 2, 4, "alias-bomb")
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_too_deep_is_located_where_it_goes_too_deep() -> None:
+    text = "a:\n  b: " + "[" * 70 + "]" * 70 + "\n"
+    with pytest.raises(LoadError) as exc:
+        read_text(text)
+    p = only_problem(exc)
+    # `a` and `b` are two levels; the 63rd bracket (column 6 + 63 - 1) is the 65th level
+    assert (p.line, p.col, p.kind) == (2, 68, "too-deep")
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_aliases_give_the_same_values_with_either_parser() -> None:
+    loaded = read_text("a: &x [1, {b: 2}]\nc: *x\nd: [*x, *x]\n")
+    assert loaded.data == {
+        "a": [1, {"b": 2}],
+        "c": [1, {"b": 2}],
+        "d": [[1, {"b": 2}], [1, {"b": 2}]],
+    }
+    assert loaded.where.locate(("d",)) == (3, 4)

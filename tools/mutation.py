@@ -82,6 +82,11 @@ class Mutant:
     line: int
     what: str
     source: str  # the whole mutated module
+    code: str  # the line as written, stripped: with file and what, a key that survives edits
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.file, self.code, self.what)
 
 
 # --------------------------------------------------------------------------- making mutants
@@ -202,8 +207,10 @@ def mutants_of(path: Path, start: int = 1) -> list[Mutant]:
                 setattr(parent, field, original)
             found.append((node.lineno, node.col_offset, what, source))  # type: ignore[attr-defined]
     found.sort(key=lambda m: (m[0], m[1], m[2]))
+    lines = text.splitlines()
     return [
-        Mutant(n, rel, line, what, source) for n, (line, _, what, source) in enumerate(found, start)
+        Mutant(n, rel, line, what, source, lines[line - 1].strip())
+        for n, (line, _, what, source) in enumerate(found, start)
     ]
 
 
@@ -216,6 +223,39 @@ def all_mutants() -> list[Mutant]:
     for path in files:
         mutants += mutants_of(path, start=len(mutants) + 1)
     return mutants
+
+
+def _again(mutants: list[Mutant], earlier: Path, commit: str | None) -> list[Mutant]:
+    """The mutants of ``mutants`` that match a survivor of an earlier run; says which
+    survivors no longer exist (their line was changed or removed)."""
+    wanted: list[tuple[str, str, str]] = []
+    texts: dict[str, list[str]] = {}
+    for r in json.loads(earlier.read_text(encoding="utf-8")):
+        if r["outcome"] not in ("survived", "no-tests"):
+            continue
+        code = r.get("code")
+        if code is None:
+            if commit is None:
+                raise SystemExit(f"{earlier} has no line texts: pass --at COMMIT")
+            if r["file"] not in texts:
+                texts[r["file"]] = subprocess.run(
+                    ["git", "show", f"{commit}:{r['file']}"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.splitlines()
+            code = texts[r["file"]][r["line"] - 1].strip()
+        wanted.append((r["file"], code, r["what"]))
+    by_key: dict[tuple[str, str, str], list[Mutant]] = {}
+    for m in mutants:
+        by_key.setdefault(m.key, []).append(m)
+    chosen = [m for key in dict.fromkeys(wanted) for m in by_key.get(key, [])]
+    gone = [key for key in dict.fromkeys(wanted) if key not in by_key]
+    for file, code, what in gone:
+        print(f"  gone: {file}: {code[:60]}: {what}")
+    print(f"{len(chosen)} earlier survivors to run again; {len(gone)} no longer exist")
+    return chosen
 
 
 # --------------------------------------------------------------------------- which tests
@@ -409,6 +449,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument(
+        "--again",
+        type=Path,
+        help="run only the mutants that survived in this earlier --json result (matched by "
+        "file, line text and change, so edits elsewhere do not lose them)",
+    )
+    parser.add_argument(
+        "--at",
+        help="with --again, the commit the earlier result was measured at (for results "
+        "written before lines were recorded)",
+    )
+    parser.add_argument(
         "--reuse-map",
         action="store_true",
         help="reuse the last map of tests by line even if the sources changed (quicker reruns "
@@ -419,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     mutants = all_mutants()
     if args.file:
         mutants = [m for m in mutants if args.file in m.file]
+    if args.again:
+        mutants = _again(mutants, args.again, args.at)
     if args.only:
         wanted = set(args.only)
         mutants = [m for m in mutants if m.number in wanted]
@@ -507,6 +560,7 @@ def _summarise(results: list[Result], out: Path | None) -> int:
                         "file": r.mutant.file,
                         "line": r.mutant.line,
                         "what": r.mutant.what,
+                        "code": r.mutant.code,
                         "outcome": r.outcome,
                         "seconds": round(r.seconds, 2),
                         "tests": r.tests,

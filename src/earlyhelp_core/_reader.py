@@ -322,7 +322,8 @@ class _Loader(
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _Constructor.__init__(self)
-        _Resolver.__init__(self)
+        # sets up path resolvers, of which there are none: leaving it out changes nothing
+        _Resolver.__init__(self)  # pragma: no mutate
         self.source = source
         self.problems = []
         self._depth = 0
@@ -355,7 +356,8 @@ if _CParser is not None:
         def __init__(self, text: str, source: str) -> None:
             _CParser.__init__(self, text)
             _Constructor.__init__(self)
-            _Resolver.__init__(self)
+            # sets up path resolvers, of which there are none: leaving it out changes nothing
+            _Resolver.__init__(self)  # pragma: no mutate
             self.source = source
             self.problems = []
 
@@ -926,7 +928,8 @@ class _Dumper(
         )
         yaml.serializer.Serializer.__init__(self)
         yaml.representer.SafeRepresenter.__init__(self, sort_keys=False)
-        _Resolver.__init__(self)
+        # sets up path resolvers, of which there are none: leaving it out changes nothing
+        _Resolver.__init__(self)  # pragma: no mutate
 
 
 def dump_yaml(data: Any) -> str:

@@ -26,7 +26,6 @@ from ._version import __version__
 from .assessment._core import NotChecked, rules, rules_not_run, validate
 from .models import Assessment, Document, Plan
 from .models.documents import load_located
-from .prevention import Response
 from .thresholds import (
     PROPERTIES,
     Authority,
@@ -43,18 +42,6 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
-NEXT_STEP = {
-    Response.UNIVERSAL: "Universal and community services meet these needs; no referral is needed.",
-    Response.SINGLE_AGENCY: "The agency that identified the needs plans support from its own "
-    "resources (single-agency response).",
-    Response.MULTI_AGENCY: "With the family's consent, complete an early help assessment, name a "
-    "lead professional and bring together a team around the family.",
-    Response.SECTION_17: "Refer to children's social care: a child in need "
-    "(Children Act 1989 s17).",
-    Response.SECTION_47: "Refer to children's social care and/or the police immediately: "
-    "reasonable cause to suspect significant harm (Children Act 1989 s47).",
-}
-"""What a practitioner does next, by the response a level calls for (design §4)."""
 
 
 class UserError(Exception):
@@ -245,7 +232,7 @@ def _render_decision(doc: Assessment, authority: Authority, d: Decision) -> str:
                 f"  the recorded level is below the matrix's {d.computed_level.id}: "
                 "discuss it; the decision keeps the higher level"
             )
-    lines += ["", "Next step:", _wrap(NEXT_STEP[d.response])]
+    lines += ["", "Next step:", _wrap(d.response.next_step)]
     return "\n".join(lines)
 
 

@@ -454,3 +454,19 @@ def test_an_unknown_rule_code_is_reported_at_its_key(tmp_path, config) -> None:
     (p,) = load(tmp_path, config)
     assert p.kind == "unknown-rule"
     assert (p.line, p.col) == _key_position(tmp_path, "EH999")
+
+
+def test_every_response_says_what_to_do_next() -> None:
+    steps = {r: r.next_step for r in eh.Response}
+    assert len(set(steps.values())) == len(steps)
+    assert "immediately" in eh.Response.SECTION_47.next_step
+    assert "no referral" in eh.Response.UNIVERSAL.next_step
+
+
+def test_a_decisions_plain_data_carries_what_a_person_is_shown(authority) -> None:
+    d = authority.classify(assessment("offending"))
+    data = d.to_dict()
+    assert data["next_step"] == eh.Response.SECTION_17.next_step
+    assert data["level"]["description"] == d.level.description == "level 3"
+    assert data["level"]["title"] == "Level 3"
+    assert "family_can_expect" in data["level"]

@@ -67,3 +67,22 @@ class Response(_Ordered):
     MULTI_AGENCY = "multi-agency"
     SECTION_17 = "section-17"
     SECTION_47 = "section-47"
+
+    @property
+    def next_step(self) -> str:
+        """What a practitioner does next when a level calls for this response, in one
+        sentence (the same text for every authority: what each response means, above)."""
+        return _NEXT_STEP[self]
+
+
+_NEXT_STEP = {
+    Response.UNIVERSAL: "Universal and community services meet these needs; no referral is needed.",
+    Response.SINGLE_AGENCY: "The agency that identified the needs plans support from its own "
+    "resources (single-agency response).",
+    Response.MULTI_AGENCY: "With the family's consent, complete an early help assessment, name a "
+    "lead professional and bring together a team around the family.",
+    Response.SECTION_17: "Refer to children's social care: a child in need "
+    "(Children Act 1989 s17).",
+    Response.SECTION_47: "Refer to children's social care and/or the police immediately: "
+    "reasonable cause to suspect significant harm (Children Act 1989 s47).",
+}

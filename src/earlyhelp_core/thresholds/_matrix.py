@@ -55,13 +55,15 @@ class LevelInfo:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, for JSON output."""
+        """Plain data, for JSON output: everything a person is shown about the level."""
         return {
             "id": self.id,
             "title": self.title,
             "rank": self.rank,
             "prevention": self.prevention.value,
             "response": self.response.value,
+            "description": self.description,
+            "family_can_expect": self.family_can_expect,
         }
 
 
@@ -165,6 +167,7 @@ class Decision:
             "judgement": self.judgement.value,
             "prevention": self.prevention.value,
             "response": self.response.value,
+            "next_step": self.response.next_step,
             "reasons": [r.to_dict() for r in self.reasons],
             "unmapped_factors": list(self.unmapped_factors),
         }
