@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from earlyhelp_core import LoadError
-from earlyhelp_core._reader import MAX_DEPTH, MAX_NODES, read_path, read_text
+from earlyhelp_core._reader import MAX_DEPTH, MAX_NODES, MAX_VALUES, read_path, read_text
 
 
 def only_problem(exc: pytest.ExceptionInfo[LoadError]):
@@ -395,3 +395,15 @@ def test_aliases_give_the_same_values_with_either_parser() -> None:
         "d": [[1, {"b": 2}], [1, {"b": 2}]],
     }
     assert loaded.where.locate(("d",)) == (3, 4)
+
+
+@pytest.mark.usefixtures("either_parser")
+def test_too_many_values_is_located_at_the_first_one_over() -> None:
+    # the mapping, the key `a` and the list are three values; the list's items follow,
+    # one a line from line 2, so the value past the limit is on line MAX_VALUES - 1
+    text = "a:\n" + "- 0\n" * (MAX_VALUES + 5)
+    with pytest.raises(LoadError) as exc:
+        read_text(text)
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (MAX_VALUES - 1, 3, "too-large")
+    assert read_text("a:\n" + "- 0\n" * (MAX_VALUES - 3)).data is not None  # exactly the limit

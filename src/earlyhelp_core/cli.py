@@ -43,7 +43,6 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
-
 class UserError(Exception):
     """A problem with the command line's inputs, printed as one line."""
 
