@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -407,3 +408,33 @@ def test_too_many_values_is_located_at_the_first_one_over() -> None:
     p = only_problem(exc)
     assert (p.line, p.col, p.kind) == (MAX_VALUES - 1, 3, "too-large")
     assert read_text("a:\n" + "- 0\n" * (MAX_VALUES - 3)).data is not None  # exactly the limit
+
+
+def test_json_too_deep_is_located_at_the_bracket_past_the_limit() -> None:
+    # brackets inside strings and closed lists do not count; `{` is level 1, so the
+    # 64th bracket of `a` (column 6 + 64) is level 65
+    deep = "[" * 70 + "]" * 70
+    text = '{"s": "[[[[{{", "b": [[1], [2]],\n "a": ' + deep + "}"
+    with pytest.raises(LoadError) as exc:
+        read_text(text, fmt="json")
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (2, 70, "too-deep")
+
+
+def test_json_with_too_many_values_is_refused_at_the_limit() -> None:
+    assert read_text(json.dumps([0] * (MAX_VALUES - 1)), fmt="json").data is not None
+    with pytest.raises(LoadError) as exc:
+        read_text(json.dumps([0] * MAX_VALUES), fmt="json")
+    assert (only_problem(exc).line, only_problem(exc).col, only_problem(exc).kind) == (
+        1,
+        1,
+        "too-large",
+    )
+
+
+def test_json_too_large_is_found_past_a_branch_that_is_too_deep() -> None:
+    deep = "[" * 70 + "]" * 70
+    text = json.dumps([[0] * (MAX_VALUES + 5), "x"]).replace('"x"', deep)
+    with pytest.raises(LoadError) as exc:
+        read_text(text, fmt="json")
+    assert only_problem(exc).kind == "too-large"
