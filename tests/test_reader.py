@@ -438,3 +438,11 @@ def test_json_too_large_is_found_past_a_branch_that_is_too_deep() -> None:
     with pytest.raises(LoadError) as exc:
         read_text(text, fmt="json")
     assert only_problem(exc).kind == "too-large"
+
+
+def test_a_file_name_too_long_is_a_problem_reading_it(tmp_path) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_path(tmp_path / ("x" * 5000 + ".yaml"))
+    p = only_problem(exc)
+    assert p.kind == "file"
+    assert p.message.startswith("cannot read it:")

@@ -712,10 +712,10 @@ def _bad_json_number(text: str, source: str) -> _Fail | None:
         token = match.group(1)
         if token is None:
             continue
-        if token.lstrip("-")[:1].isdigit():
-            message = f"a whole number of {len(token.lstrip('-'))} digits is not a real value"
-        else:
+        if token.endswith(("Infinity", "NaN")):
             message = f"not valid JSON: {token} is not a JSON number"
+        else:
+            message = f"a whole number of {len(token.lstrip('-'))} digits is not a real value"
         return _Fail(_at(source, *_line_col(text, match.start(1)), message, "value"))
     return None
 
