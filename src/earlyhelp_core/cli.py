@@ -553,21 +553,10 @@ def _translate(args: argparse.Namespace, out: TextIO) -> int:
         levels = ", ".join(lv.id for lv in source.levels)
         raise UserError(f"{source.id} has no level {args.level!r} (levels: {levels})") from None
     if args.format == "json":
-        _dump(
-            {
-                "from": {"authority": source.id, **result.level.to_dict()},
-                "to": target.id,
-                "targets": [t.to_dict() for t in result.targets],
-                "exact": result.exact,
-                "ambiguous": result.ambiguous,
-                "explanation": result.explanation,
-            },
-            out,
-        )
+        _dump(result.to_dict(), out)
     else:
-        quality = "exact" if result.exact else ("ambiguous" if result.ambiguous else "inexact")
         targets = ", ".join(f"{t.id} ({t.title})" for t in result.targets)
-        print(f"{source.id} {args.level} -> {target.id} {targets} [{quality}]", file=out)
+        print(f"{source.id} {args.level} -> {target.id} {targets} [{result.quality}]", file=out)
         print(_wrap(result.explanation), file=out)
     return EXIT_OK
 

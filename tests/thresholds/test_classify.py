@@ -46,6 +46,7 @@ def test_no_factors_gives_the_lowest_level(authority) -> None:
     d = authority.classify(assessment())
     assert d.level.id == "level-1"
     assert d.reasons[0].rule == "no-factors"
+    assert (d.reasons[0].kind, d.reasons[0].rule_id) == (eh.thresholds.ReasonKind.NO_FACTORS, None)
     assert d.reasons[0].factor is None
 
 
@@ -61,6 +62,11 @@ def test_escalation_rule_fires_across_domains(authority) -> None:
     d = authority.classify(assessment("persistent-absence", "parental-conflict", "housing-need"))
     assert d.level.id == "level-3"
     assert d.reasons[-1].rule == "escalation:three-across-two"
+    assert (d.reasons[-1].kind, d.reasons[-1].rule_id) == (
+        eh.thresholds.ReasonKind.ESCALATION,
+        "three-across-two",
+    )
+    assert d.reasons[-1].to_dict()["kind"] == "escalation"
     assert d.reasons[-1].factor is None  # a rule counts several: see .factors
     assert len(d.reasons[-1].factors) == 3
 

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 
 import earlyhelp_core as eh
 from earlyhelp_core.testing import authorities, authority_configs
-from earlyhelp_core.thresholds import AuthorityConfig, compile_config, fingerprint
+from earlyhelp_core.thresholds import (
+    AuthorityConfig,
+    MatchedOn,
+    ReasonKind,
+    compile_config,
+    fingerprint,
+)
 
 # --------------------------------------------------------------------------- the plain reading
 
@@ -85,11 +91,7 @@ def _agrees(authority: eh.Authority, factors: list[str]) -> None:
     assert authority.level_for(factors).id == expected
     decision = authority.classify(_assessment(factors))
     assert decision.computed_level.id == expected
-    fired = {
-        r.rule.removeprefix("escalation:")
-        for r in decision.reasons
-        if r.rule.startswith("escalation:")
-    }
+    fired = {r.rule_id for r in decision.reasons if r.kind is ReasonKind.ESCALATION}
     for i, rule in enumerate(authority.config.escalation):
         # a rule that fires is a reason exactly when it gives the decided level
         gives = fires(authority.config, i, factors) and rule.then == expected
@@ -226,6 +228,13 @@ def _ladders(draw: st.DrawFn) -> eh.Authority:
     return compile_config(AuthorityConfig.model_validate(config))
 
 
+_MATCHED_ON = {
+    "both": MatchedOn.PREVENTION_AND_RESPONSE,
+    "response": MatchedOn.RESPONSE,
+    "nearest": MatchedOn.NEAREST_HIGHER_RESPONSE,
+}
+
+
 @settings(max_examples=150, deadline=None)
 @given(source=_ladders(), target=_ladders())
 def test_translation_is_the_plain_reading(source, target) -> None:
@@ -236,6 +245,16 @@ def test_translation_is_the_plain_reading(source, target) -> None:
         assert t.level == level
         assert t.exact == (case == "both" and len(ids) == 1)
         assert t.ambiguous == (case != "nearest" and len(ids) > 1)
+        assert t.matched_on == _MATCHED_ON[case]
+        data = t.to_dict()
+        assert [x["id"] for x in data["targets"]] == ids
+        assert (data["from"]["id"], data["to"], data["matched_on"]) == (
+            level.id,
+            target.id,
+            _MATCHED_ON[case].value,
+        )
+        assert data["quality"] == t.quality
+        assert repr(t).startswith(f"Translation({source.id} {level.id} -> {target.id} ")
 
 
 @pytest.mark.parametrize(

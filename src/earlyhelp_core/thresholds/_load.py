@@ -21,7 +21,15 @@ from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import consistency, safety
 from ._config import AuthorityConfig, SourceRef
-from ._matrix import Authority, EscalationRule, LevelInfo, Reason, _cite, fingerprint
+from ._matrix import (
+    Authority,
+    EscalationRule,
+    LevelInfo,
+    Reason,
+    ReasonKind,
+    _cite,
+    fingerprint,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -276,7 +284,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         source_path=None if source == "<data>" else source,
         factor_level=factor_level,
         mapping_reason={
-            f: Reason((f,), "mapping", levels[at].id, factor_source[f])
+            f: Reason((f,), ReasonKind.MAPPING, levels[at].id, factor_source[f])
             for f, at in factor_level.items()
         },
         factor_domain=factor_domain,

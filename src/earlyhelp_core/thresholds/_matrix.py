@@ -31,8 +31,10 @@ __all__ = [
     "Firing",
     "Judgement",
     "LevelInfo",
+    "MatchedOn",
     "Provenance",
     "Reason",
+    "ReasonKind",
     "Translation",
 ]
 
@@ -67,25 +69,55 @@ class LevelInfo:
         }
 
 
+class ReasonKind(StrEnum):
+    """What kind of reason supports a level."""
+
+    MAPPING = "mapping"
+    """One factor, mapped to the level by the config."""
+    ESCALATION = "escalation"
+    """An escalation rule, counting several factors."""
+    NO_FACTORS = "no-factors"
+    """No needs factors recorded: the lowest level."""
+
+
 @attrs.frozen
 class Reason:
-    """Why a level applies: which factor(s), which mapping or rule, the level it supports."""
+    """Why a level applies: which factor(s), which mapping or rule, the level it supports.
+
+    Attributes:
+        factors: the factor (a mapping), the factors counted (an escalation rule), or none.
+        kind: a mapping, an escalation rule, or no factors.
+        level: the level it supports.
+        source: the citation of the mapping, rule or level.
+        rule_id: the escalation rule's id (None for the other kinds).
+    """
 
     factors: tuple[str, ...]
-    rule: str
+    kind: ReasonKind
     level: str
     source: str
+    rule_id: str | None = None
 
     @property
     def factor(self) -> str | None:
-        """The factor, when one factor's mapping is the reason (``rule == "mapping"``);
-        None for an escalation rule (see ``factors``) or an assessment with no factors."""
-        return self.factors[0] if self.rule == "mapping" else None
+        """The factor, when one factor's mapping is the reason; None for an escalation rule
+        (see ``factors``) or an assessment with no factors."""
+        return self.factors[0] if self.kind is ReasonKind.MAPPING else None
+
+    @property
+    def rule(self) -> str:
+        """The reason as one word, for display: ``mapping``, ``escalation:<rule id>`` or
+        ``no-factors``."""
+        if self.kind is ReasonKind.ESCALATION:
+            return f"escalation:{self.rule_id}"
+        return self.kind.value
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output."""
         return {
             "factors": list(self.factors),
+            "kind": self.kind.value,
+            "rule_id": self.rule_id,
             "rule": self.rule,
             "level": self.level,
             "source": self.source,
@@ -173,21 +205,65 @@ class Decision:
         }
 
 
+class MatchedOn(StrEnum):
+    """What a translation matched the target levels on, best first."""
+
+    PREVENTION_AND_RESPONSE = "prevention-and-response"
+    RESPONSE = "response"
+    NEAREST_HIGHER_RESPONSE = "nearest-higher-response"
+
+
 @attrs.frozen
 class Translation:
     """A level of one authority expressed in another's levels.
 
-    ``exact``: one target level, with the same prevention level and response.
-    ``ambiguous``: more than one target level fits equally (whether or not they match
-    on both); the practitioner chooses among ``targets``. ``explanation`` says which
-    case applies and why.
+    ``matched_on`` says how the ``targets`` were found: the target levels with the same
+    prevention level and response; failing that, those with the same response; failing
+    that, the lowest level whose response is at least as high (never lower). ``exact`` and
+    ``ambiguous`` follow from it and the targets; ``explanation`` says it in words.
     """
 
     level: LevelInfo
     targets: tuple[LevelInfo, ...]
-    exact: bool
-    ambiguous: bool
+    matched_on: MatchedOn
     explanation: str
+    from_authority: str
+    to_authority: str
+
+    @property
+    def exact(self) -> bool:
+        """One target level, with the same prevention level and response."""
+        return self.matched_on is MatchedOn.PREVENTION_AND_RESPONSE and len(self.targets) == 1
+
+    @property
+    def ambiguous(self) -> bool:
+        """More than one target level fits equally: the practitioner chooses among them."""
+        return len(self.targets) > 1
+
+    @property
+    def quality(self) -> str:
+        """``"exact"``, ``"ambiguous"`` or ``"inexact"`` (one target, matched on less)."""
+        return "exact" if self.exact else "ambiguous" if self.ambiguous else "inexact"
+
+    def __repr__(self) -> str:
+        targets = ", ".join(t.id for t in self.targets)
+        return (
+            f"Translation({self.from_authority} {self.level.id} -> {self.to_authority} "
+            f"{targets}: {self.quality}, matched on {self.matched_on.value})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "from": {"authority": self.from_authority, **self.level.to_dict()},
+            "to": self.to_authority,
+            "targets": [t.to_dict() for t in self.targets],
+            "matched_on": self.matched_on.value,
+            "quality": self.quality,
+            "exact": self.exact,
+            "ambiguous": self.ambiguous,
+            "explanation": self.explanation,
+        }
 
 
 @attrs.frozen
@@ -270,7 +346,7 @@ class Authority:
         )
         lowest = self.levels[0]
         object.__setattr__(
-            self, "_no_factors", (Reason((), "no-factors", lowest.id, lowest.source),)
+            self, "_no_factors", (Reason((), ReasonKind.NO_FACTORS, lowest.id, lowest.source),)
         )
 
     @property
@@ -369,7 +445,13 @@ class Authority:
         reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
             reasons += tuple(
-                Reason(f.factors, f"escalation:{f.rule.id}", self.levels[index].id, f.rule.source)
+                Reason(
+                    f.factors,
+                    ReasonKind.ESCALATION,
+                    self.levels[index].id,
+                    f.rule.source,
+                    f.rule.id,
+                )
                 for f in fired
                 if f.rule.then_index == index
             )
@@ -465,35 +547,34 @@ class Authority:
             t for t in to.levels if (t.prevention, t.response) == (level.prevention, level.response)
         )
         if same:
-            ambiguous = len(same) > 1
             why = (
                 f"{len(same)} levels of {to.id} share prevention {level.prevention} and response "
                 f"{level.response}: {', '.join(t.id for t in same)}"
-                if ambiguous
+                if len(same) > 1
                 else f"same prevention ({level.prevention}) and response ({level.response})"
             )
-            return Translation(
-                level, same, exact=not ambiguous, ambiguous=ambiguous, explanation=why
-            )
+            return Translation(level, same, MatchedOn.PREVENTION_AND_RESPONSE, why, self.id, to.id)
         by_response = tuple(t for t in to.levels if t.response == level.response)
         if by_response:
             return Translation(
                 level,
                 by_response,
-                exact=False,
-                ambiguous=len(by_response) > 1,
-                explanation=f"no level of {to.id} has prevention {level.prevention} with response "
+                MatchedOn.RESPONSE,
+                f"no level of {to.id} has prevention {level.prevention} with response "
                 f"{level.response}; matched on response only",
+                self.id,
+                to.id,
             )
         higher = [t for t in to.levels if t.response >= level.response]
         target = (min(higher, key=lambda t: t.rank),) if higher else (to.levels[-1],)
         return Translation(
             level,
             target,
-            exact=False,
-            ambiguous=False,
-            explanation=f"no level of {to.id} has response {level.response}; "
+            MatchedOn.NEAREST_HIGHER_RESPONSE,
+            f"no level of {to.id} has response {level.response}; "
             f"the nearest level that does not lower the response is {target[0].id}",
+            self.id,
+            to.id,
         )
 
 
