@@ -476,3 +476,15 @@ def test_a_decisions_plain_data_carries_what_a_person_is_shown(authority) -> Non
     assert data["level"]["description"] == d.level.description == "level 3"
     assert data["level"]["title"] == "Level 3"
     assert "family_can_expect" in data["level"]
+
+
+def test_reprs_are_one_line_and_name_what_they_are(authority) -> None:
+    assert repr(authority) == (
+        f"Authority(testshire 1: Testshire, 4 levels, config {authority.fingerprint[:12]})"
+    )
+    d = authority.classify(assessment("persistent-absence", recorded={"level": "level-3"}))
+    assert repr(d) == (
+        "Decision(testshire level-3: tertiary, section-17, computed level-2; 1 reason, "
+        "judgement raises)"
+    )
+    assert "\n" not in repr(authority.translate("level-2", to=authority))

@@ -162,6 +162,16 @@ class Decision:
     unmapped_factors: tuple[str, ...]
     provenance: Provenance
 
+    def __repr__(self) -> str:
+        computed = (
+            f", computed {self.computed_level.id}" if self.computed_level != self.level else ""
+        )
+        return (
+            f"Decision({self.authority} {self.level.id}: {self.prevention.value}, "
+            f"{self.response.value}{computed}; {len(self.reasons)} reason"
+            f"{'s' if len(self.reasons) != 1 else ''}, judgement {self.judgement.value})"
+        )
+
     @property
     def authority(self) -> str:
         """The id of the authority whose matrix decided."""
@@ -347,6 +357,12 @@ class Authority:
         lowest = self.levels[0]
         object.__setattr__(
             self, "_no_factors", (Reason((), ReasonKind.NO_FACTORS, lowest.id, lowest.source),)
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Authority({self.id} {self.version}: {self.name}, {len(self.levels)} levels, "
+            f"config {self.fingerprint[:12]})"
         )
 
     @property
