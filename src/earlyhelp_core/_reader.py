@@ -216,11 +216,11 @@ class _Constructor(SafeConstructor):
     hold personal data, so it names the place and the kind of value instead.
     """
 
-    problems: list[tuple[Node, str, str, bool]]
+    problems: list[tuple[Node, str, str]]
     source: str
 
-    def _problem(self, node: Node, message: str, kind: str, *, at_key: bool = False) -> None:
-        self.problems.append((node, message, kind, at_key))
+    def _problem(self, node: Node, message: str, kind: str) -> None:
+        self.problems.append((node, message, kind))
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
@@ -256,7 +256,6 @@ class _Constructor(SafeConstructor):
                     key_node,
                     f"a key must be text, found {_kind_of(key)}; put it in quotes",
                     "yaml-key",
-                    at_key=True,
                 )
                 continue
             if key in seen:
@@ -267,7 +266,6 @@ class _Constructor(SafeConstructor):
                     f"duplicate key {quote(key)}: first at line {first.line + 1}, "
                     f"again at line {mark.line + 1}; keep one",
                     "duplicate-key",
-                    at_key=True,
                 )
             else:
                 seen[key] = key_node
@@ -589,7 +587,7 @@ def _parse_yaml(text: str, source: str) -> Loaded:
                     node.start_mark.column + 1,
                     kind,
                 )
-                for node, message, kind, _ in loader.problems
+                for node, message, kind in loader.problems
             ]
         )
     return Loaded(data=data, source=source, where=_YamlMap(root))
@@ -783,24 +781,17 @@ _JSON_NESTING = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
 
 def _json_too_deep(text: str, source: str) -> _Fail:
     """The problem for JSON nested beyond MAX_DEPTH, located where it goes too deep."""
-    depth, offset = 0, 0
+    message = f"nested more than {MAX_DEPTH} levels deep; a document or config is never this deep"
+    depth = 0
     for match in _JSON_NESTING.finditer(text):
         token = match.group()
         if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                offset = match.start()
-                break
+                return _Fail(_at(source, *_line_col(text, match.start()), message, "too-deep"))
         elif token in "]}":
             depth -= 1
-    return _Fail(
-        _at(
-            source,
-            *_line_col(text, offset),
-            f"nested more than {MAX_DEPTH} levels deep; a document or config is never this deep",
-            "too-deep",
-        )
-    )
+    return _Fail(_at(source, None, None, message, "too-deep"))  # not found: the whole file
 
 
 def _json_shape(data: Any) -> tuple[bool, bool]:

@@ -269,3 +269,50 @@ def test_every_rule_passes_a_good_document(rule, testshire) -> None:
         assert set(codes) <= EXPECTED_ON_CLEAN
         if rule.code not in EXPECTED_ON_CLEAN:
             assert rule.code not in codes
+
+
+def test_a_rule_documented_in_one_part_has_only_a_what(temporary_rules) -> None:
+    @eh.rule(
+        code="ZZ997",
+        title="plain",
+        severity="warning",
+        summary="plain",
+        kinds=["early-help-assessment"],
+        source="test",
+    )
+    def plain(doc, ctx):
+        """Only says what it checks.
+
+        On two lines."""
+        return ()
+
+    temporary_rules.append("ZZ997")
+    (found,) = [r for r in eh.rules() if r.code == "ZZ997"]
+    assert found.what == "Only says what it checks.\n\nOn two lines."
+    assert (found.why, found.example) == ("", "")
+
+
+def test_a_rule_without_an_example_has_a_why_to_the_end(temporary_rules) -> None:
+    @eh.rule(
+        code="ZZ996",
+        title="no-example",
+        severity="warning",
+        summary="no example",
+        kinds=["early-help-assessment"],
+        source="test",
+    )
+    def no_example(doc, ctx):
+        """Checks a thing.
+
+        Why it matters: because,
+        and more.
+        """
+        return ()
+
+    temporary_rules.append("ZZ996")
+    (found,) = [r for r in eh.rules() if r.code == "ZZ996"]
+    assert (found.what, found.why, found.example) == (
+        "Checks a thing.",
+        "because,\nand more.",
+        "",
+    )

@@ -241,3 +241,38 @@ def test_a_monotone_counterexample_really_lowers_and_is_minimal(tmp_path, monkey
         fewer = [f for f in others if f != dropped]
         assert not rank([*fewer, extra]) < rank(fewer)
     assert f"(rank {rank(others)} to {rank([*others, extra])})" in v.message
+
+
+def test_a_significant_harm_factor_at_an_unknown_level_does_not_hide_the_next(tmp_path) -> None:
+    config = make_config()
+    config["factors"]["child-sexual-exploitation"]["level"] = "level-9"  # first in the vocabulary
+    config["factors"]["trafficking"]["level"] = "level-3"
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority(write(tmp_path, config))
+    found = {(p.path, p.kind) for p in exc.value.problems}
+    assert found == {
+        (("factors", "child-sexual-exploitation", "level"), "unknown-level"),
+        (("factors", "trafficking", "level"), "safe"),
+    }
+
+
+def test_a_monotone_counterexample_is_shrunk_to_the_factors_that_matter(
+    tmp_path, monkeypatch
+) -> None:
+    authority = eh.load_authority(write(tmp_path, make_config()))
+    real = type(authority).evaluate
+
+    # a parental-* factor together with a child-* factor lowers the level, whatever else
+    def buggy(self, factors):
+        factors = list(factors)
+        evaluation = real(self, factors)
+        parental = any(f.startswith("parental-") for f in factors)
+        if parental and any(f.startswith("child-") for f in factors):
+            return attrs.evolve(evaluation, level=self.levels[0])
+        return evaluation
+
+    monkeypatch.setattr(type(authority), "evaluate", buggy)
+    (v,) = eh.check_authority(authority, properties=["monotone"])
+    assert v.counterexample is not None
+    assert len(v.counterexample) == 2
+    assert {f.split("-", 1)[0] for f in v.counterexample} == {"parental", "child"}

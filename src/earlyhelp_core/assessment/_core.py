@@ -12,6 +12,7 @@ silently passed over: the report lists it under ``not_checked``, with why.
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 from collections.abc import Callable, Iterable
@@ -248,22 +249,23 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        """The check's docstring, dedented."""
-        return textwrap.dedent(self.check.__doc__ or "").strip()
+        """The check's docstring, cleaned as :func:`inspect.cleandoc` does (the first line
+        may follow the opening quotes; the lines after it lose their common indentation)."""
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     def _part(self, start: str, stop: str | None) -> str:
-        text = self.doc
-        if start not in text:
+        _, found, text = self.doc.partition(start)
+        if not found:
             return ""
-        text = text.split(start, 1)[1]
-        if stop and stop in text:
-            text = text.split(stop, 1)[0]
+        if stop:
+            text, _, _ = text.partition(stop)
         return textwrap.dedent(text).strip()
 
     @property
     def what(self) -> str:
         """What the rule checks (the docstring's first part)."""
-        return self.doc.split("Why it matters:", 1)[0].strip()
+        what, _, _ = self.doc.partition("Why it matters:")
+        return what.strip()
 
     @property
     def why(self) -> str:

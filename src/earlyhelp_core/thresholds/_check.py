@@ -72,20 +72,22 @@ class Violation:
     line: int | None = None
     col: int | None = None
 
+    def _explained(self) -> str:
+        """The message, with the counterexample when there is one."""
+        if self.counterexample is None:
+            return self.message
+        shown = ", ".join(self.counterexample) or "no factors"
+        return f"{self.message} (counterexample: an assessment with {shown})"
+
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}:{self.col}"
-        example = (
-            " (counterexample: an assessment with "
-            f"{', '.join(self.counterexample) or 'no factors'})"
-            if self.counterexample is not None
-            else ""
-        )
-        return f"{where}: {self.property}: {render_path(self.path)}: {self.message}{example}"
+        return f"{where}: {self.property}: {render_path(self.path)}: {self._explained()}"
 
     def to_problem(self) -> Problem:
         """As a located :class:`Problem` (how the loader reports it)."""
-        message = str(self).split(f"{render_path(self.path)}: ", 1)[1]
-        return Problem(message, self.path, self.source, self.line, self.col, self.property)
+        return Problem(
+            self._explained(), self.path, self.source, self.line, self.col, self.property
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output."""
@@ -321,15 +323,13 @@ def search(authority: Authority) -> Iterator[Violation]:
 
 
 def _shrink(factors: Sequence[str], still_fails: Any) -> list[str]:
-    current = list(factors)
-    changed = True
-    while changed:
-        changed = False
-        for f in list(current):
-            trial = [g for g in current if g != f]
-            if still_fails(trial):
-                current, changed = trial, True
-    return current
+    """A smallest subset of ``factors`` that still fails: drop one factor at a time while
+    the rest still fails, starting again after each drop (a set has at most six)."""
+    for f in factors:
+        trial = [g for g in factors if g != f]
+        if still_fails(trial):
+            return _shrink(trial, still_fails)
+    return list(factors)
 
 
 def check_authority(
