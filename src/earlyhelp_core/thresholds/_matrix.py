@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -413,33 +413,29 @@ class Authority:
         This is the one evaluation of the rule language: :meth:`classify`,
         :meth:`level_for`, the invariant checks and the cohort paths all rest on it.
         """
-        index, top, fired, unmapped = self._evaluate(factors)
+        index, top, fired, unmapped = self._evaluate(list(factors))
         return Evaluation(self.levels[index], tuple(top), fired, unmapped)
 
     def _evaluate(
-        self, factors: Iterable[str]
+        self, factors: Sequence[str]
     ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...]]:
         """(level index, factors at it in order, firings, unmapped): the rule language."""
         level_of = self._factor_level
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
-        mapped: dict[str, int] | None = {} if self._rules else None
         for factor in factors:
             at = level_of.get(factor)
             if at is None:
                 unmapped += (factor,)
-                continue
-            if mapped is not None:
-                mapped[factor] = at
-            if at > index:
+            elif at > index:
                 index, top = at, [factor]
             elif at == index and factor not in top:
                 top.append(factor)
         index = max(index, 0)
         fired: tuple[Firing, ...] = ()
-        if mapped is not None:
-            fired = self._fire(mapped)
+        if self._rules:
+            fired = self._fire({f: level_of[f] for f in factors if f in level_of})
             for firing in fired:
                 if firing.rule.then_index > index:
                     index, top = firing.rule.then_index, []
@@ -457,7 +453,7 @@ class Authority:
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-        index, top, fired, unmapped = self._evaluate(o.factor for o in assessment.factors)
+        index, top, fired, unmapped = self._evaluate([o.factor for o in assessment.factors])
         reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
             reasons += tuple(
@@ -502,7 +498,7 @@ class Authority:
     def level_for(self, factors: Iterable[str]) -> LevelInfo:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`
         computes it, without the reasons or a recorded judgement)."""
-        return self.levels[self._evaluate(factors)[0]]
+        return self.levels[self._evaluate(list(factors))[0]]
 
     def validate(
         self,
