@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 import pytest
@@ -76,3 +77,22 @@ def make_config() -> dict[str, Any]:
 @pytest.fixture
 def config() -> dict[str, Any]:
     return copy.deepcopy(make_config())
+
+
+def assessment(*factors: str, recorded: dict[str, Any] | None = None) -> eh.Assessment:
+    """A minimal assessment of one child recording ``factors`` (and a recorded level)."""
+    return eh.Assessment.model_validate(
+        {
+            "kind": "early-help-assessment",
+            "id": "A",
+            "assessed_on": date(2024, 3, 1),
+            "assessor": {"name": "n", "agency": "a", "role": "r"},
+            "consent": {"given": True},
+            "family": {
+                "id": "F",
+                "members": [{"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)}],
+            },
+            "factors": [{"factor": f} for f in factors],
+            "recorded_level": recorded,
+        }
+    )

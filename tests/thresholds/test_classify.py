@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ import earlyhelp_core as eh
 from earlyhelp_core.testing import assessments
 from earlyhelp_core.thresholds import ConfigError, Judgement, load_authority
 
-from .conftest import make_config
+from .conftest import assessment, make_config
 
 
 @pytest.fixture(scope="module")
@@ -22,24 +21,6 @@ def authority(tmp_path_factory):
     path = tmp_path_factory.mktemp("cfg") / "testshire.yaml"
     path.write_text(yaml.safe_dump(make_config(), sort_keys=False), encoding="utf-8")
     return load_authority(path)
-
-
-def assessment(*factors: str, recorded: dict[str, Any] | None = None) -> eh.Assessment:
-    return eh.Assessment.model_validate(
-        {
-            "kind": "early-help-assessment",
-            "id": "A",
-            "assessed_on": date(2024, 3, 1),
-            "assessor": {"name": "n", "agency": "a", "role": "r"},
-            "consent": {"given": True},
-            "family": {
-                "id": "F",
-                "members": [{"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)}],
-            },
-            "factors": [{"factor": f} for f in factors],
-            "recorded_level": recorded,
-        }
-    )
 
 
 def test_no_factors_gives_the_lowest_level(authority) -> None:

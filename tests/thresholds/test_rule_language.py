@@ -29,6 +29,8 @@ from earlyhelp_core.thresholds import (
     fingerprint,
 )
 
+from .conftest import assessment
+
 # --------------------------------------------------------------------------- the plain reading
 
 
@@ -69,27 +71,10 @@ def expected_level(config: AuthorityConfig, factors: Iterable[str]) -> str:
     return config.levels[level].id
 
 
-def _assessment(factors: Iterable[str]) -> eh.Assessment:
-    return eh.Assessment.model_validate(
-        {
-            "kind": "early-help-assessment",
-            "id": "A",
-            "assessed_on": date(2024, 3, 1),
-            "assessor": {"name": "n", "agency": "a", "role": "r"},
-            "consent": {"given": True},
-            "family": {
-                "id": "F",
-                "members": [{"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)}],
-            },
-            "factors": [{"factor": f} for f in factors],
-        }
-    )
-
-
 def _agrees(authority: eh.Authority, factors: list[str]) -> None:
     expected = expected_level(authority.config, factors)
     assert authority.level_for(factors).id == expected
-    decision = authority.classify(_assessment(factors))
+    decision = authority.classify(assessment(*factors))
     assert decision.computed_level.id == expected
     fired = {r.rule_id for r in decision.reasons if r.kind is ReasonKind.ESCALATION}
     for i, rule in enumerate(authority.config.escalation):
