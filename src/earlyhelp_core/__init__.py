@@ -37,6 +37,7 @@ from .models import (
 __all__ = [
     "Assessment",
     "Authority",
+    "AuthorityConfig",
     "ConfigError",
     "Consent",
     "Decision",
@@ -46,6 +47,7 @@ __all__ = [
     "FactorObservation",
     "Family",
     "Finding",
+    "LevelInfo",
     "LoadError",
     "Member",
     "NotChecked",
@@ -98,8 +100,10 @@ if TYPE_CHECKING:
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
+        AuthorityConfig,
         ConfigError,
         Decision,
+        LevelInfo,
         Reason,
         Translation,
         Violation,
@@ -124,6 +128,8 @@ _LAZY = {
     "PreventionLevel": "prevention",
     "Response": "prevention",
     "Authority": "thresholds",
+    "AuthorityConfig": "thresholds",
+    "LevelInfo": "thresholds",
     "ConfigError": "thresholds",
     "Decision": "thresholds",
     "Reason": "thresholds",

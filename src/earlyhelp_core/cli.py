@@ -547,11 +547,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _translate(args: argparse.Namespace, out: TextIO) -> int:
     source, target = load_authority(args.source), load_authority(args.target)
-    try:
-        result = source.translate(args.level, to=target)
-    except KeyError:
-        levels = ", ".join(lv.id for lv in source.levels)
-        raise UserError(f"{source.id} has no level {args.level!r} (levels: {levels})") from None
+    result = source.translate(args.level, to=target)
     if args.format == "json":
         _dump(result.to_dict(), out)
     else:

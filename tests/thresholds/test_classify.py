@@ -469,3 +469,15 @@ def test_reprs_are_one_line_and_name_what_they_are(authority) -> None:
         "judgement raises)"
     )
     assert "\n" not in repr(authority.translate("level-2", to=authority))
+
+
+def test_an_unknown_level_names_the_known_ones(authority) -> None:
+    assert authority.level("level-2").rank == 2
+    with pytest.raises(eh.UnknownIdError) as exc:
+        authority.level("levle-2")
+    assert str(exc.value) == (
+        "testshire has no level 'levle-2' (did you mean 'level-2'?); its levels: "
+        "level-1, level-2, level-3, level-4"
+    )
+    with pytest.raises(LookupError):
+        authority.translate("tier-9", to=authority)

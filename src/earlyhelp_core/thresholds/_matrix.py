@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ..assessment._core import NotChecked, Report
     from ._check import Violation
 
-from .._errors import Path
+from .._errors import Path, UnknownIdError
 from ..models import Assessment, Document
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
@@ -387,8 +388,22 @@ class Authority:
         return attrs.evolve(violation, source=self.source_path or "<data>", line=line, col=col)
 
     def level(self, level_id: str) -> LevelInfo:
-        """The level with this id (``KeyError`` if none)."""
-        return self.levels[self._level_index[level_id]]
+        """The level with this id.
+
+        Raises:
+            UnknownIdError: this authority has no such level; the message names its levels
+                and the closest one.
+        """
+        at = self._level_index.get(level_id)
+        if at is None:
+            known = list(self._level_index)
+            close = difflib.get_close_matches(str(level_id), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UnknownIdError(
+                f"{self.id} has no level {str(level_id)[:64]!r}{hint}; its levels: "
+                f"{', '.join(known)}"
+            )
+        return self.levels[at]
 
     @property
     def placements(self) -> Mapping[str, LevelInfo]:
