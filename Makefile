@@ -7,15 +7,23 @@ STAMP  := $(VENV)/.installed-dev
 
 .PHONY: demo test lint types unit docs docs-build schemas bench mutation clean
 
-$(STAMP): pyproject.toml
+DEMO_STAMP := $(VENV)/.installed
+
+# the package alone: what `make demo` needs
+$(DEMO_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "earlyhelp_core needs Python 3.11 or newer; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(DEMO_STAMP)
+
+# and the development extra: what every other target needs
+$(STAMP): pyproject.toml $(DEMO_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
 ## demo: assess an example family under Bromley's and Bedford's thresholds, side by side
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	@$(BIN)/earlyhelp assess examples/assessment-multi-agency.yaml --authority bromley
 	@echo; echo "================================================================"; echo
 	@$(BIN)/earlyhelp assess examples/assessment-multi-agency.yaml --authority bedford
