@@ -113,3 +113,17 @@ def test_bad_files_never_give_a_traceback(write, content: bytes) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert re.match(rf"{re.escape(str(path))}:\d+:\d+: \S+: ", proc.stdout), proc.stdout
+
+
+def test_schema_takes_the_json_format_and_says_where_its_file_is(capsys) -> None:
+    code, out, _ = run(capsys, "schema", "plan", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["$id"] == "urn:earlyhelp-core:schema:plan"
+    code, out, _ = run(capsys, "schema", "assessment", "--path")
+    assert code == 0
+    path = out.strip()
+    assert path.endswith("assessment.schema.json")
+    with open(path, encoding="utf-8") as f:
+        assert json.load(f)["$id"] == "urn:earlyhelp-core:schema:assessment"
+    code, out, _ = run(capsys, "schema", "assessment", "--path", "--format", "json")
+    assert json.loads(out) == {"name": "assessment", "path": path}

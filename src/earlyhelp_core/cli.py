@@ -21,6 +21,7 @@ from . import vocabulary
 from ._cli_bulk import assess_jsonl, validate_jsonl
 from ._errors import DocumentError, LoadError, Problem, UnknownIdError
 from ._reader import SourceMap
+from ._resources import data_dir
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
 from .assessment._core import NotChecked, rules, rules_not_run, validate
@@ -180,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
         "vocabulary file.",
     )
     p.add_argument("name", choices=sorted(SCHEMAS), metavar="NAME", help=", ".join(sorted(SCHEMAS)))
+    p.add_argument(
+        "--path",
+        action="store_true",
+        help="print where the installed schema file is (for an editor's settings or a CI step) "
+        "instead of the schema",
+    )
+    _add_format(p)
     return parser
 
 
@@ -580,7 +588,14 @@ def _vocabulary(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
-    out.write(schema_text(args.name))
+    if not args.path:
+        out.write(schema_text(args.name))  # a schema is JSON in either format
+        return EXIT_OK
+    path = str(data_dir("schemas") / f"{args.name}.schema.json")
+    if args.format == "json":
+        _dump({"name": args.name, "path": path}, out)
+    else:
+        print(path, file=out)
     return EXIT_OK
 
 
