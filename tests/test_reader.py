@@ -446,3 +446,26 @@ def test_a_file_name_too_long_is_a_problem_reading_it(tmp_path) -> None:
     p = only_problem(exc)
     assert p.kind == "file"
     assert p.message.startswith("cannot read it:")
+
+
+@pytest.mark.usefixtures("either_parser")
+@pytest.mark.parametrize(
+    ("text", "line", "col", "says"),
+    [
+        ("a:\n\tb: 1\n", 2, 1, ": a tab: YAML does not allow tabs for indentation; use spaces"),
+        (
+            "a:\n  b: 1\n c: 2\n",
+            3,
+            2,
+            " (in the block that starts at line 1: check the indentation of this line)",
+        ),
+    ],
+    ids=["tab", "indentation"],
+)
+def test_yaml_syntax_errors_say_what_to_do(text: str, line: int, col: int, says: str) -> None:
+    with pytest.raises(LoadError) as exc:
+        read_text(text)
+    p = only_problem(exc)
+    assert (p.line, p.col, p.kind) == (line, col, "yaml-syntax")
+    assert p.message.startswith("not valid YAML")
+    assert p.message.endswith(says)

@@ -360,6 +360,28 @@ if _CParser is not None:
             self.problems = []
 
 
+def _yaml_hint(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    """PyYAML's problem in plain words, with what to do where that is clear."""
+    what = exc.problem or "invalid YAML"
+    if isinstance(exc, ConstructorError) and "tag" in what:
+        return f"{what}; only plain YAML (mappings, lists, text, numbers, booleans, dates) is read"
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and lines[mark.line][mark.column :][:1] == "\t":
+        return "a tab: YAML does not allow tabs for indentation; use spaces"
+    block = exc.context_mark
+    if (
+        exc.context
+        and exc.context.startswith("while parsing a block")
+        and block is not None
+        and (mark is None or block.line != mark.line)
+    ):
+        return (
+            f"{what} (in the block that starts at line {block.line + 1}: check the "
+            "indentation of this line)"
+        )
+    return what
+
+
 def _too_deep(source: str, mark: Any) -> _Fail:
     return _Fail(
         _at(
@@ -540,12 +562,7 @@ def _parse_yaml(text: str, source: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         if exc.problem and "maximum nesting depth" in exc.problem:
             raise _too_deep(source, mark) from None
-        what = exc.problem or "invalid YAML"
-        if isinstance(exc, ConstructorError) and exc.problem and "tag" in exc.problem:
-            what = (
-                f"{exc.problem}; only plain YAML (mappings, lists, text, numbers, "
-                "booleans, dates) is read"
-            )
+        what = _yaml_hint(exc, text, mark)
         raise _Fail(
             _at(
                 source,

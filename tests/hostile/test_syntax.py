@@ -15,7 +15,7 @@ from ._harness import TARGETS, printed_by_cli, refused_by_api, write
         # text appended to a valid file; `offset`: the problem's line, counted from the
         # first appended line (0)
         ("broken: [unclosed, list\nnext: 1\n", 1, "did not find expected ',' or ']'"),
-        ("broken:\n\t- tab-indented\n", 1, "cannot start any token"),
+        ("broken:\n\t- tab-indented\n", 1, "YAML does not allow tabs for indentation"),
     ],
     ids=["unclosed-list", "tab-indent"],
 )
