@@ -108,6 +108,12 @@ class Violation:
         return None if self.counterexample is None else minimal_assessment(self.counterexample)
 
 
+# Any days serve, so long as the child is of an age for early help on the day: the example
+# only has to be a valid assessment that records the factors.
+_EXAMPLE_DAY: Final = date(2024, 1, 1)  # pragma: no mutate
+_EXAMPLE_BIRTH: Final = date(2015, 1, 1)  # pragma: no mutate
+
+
 def minimal_assessment(factors: Sequence[str]) -> Assessment:
     """The smallest valid assessment recording ``factors``: one child, one parent."""
     from ..models import Assessment  # noqa: PLC0415 - keep this module light to import
@@ -116,13 +122,13 @@ def minimal_assessment(factors: Sequence[str]) -> Assessment:
         {
             "kind": "early-help-assessment",
             "id": "COUNTEREXAMPLE",
-            "assessed_on": date(2024, 1, 1),
+            "assessed_on": _EXAMPLE_DAY,
             "assessor": {"name": "-", "agency": "-", "role": "-"},
-            "consent": {"given": True, "given_on": date(2024, 1, 1), "by": "p1"},
+            "consent": {"given": True, "given_on": _EXAMPLE_DAY, "by": "p1"},
             "family": {
                 "id": "F",
                 "members": [
-                    {"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)},
+                    {"id": "c1", "role": "child", "date_of_birth": _EXAMPLE_BIRTH},
                     {"id": "p1", "role": "parent"},
                 ],
             },
@@ -290,27 +296,26 @@ def search(authority: Authority) -> Iterator[Violation]:
         return
     levels = authority.levels
 
-    def rank(factors: Sequence[str]) -> int | None:
-        level = authority.evaluate(factors).level
-        return level.rank if level in levels else None
+    def rank(factors: Sequence[str]) -> int:
+        return authority.evaluate(factors).level.rank
 
     for _ in range(SEARCH_SIZE):
         factors = rng.sample(pool, rng.randint(0, min(6, len(pool))))
         extra = rng.choice(pool)
-        before = rank(factors)
-        if before is None:
-            yield Violation(
-                "total",
-                "an assessment got a level that is not one of the authority's levels",
-                ("levels",),
-                tuple(sorted(factors)),
-            )
-            return
-        after = rank([*factors, extra])
-        if after is not None and after < before:
+        for decided in (factors, [*factors, extra]):
+            if authority.evaluate(decided).level not in levels:
+                yield Violation(
+                    "total",
+                    "an assessment got a level that is not one of the authority's levels",
+                    ("levels",),
+                    tuple(sorted(decided)),
+                )
+                return
+        before, after = rank(factors), rank([*factors, extra])
+        if after < before:
 
             def lowers(subset: Sequence[str], extra: str = extra) -> bool:
-                return (rank([*subset, extra]) or 0) < (rank(subset) or 0)
+                return rank([*subset, extra]) < rank(subset)
 
             smallest = _shrink(factors, lowers)
             yield Violation(
