@@ -102,11 +102,12 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 def test_assess_jsonl_text_with_a_summary(capsys, cohort) -> None:
     code, out, err = run(capsys, "assess", cohort, "--authority", "bromley")
-    assert code == 1  # two records could not be read
+    assert code == 1  # three records could not be read
     assert "0 EHA-2024-0104: tier-3 (section-17)" in out
+    assert f"{cohort}:8:1: (document): a blank line: each line holds one record" in out
     assert f"{cohort}:9:1: (document): not valid JSON" in out  # the line of the record
     assert out.strip().splitlines()[-1] == (
-        "8 records under bromley: tier-1 1, tier-2 3, tier-3 1, tier-4 1; 2 could not be read"
+        "9 records under bromley: tier-1 1, tier-2 3, tier-3 1, tier-4 1; 3 could not be read"
     )
     assert err == ""  # no progress line when stderr is not a terminal
 
@@ -114,10 +115,11 @@ def test_assess_jsonl_text_with_a_summary(capsys, cohort) -> None:
 def test_assess_jsonl_output_is_one_object_per_record(capsys, cohort) -> None:
     _, out, err = run(capsys, "assess", cohort, "--authority", "bromley", "--format", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [r["index"] for r in rows] == list(range(8))
+    assert [r["index"] for r in rows] == list(range(9))
     assert rows[0]["decision"]["level"]["id"] == "tier-3"
     assert rows[6]["ok"] is False
-    assert "8 records under bromley" in err  # the summary goes to stderr, keeping stdout clean
+    assert rows[7]["problems"][0]["kind"] == "empty"
+    assert "9 records under bromley" in err  # the summary goes to stderr, keeping stdout clean
 
 
 def test_compare_reports_how_records_move(capsys, cohort) -> None:
@@ -163,7 +165,7 @@ def test_validate_jsonl_from_stdin(capsys, cohort, monkeypatch) -> None:
     assert code == 1
     assert "<stdin>: record 0 (EHA-2024-0104): EH041 warning" in out
     assert out.strip().splitlines()[-3:] == [
-        "8 records under bromley: 2 with errors, 2 could not be read; EH030 1, EH040 1, EH041 1",
+        "9 records under bromley: 2 with errors, 3 could not be read; EH030 1, EH040 1, EH041 1",
         "  EH021 not checked in 6 records: bromley's config does not set voice_max_age_days",
         "  EH090 not checked in 6 records: bromley's config does not set "
         "supporting_families_min_headlines",
@@ -187,3 +189,31 @@ def test_progress_is_shown_on_a_terminal(bromley, cohort) -> None:
     _cli_bulk.assess_jsonl(str(cohort), bromley, None, fmt="jsonl", out=out, err=err)
     assert "\r8 records" in err.getvalue() or "\r1 records" in err.getvalue()
     assert "records under bromley" in err.getvalue()
+
+
+def test_one_bad_line_of_each_kind_never_stops_the_run(tmp_path, capsys) -> None:
+    good = json.dumps(ASSESSMENTS[0].model_dump(mode="json", exclude_none=True)).encode()
+    lines = [
+        good,
+        b"   ",  # blank
+        b'{"id": "caf\xe9"}',  # not UTF-8
+        b"[" * 100_000,  # nested far past any limit
+        b'{"id": "\\ud800x"}',  # a lone surrogate in the id
+        good,
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    argv = ["assess", str(path), "--authority", "bromley", "--input-format", "jsonl"]
+    code = main([*argv, "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    out.encode("utf-8")  # valid UTF-8 throughout
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["index"] for r in results] == list(range(6))
+    assert [r["ok"] for r in results] == [True, False, False, False, False, True]
+    problems = [r["problems"][0] for r in results[1:5]]
+    assert [p["kind"] for p in problems] == ["empty", "encoding", "too-deep", "missing"]
+    assert [p["line"] for p in problems] == [2, 3, 4, 5]
+    assert results[4]["id"] == "\\ud800x"  # escaped, so the output stays valid
+    assert "6 records under bromley" in err
+    assert "4 could not be read" in err
+    assert code == 1  # problems in the input, every one reported

@@ -78,8 +78,12 @@ class RecordResult:
 
 
 def _id_of(raw: Any) -> str | None:
+    """The record's ``id`` as written, when it is text (cut, and with any character that
+    cannot be written as UTF-8 escaped, so that output stays valid)."""
     value = raw.get("id") if isinstance(raw, Mapping) else None
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return value[:100].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def read_record(record: Record, *, source: str = "<record>", line: int | None = None) -> Document:
@@ -99,6 +103,10 @@ def read_record(record: Record, *, source: str = "<record>", line: int | None = 
                 [Problem("the record is not UTF-8", (), source, line, None, "encoding")]
             ) from None
     if isinstance(record, str):
+        if not record.strip():
+            raise DocumentError(
+                [Problem("a blank line: each line holds one record", (), source, line, 1, "empty")]
+            )
         try:
             loaded = read_text(record, source=source, fmt="json", error=DocumentError)
         except DocumentError as exc:
@@ -137,13 +145,10 @@ def records(items: Iterable[Record]) -> Iterator[tuple[int, Record, int | None]]
 
 
 def read_jsonl(stream: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes, int]]:
-    """(index, text, line number) for each non-blank line of a JSON Lines stream."""
-    index = 0
-    for number, text in enumerate(stream, start=1):
-        if not text.strip():
-            continue
+    """(index, text, line number) for each line of a JSON Lines stream. A blank line is a
+    record too (one that cannot be read), so that every line is accounted for."""
+    for index, (number, text) in enumerate(enumerate(stream, start=1)):
         yield index, text, number
-        index += 1
 
 
 def _results(
@@ -164,7 +169,7 @@ def _results(
             if raw_id is None and isinstance(record, str | bytes):
                 try:
                     raw_id = _id_of(json.loads(record))
-                except ValueError:
+                except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
                     raw_id = None
             yield RecordResult(index, raw_id, problems=exc.problems)
             continue

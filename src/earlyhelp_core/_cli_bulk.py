@@ -19,12 +19,14 @@ __all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
 
 
 @contextmanager
-def open_input(name: str) -> Iterator[IO[str]]:
-    """A text stream over ``name``, or standard input for ``<stdin>``."""
+def open_input(name: str) -> Iterator[IO[bytes] | IO[str]]:
+    """A byte stream over ``name``, or standard input for ``<stdin>``: each line is decoded
+    on its own, so one line that is not UTF-8 is one bad record, not a stopped run."""
     if name == "<stdin>":
-        yield sys.stdin
+        buffer: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
+        yield buffer if buffer is not None else sys.stdin  # a replaced stdin may be text
         return
-    with open(name, encoding="utf-8", errors="strict") as handle:
+    with open(name, "rb") as handle:
         yield handle
 
 
