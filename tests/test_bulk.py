@@ -217,3 +217,54 @@ def test_one_bad_line_of_each_kind_never_stops_the_run(tmp_path, capsys) -> None
     assert "6 records under bromley" in err
     assert "4 could not be read" in err
     assert code == 1  # problems in the input, every one reported
+
+
+def _cli(*argv: str, **kwargs):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "earlyhelp_core.cli", *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        **kwargs,
+    )
+
+
+def test_ctrl_c_stops_a_cohort_with_the_summary_so_far() -> None:
+    import signal
+
+    good = ASSESSMENTS[0].model_dump_json() + "\n"
+    argv = ("assess", "-", "--authority", "bromley", "--input-format", "jsonl")
+    with _cli(*argv, "--format", "jsonl") as child:
+        assert child.stdin is not None
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdin.write((good * 3).encode())
+        child.stdin.flush()
+        for _ in range(3):  # each record's result, as it is written
+            assert json.loads(child.stdout.readline())["ok"] is True
+        child.send_signal(signal.SIGINT)  # while it waits for the next line
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 130
+    assert "3 records under bromley: tier-3 3" in err
+    assert "interrupted" in err
+    assert "Traceback" not in err
+
+
+def test_a_reader_that_goes_away_is_not_a_problem_in_the_input(tmp_path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text((ASSESSMENTS[0].model_dump_json() + "\n") * 3000, encoding="utf-8")
+    with _cli("assess", str(path), "--authority", "bromley", "--format", "jsonl") as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.readline()
+        child.stdout.close()  # like `| head -1`, with far more output than a pipe holds to come
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=120) == 141
+    assert "Traceback" not in err
+    assert "could not be read" not in err

@@ -109,32 +109,38 @@ def assess_jsonl(
     unreadable = 0
     progress = Progress(err)
     table = _Csv(out)
-    with open_input(source) as stream:
-        for result in results_of_jsonl(authority, stream, "classify", source=source, also=other):
-            compared = result.compared
-            progress.step()
-            if result.problems:
-                unreadable += 1
-            elif result.decision is not None:
-                levels[result.decision.level.id] += 1
-                if compared is not None:
-                    changes[(result.decision.level.id, compared.level.id)] += 1
-            if fmt == "jsonl":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            elif fmt == "csv":
-                table.write(_decision_row(result, other is not None))
-            else:
-                for line in _problem_lines(result):
-                    print(line, file=out)
-                if result.decision is not None:
-                    also = f" | {other.id}: {compared.level.id}" if other and compared else ""
-                    print(
-                        f"{result.index} {result.id}: {result.decision.level.id} "
-                        f"({result.decision.response.value}){also}",
-                        file=out,
-                    )
+    interrupted = False
+    try:
+        with open_input(source) as stream:
+            for result in results_of_jsonl(
+                authority, stream, "classify", source=source, also=other
+            ):
+                compared = result.compared
+                progress.step()
+                if result.problems:
+                    unreadable += 1
+                elif result.decision is not None:
+                    levels[result.decision.level.id] += 1
+                    if compared is not None:
+                        changes[(result.decision.level.id, compared.level.id)] += 1
+                if fmt == "jsonl":
+                    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                elif fmt == "csv":
+                    table.write(_decision_row(result, other is not None))
+                else:
+                    for line in _problem_lines(result):
+                        print(line, file=out)
+                    if result.decision is not None:
+                        also = f" | {other.id}: {compared.level.id}" if other and compared else ""
+                        print(
+                            f"{result.index} {result.id}: {result.decision.level.id} "
+                            f"({result.decision.response.value}){also}",
+                            file=out,
+                        )
+    except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
+        interrupted = True
     progress.done()
-    summary = err if fmt in ("jsonl", "csv") else out
+    summary = err if fmt in ("jsonl", "csv") or interrupted else out
     total = sum(levels.values()) + unreadable
     print(
         f"{total:,} records under {authority.id}: "
@@ -151,6 +157,8 @@ def assess_jsonl(
         )
         for (a, b), n in sorted(moved.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  {a} -> {b}: {n:,}", file=summary)
+    if interrupted:
+        return _interrupted(err)
     return 1 if unreadable else 0
 
 
@@ -165,50 +173,54 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     failed = unreadable = total = 0
     progress = Progress(err)
     table = _Csv(out)
-    with open_input(source) as stream:
-        for result in results_of_jsonl(authority, stream, "validate", source=source):
-            progress.step()
-            total += 1
-            if result.problems:
-                unreadable += 1
-            if result.report is not None:
-                codes.update(result.report.codes)
-                skipped.update((n.code, n.reason) for n in result.report.not_checked)
-                if not result.report.ok:
-                    failed += 1
-            if fmt == "jsonl":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            elif fmt == "csv":
-                findings = result.report.findings if result.report else ()
-                for row in [
-                    {
-                        "index": result.index,
-                        "id": result.id or "",
-                        "code": f.code,
-                        "severity": f.severity.value,
-                        "path": ".".join(map(str, f.path)),
-                        "message": f.message,
-                    }
-                    for f in findings
-                ] + [
-                    {
-                        "index": result.index,
-                        "id": result.id or "",
-                        "code": "",
-                        "severity": "error",
-                        "path": ".".join(map(str, p.path)),
-                        "message": p.message,
-                    }
-                    for p in result.problems
-                ]:
-                    table.write(row)
-            else:
-                for line in _problem_lines(result):
-                    print(line, file=out)
-                for finding in result.report.findings if result.report else ():
-                    print(f"{source}: record {result.index} ({result.id}): {finding}", file=out)
+    interrupted = False
+    try:
+        with open_input(source) as stream:
+            for result in results_of_jsonl(authority, stream, "validate", source=source):
+                progress.step()
+                total += 1
+                if result.problems:
+                    unreadable += 1
+                if result.report is not None:
+                    codes.update(result.report.codes)
+                    skipped.update((n.code, n.reason) for n in result.report.not_checked)
+                    if not result.report.ok:
+                        failed += 1
+                if fmt == "jsonl":
+                    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                elif fmt == "csv":
+                    findings = result.report.findings if result.report else ()
+                    for row in [
+                        {
+                            "index": result.index,
+                            "id": result.id or "",
+                            "code": f.code,
+                            "severity": f.severity.value,
+                            "path": ".".join(map(str, f.path)),
+                            "message": f.message,
+                        }
+                        for f in findings
+                    ] + [
+                        {
+                            "index": result.index,
+                            "id": result.id or "",
+                            "code": "",
+                            "severity": "error",
+                            "path": ".".join(map(str, p.path)),
+                            "message": p.message,
+                        }
+                        for p in result.problems
+                    ]:
+                        table.write(row)
+                else:
+                    for line in _problem_lines(result):
+                        print(line, file=out)
+                    for finding in result.report.findings if result.report else ():
+                        print(f"{source}: record {result.index} ({result.id}): {finding}", file=out)
+    except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
+        interrupted = True
     progress.done()
-    summary = err if fmt in ("jsonl", "csv") else out
+    summary = err if fmt in ("jsonl", "csv") or interrupted else out
     listed = ", ".join(f"{code} {n:,}" for code, n in sorted(codes.items())) or "no findings"
     print(
         f"{total:,} records under {authority.id}: {failed:,} with errors, "
@@ -217,4 +229,15 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     )
     for (code, reason), n in sorted(skipped.items()):
         print(f"  {code} not checked in {n:,} records: {reason}", file=summary)
+    if interrupted:
+        return _interrupted(err)
     return 1 if failed or unreadable else 0
+
+
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a command stopped with Ctrl-C."""
+
+
+def _interrupted(err: TextIO) -> int:
+    print("earlyhelp: interrupted; the summary above counts the records read until then", file=err)
+    return EXIT_INTERRUPTED

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import attrs
 
 from . import vocabulary
-from ._cli_bulk import assess_jsonl, validate_jsonl
+from ._cli_bulk import EXIT_INTERRUPTED, assess_jsonl, validate_jsonl
 from ._errors import DocumentError, LoadError, Problem, UnknownIdError
 from ._reader import SourceMap
 from ._resources import data_dir
@@ -42,6 +42,9 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_CLOSED_PIPE = 141
+"""128 + SIGPIPE: the reader of the output went away (``| head``), as shells report it for
+any command; not a problem in the input."""
 
 
 class UserError(Exception):
@@ -616,20 +619,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args, sys.stdout)
+        status = COMMANDS[args.command](args, sys.stdout)
+        sys.stdout.flush()  # a reader that went away shows here, not at exit
+        return status
     except (UnknownIdError, UserError) as exc:
         print(f"earlyhelp: error: {exc}", file=sys.stderr)
     except LoadError as exc:
         print(exc, file=sys.stderr)
+    except KeyboardInterrupt:
+        print("earlyhelp: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except OSError as exc:  # e.g. a JSON Lines file that cannot be opened
         if isinstance(exc, BrokenPipeError):  # the reader (e.g. `| head`) went away
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_PROBLEMS
+            return EXIT_CLOSED_PIPE
         print(f"earlyhelp: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
     except UnicodeDecodeError as exc:
         print(f"earlyhelp: error: the input is not UTF-8 ({exc.reason})", file=sys.stderr)
-    except BrokenPipeError:  # pragma: no cover - handled above
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_PROBLEMS
 
 
