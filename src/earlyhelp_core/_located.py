@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections.abc
 import difflib
+import functools
 import re
 import typing
 from collections.abc import Iterable, Sequence
@@ -116,6 +117,24 @@ def _is_personal(info: FieldInfo | None) -> bool:
     return isinstance(extra, dict) and bool(extra.get("x-personal"))
 
 
+@functools.cache
+def _model_holds_personal(model: type[BaseModel]) -> bool:
+    """Whether ``model`` has a personal field anywhere below it (the models are a tree)."""
+    return any(
+        _is_personal(info) or any(_model_holds_personal(m) for m in _models_in(info.annotation))
+        for info in model.model_fields.values()
+    )
+
+
+def _holds_personal(info: FieldInfo | None) -> bool:
+    """Whether anything found in this field's place may be personal: the field is marked
+    personal, or a model it holds has a personal field anywhere below it (a name written
+    where the assessor's mapping belongs is still a name)."""
+    if info is None:
+        return False
+    return _is_personal(info) or any(_model_holds_personal(m) for m in _models_in(info.annotation))
+
+
 # --------------------------------------------------------------------------- messages
 
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"
@@ -127,6 +146,11 @@ _DATE_REASONS = frozenset(
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+_CONTAINER_ERRORS = frozenset(
+    {"dict_type", "model_type", "model_attributes_type", "tuple_type", "list_type"}
+)
+
+
 def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     """(path to report, message, kind, point at the key rather than the value)."""
     loc: Path = tuple(err["loc"])
@@ -134,7 +158,9 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     value = err.get("input")
     ctx = err.get("ctx") or {}
     parent, info = _walk(root, loc)
-    personal = _is_personal(info)
+    # a value where a mapping or a list belongs may be anything written in the wrong place
+    # (a name where the assessor's details belong): it is described, never echoed
+    personal = _holds_personal(info) or kind in _CONTAINER_ERRORS
     found = describe(value, personal=personal)
 
     if kind == "missing":

@@ -93,10 +93,14 @@ def _translate(error: Any) -> tuple[tuple[str | int, ...], str, str, bool]:
         names = [n for n in names if n != "a valid value"] or ["a valid value"]
         return path, f"expected {' or '.join(names)}, found {describe(value)}", "type", False
     if kind == "type":
+        # text where a mapping or a list belongs is described, never echoed: it may be
+        # anything (a name, a date of birth) written in the wrong place
+        wanted = error.validator_value
+        types = {wanted} if isinstance(wanted, str) else set(wanted)
+        container = bool(types & {"object", "array"})
         return (
             path,
-            f"expected {_expected(schema) if kind == 'type' else 'a valid value'}, "
-            f"found {describe(value)}",
+            f"expected {_expected(schema)}, found {describe(value, personal=container)}",
             "type",
             False,
         )

@@ -392,3 +392,54 @@ def test_plan_outcomes_address_known_factors() -> None:
 def test_factor_id_must_be_text() -> None:
     p = one(with_({("factors", 0, "factor"): 12}))
     assert p.message == "expected a factor id, found the number 12"
+
+
+def _containers(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a mapping or a list inside ``data`` (the document itself excluded)."""
+    found = [path] if path and isinstance(data, dict | list) else []
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found += _containers(value, (*path, key))
+    return found
+
+
+def _example_slots() -> list[tuple[str, tuple[Any, ...]]]:
+    from earlyhelp_core._reader import read_path
+
+    from ..conftest import EXAMPLES
+
+    slots = []
+    for example in sorted(EXAMPLES.glob("*.*")):
+        data = read_path(example).data
+        slots += [(example.name, path) for path in _containers(data)]
+    return slots
+
+
+SECRET = "Jane Secretname, born 2011-11-11"
+
+
+@pytest.mark.parametrize(("example", "path"), _example_slots())
+def test_a_name_where_a_mapping_or_list_belongs_is_never_echoed(example: str, path) -> None:
+    """Text in the place of a mapping or a list (a name where the assessor belongs, a child
+    written as a line where a member belongs) is described by its type, wherever it is
+    reported: exceptions, problems as data, the command line."""
+    from earlyhelp_core._reader import read_path
+
+    from ..conftest import EXAMPLES
+
+    data = copy.deepcopy(read_path(EXAMPLES / example).data)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = SECRET
+    with pytest.raises(eh.DocumentError) as exc:
+        eh.parse_document(data)
+    shown = str(exc.value) + json.dumps([p.to_dict() for p in exc.value.problems])
+    for part in ("Secretname", "2011"):
+        assert part not in shown, (path, shown)
