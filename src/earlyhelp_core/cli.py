@@ -487,16 +487,25 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _authorities(args: argparse.Namespace, out: TextIO) -> int:
-    rows = []
-    for spec in list_authorities():
-        authority = load_authority(spec)
+    rows: list[dict[str, Any]] = []
+    broken: list[tuple[str, LoadError]] = []
+    for authority_id in list_authorities():
+        try:
+            authority = find_authority(authority_id)
+        except LoadError as exc:  # one broken package must not hide the others
+            broken.append((authority_id, exc))
+            rows.append({"id": authority_id, "problems": [p.to_dict() for p in exc.problems]})
+            continue
         rows.append({"id": authority.id, "name": authority.name, "version": authority.version})
     if args.format == "json":
         _dump(rows, out)
     else:
         for row in rows:
-            print(f"{row['id']:<16} {row['version']:<10} {row['name']}", file=out)
-    return EXIT_OK
+            if "problems" not in row:
+                print(f"{row['id']:<16} {row['version']:<10} {row['name']}", file=out)
+        for authority_id, error in broken:
+            print(f"earlyhelp: error: {authority_id} cannot be loaded:\n{error}", file=sys.stderr)
+    return EXIT_PROBLEMS if broken else EXIT_OK
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -481,3 +482,66 @@ def test_an_unknown_level_names_the_known_ones(authority) -> None:
     )
     with pytest.raises(LookupError):
         authority.translate("tier-9", to=authority)
+
+
+@pytest.fixture
+def installed(monkeypatch, tmp_path):
+    """Install entry points (name -> Python source of the module they point at)."""
+    from importlib import metadata
+
+    from earlyhelp_core.thresholds import _load
+
+    def install(packages: dict[str, str]) -> None:
+        entries = []
+        for name, code in packages.items():
+            module = f"pkg_{name.replace('-', '_')}"
+            (tmp_path / f"{module}.py").write_text(code, encoding="utf-8")
+            entries.append(metadata.EntryPoint(name, f"{module}:path", _load.ENTRY_POINT_GROUP))
+        monkeypatch.syspath_prepend(str(tmp_path))
+        monkeypatch.setattr(_load.metadata, "entry_points", lambda group: entries)
+
+    return install
+
+
+def _config_at(tmp_path, authority_id: str) -> str:
+    cfg = make_config()
+    cfg["id"] = authority_id
+    path = tmp_path / f"{authority_id}-config.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return f"def path():\n    return {str(path)!r}\n"
+
+
+def test_a_broken_installed_authority_is_reported_and_the_others_listed(
+    installed, tmp_path, capsys
+) -> None:
+    from earlyhelp_core.cli import main
+
+    installed(
+        {
+            "good-shire": _config_at(tmp_path, "good-shire"),
+            "broken-shire": "import not_a_module_anywhere\ndef path():\n    return ''\n",
+            "odd-shire": "def path():\n    return 42\n",
+            "misnamed-shire": _config_at(tmp_path, "other-shire"),
+        }
+    )
+    with pytest.raises(eh.ConfigError, match="could not be loaded: ModuleNotFoundError"):
+        eh.find_authority("broken-shire")
+    with pytest.raises(eh.ConfigError, match="returned the number 42, not the path"):
+        eh.find_authority("odd-shire")
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority("misnamed-shire")
+    (p,) = exc.value.problems
+    assert (p.kind, p.path) == ("id-mismatch", ("id",))
+    assert "installed as 'misnamed-shire', but its id is 'other-shire'" in p.message
+    assert p.line == 1
+    code = main(["authorities"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "good-shire" in out
+    assert "bromley" in out
+    for name in ("broken-shire", "odd-shire", "misnamed-shire"):
+        assert f"earlyhelp: error: {name} cannot be loaded:" in err
+    code = main(["authorities", "--format", "json"])
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["good-shire"]["name"] == "Testshire"
+    assert rows["broken-shire"]["problems"][0]["kind"] == "entry-point"

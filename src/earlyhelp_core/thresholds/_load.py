@@ -19,7 +19,7 @@ from .._reader import SourceMap, read_path
 from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
-from ._check import consistency, safety
+from ._check import Violation, consistency, safety
 from ._config import AuthorityConfig, SourceRef
 from ._matrix import (
     Authority,
@@ -320,8 +320,7 @@ def _by_id(authority_id: str) -> str | os.PathLike[str]:
             return str(bundled[authority_id])
         installed = _installed()
         if authority_id in installed:
-            target: str | os.PathLike[str] = installed[authority_id].load()()
-            return target
+            return _entry_point_target(installed[authority_id])
     else:
         bundled, installed = _bundled(), _installed()
     ids = sorted({*bundled, *installed})
@@ -330,6 +329,48 @@ def _by_id(authority_id: str) -> str | os.PathLike[str]:
         f"unknown authority {shown}{did_you_mean(authority_id, ids)}; "
         f"known: {', '.join(ids) or 'none'}"
     )
+
+
+def _entry_point_target(entry: metadata.EntryPoint) -> str | os.PathLike[str]:
+    """The config path an installed authority's entry point gives, or a ConfigError naming
+    the entry point when its package is broken."""
+    where = f"entry point {entry.name!r} ({entry.value})"
+    try:
+        target = entry.load()()
+    except Exception as exc:  # a broken package must not stop the others
+        message = f"{where} could not be loaded: {type(exc).__name__}: {str(exc)[:200]}"
+        problem = Problem(message, (), "<installed>", None, None, "entry-point")
+        raise ConfigError([problem]) from None
+    if not isinstance(target, str | os.PathLike):
+        message = f"{where} returned {describe(target)}, not the path of a config file"
+        raise ConfigError([Problem(message, (), "<installed>", None, None, "entry-point")])
+    return target
+
+
+def _named(authority: Authority, authority_id: str) -> Authority:
+    """``authority``, loaded by the id ``authority_id``: the two must be the same."""
+    if authority.id != authority_id:
+        source = authority.source_path or "<data>"
+        pos = authority.locate(_id_violation()) if authority.source_path else None
+        line, col = (pos.line, pos.col) if pos is not None else (None, None)
+        raise ConfigError(
+            [
+                Problem(
+                    f"installed as {authority_id!r}, but its id is {authority.id!r}; an "
+                    "authority's id and the name it is installed under must be the same",
+                    ("id",),
+                    source,
+                    line,
+                    col,
+                    "id-mismatch",
+                )
+            ]
+        )
+    return authority
+
+
+def _id_violation() -> Violation:
+    return Violation("consistent", "", ("id",))
 
 
 def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:
@@ -359,7 +400,7 @@ def find_authority(authority_id: str, *, verify: bool = True) -> Authority:
     """
     if not isinstance(authority_id, str):
         raise TypeError(f"authority_id must be a str, got {type(authority_id).__name__}")
-    return _load(_by_id(authority_id), verify=verify)
+    return _named(_load(_by_id(authority_id), verify=verify), authority_id)
 
 
 def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Authority:
@@ -377,7 +418,10 @@ def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Auth
     """
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
-    return _load(_resolve(spec), verify=verify)
+    resolved = _resolve(spec)
+    authority = _load(resolved, verify=verify)
+    # an id (not a path the operator gave) must name the config it found
+    return _named(authority, spec) if isinstance(spec, str) and resolved is not spec else authority
 
 
 _ID_MAX = 64
