@@ -1,0 +1,41 @@
+"""The authority config file as typed models: what ``configs/<id>.yaml`` holds.
+
+``AuthorityConfig`` is the whole file; the other models are its parts. Read a loaded
+authority's config from ``authority.config``; build one in code with
+``AuthorityConfig.model_validate(mapping)`` and compile it with
+:func:`earlyhelp_core.thresholds.compile_config`. (The compiled escalation rule that
+classification uses is :class:`earlyhelp_core.thresholds.EscalationRule`; the rule as
+written in the file is :class:`EscalationRule` here.)
+"""
+
+from ._config import (
+    AuthorityConfig,
+    ConfigSource,
+    CountParameter,
+    EscalationRule,
+    EscalationWhen,
+    FactorMapping,
+    Level,
+    LocalFactor,
+    NotApplicable,
+    Parameters,
+    RuleOverride,
+    SourceRef,
+    SwitchParameter,
+)
+
+__all__ = [
+    "AuthorityConfig",
+    "ConfigSource",
+    "CountParameter",
+    "EscalationRule",
+    "EscalationWhen",
+    "FactorMapping",
+    "Level",
+    "LocalFactor",
+    "NotApplicable",
+    "Parameters",
+    "RuleOverride",
+    "SourceRef",
+    "SwitchParameter",
+]
