@@ -482,6 +482,10 @@ def test_an_unknown_level_names_the_known_ones(authority) -> None:
     )
     with pytest.raises(LookupError):
         authority.translate("tier-9", to=authority)
+    with pytest.raises(eh.UnknownIdError) as exc:
+        authority.level("x" * 61 + "YZ" + "q" * 500)
+    assert f"testshire has no level {'x' * 61!r}...;" in str(exc.value)  # cut
+    assert "Y" not in str(exc.value)
 
 
 @pytest.fixture
@@ -520,6 +524,7 @@ def test_a_broken_installed_authority_is_reported_and_the_others_listed(
         {
             "good-shire": _config_at(tmp_path, "good-shire"),
             "broken-shire": "import not_a_module_anywhere\ndef path():\n    return ''\n",
+            "raising-shire": f"def path():\n    raise RuntimeError({'a' * 200 + 'TAIL'!r})\n",
             "odd-shire": "def path():\n    return 42\n",
             "misnamed-shire": _config_at(tmp_path, "other-shire"),
         }
@@ -528,10 +533,14 @@ def test_a_broken_installed_authority_is_reported_and_the_others_listed(
         eh.find_authority("broken-shire")
     with pytest.raises(eh.ConfigError, match="returned the number 42, not the path"):
         eh.find_authority("odd-shire")
+    with pytest.raises(eh.ConfigError) as raised:
+        eh.find_authority("raising-shire")
+    assert raised.value.problems[0].message.endswith("RuntimeError: " + "a" * 200)
     with pytest.raises(eh.ConfigError) as exc:
         eh.load_authority("misnamed-shire")
     (p,) = exc.value.problems
     assert (p.kind, p.path) == ("id-mismatch", ("id",))
+    assert p.source.endswith("other-shire-config.yaml")
     assert "installed as 'misnamed-shire', but its id is 'other-shire'" in p.message
     assert p.line == 1
     code = main(["authorities"])
@@ -539,7 +548,7 @@ def test_a_broken_installed_authority_is_reported_and_the_others_listed(
     assert code == 1
     assert "good-shire" in out
     assert "bromley" in out
-    for name in ("broken-shire", "odd-shire", "misnamed-shire"):
+    for name in ("broken-shire", "odd-shire", "misnamed-shire", "raising-shire"):
         assert f"earlyhelp: error: {name} cannot be loaded:" in err
     code = main(["authorities", "--format", "json"])
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +17,8 @@ if TYPE_CHECKING:
     from ..assessment._core import NotChecked, Report
     from ._check import Violation
 
-from .._errors import Path, UnknownIdError
+from .._errors import Path, UnknownIdError, quote
+from .._located import did_you_mean
 from ..models import Assessment, Document
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
@@ -397,11 +397,9 @@ class Authority:
         at = self._level_index.get(level_id)
         if at is None:
             known = list(self._level_index)
-            close = difflib.get_close_matches(str(level_id), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UnknownIdError(
-                f"{self.id} has no level {str(level_id)[:64]!r}{hint}; its levels: "
-                f"{', '.join(known)}"
+                f"{self.id} has no level {quote(str(level_id), 64)}"
+                f"{did_you_mean(str(level_id), known)}; its levels: {', '.join(known)}"
             )
         return self.levels[at]
 
