@@ -266,7 +266,8 @@ def _authority_for(
     except UnknownIdError as exc:
         pos = where.locate(("authority",), key=False) if where is not None else None
         line, col = pos if pos is not None else (None, None)
-        problem = Problem(f"{exc}; or pass --authority", ("authority",), source, line, col)
+        message = f"{exc}; or pass --authority"
+        problem = Problem(message, ("authority",), source, line, col, "unknown-authority")
         raise DocumentError([problem]) from None
 
 

@@ -302,8 +302,10 @@ def search(authority: Authority) -> Iterator[Violation]:
     for _ in range(SEARCH_SIZE):
         factors = rng.sample(pool, rng.randint(0, min(6, len(pool))))
         extra = rng.choice(pool)
+        ranks = []
         for decided in (factors, [*factors, extra]):
-            if authority.evaluate(decided).level not in levels:
+            level = authority.evaluate(decided).level
+            if level not in levels:
                 yield Violation(
                     "total",
                     "an assessment got a level that is not one of the authority's levels",
@@ -311,7 +313,8 @@ def search(authority: Authority) -> Iterator[Violation]:
                     tuple(sorted(decided)),
                 )
                 return
-        before, after = rank(factors), rank([*factors, extra])
+            ranks.append(level.rank)
+        before, after = ranks
         if after < before:
 
             def lowers(subset: Sequence[str], extra: str = extra) -> bool:

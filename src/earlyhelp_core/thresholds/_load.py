@@ -350,27 +350,21 @@ def _entry_point_target(entry: metadata.EntryPoint) -> str | os.PathLike[str]:
 def _named(authority: Authority, authority_id: str) -> Authority:
     """``authority``, loaded by the id ``authority_id``: the two must be the same."""
     if authority.id != authority_id:
-        source = authority.source_path or "<data>"
-        pos = authority.locate(_id_violation()) if authority.source_path else None
-        line, col = (pos.line, pos.col) if pos is not None else (None, None)
+        at = authority.locate(Violation("consistent", "", ("id",)))  # file, line and column
         raise ConfigError(
             [
                 Problem(
                     f"installed as {authority_id!r}, but its id is {authority.id!r}; an "
                     "authority's id and the name it is installed under must be the same",
                     ("id",),
-                    source,
-                    line,
-                    col,
+                    at.source,
+                    at.line,
+                    at.col,
                     "id-mismatch",
                 )
             ]
         )
     return authority
-
-
-def _id_violation() -> Violation:
-    return Violation("consistent", "", ("id",))
 
 
 def _resolve(spec: str | os.PathLike[str]) -> str | os.PathLike[str]:

@@ -345,6 +345,7 @@ class Authority:
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
     _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
+    _domains: Mapping[str, Domain] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -355,6 +356,7 @@ class Authority:
             "_placements",
             MappingProxyType({f: self.levels[i] for f, i in self._factor_level.items()}),
         )
+        object.__setattr__(self, "_domains", MappingProxyType(dict(self._factor_domain)))
         lowest = self.levels[0]
         object.__setattr__(
             self, "_no_factors", (Reason((), ReasonKind.NO_FACTORS, lowest.id, lowest.source),)
@@ -417,7 +419,7 @@ class Authority:
     @property
     def factor_domains(self) -> Mapping[str, Domain]:
         """The assessment-triangle domain of each factor the matrix places (read-only)."""
-        return MappingProxyType(self._factor_domain)
+        return self._domains
 
     def evaluate(self, factors: Iterable[str]) -> Evaluation:
         """What this matrix makes of a set of factor ids: the level, the factors placed at
