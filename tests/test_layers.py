@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "earlyhelp_core"
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "_errors", "_resources"),
     ("_reader",),
-    ("_located", "_schema_check"),
+    ("_located", "_schema_check", "_model"),
     ("prevention", "vocabulary"),
     ("models",),
     ("thresholds",),
@@ -32,10 +32,6 @@ LAYERS: list[tuple[str, ...]] = [
 
 KNOWN: dict[tuple[str, str], str] = {
     # module, imported module: why it is still there
-    ("_located", "vocabulary"): "factor-id errors suggest vocabulary ids; the vocabulary's "
-    "own loader reports through _located",
-    ("vocabulary", "models"): "the vocabulary file's model reuses the document models' base "
-    "(Model, Text), while FactorId in that base checks ids against the vocabulary",
     ("thresholds", "_bulk"): "Authority.classify_many/validate_many, kept as shims",
     ("thresholds", "assessment"): "Authority.validate/rules_not_run, kept as shims; the "
     "loader checks validation overrides against the rule registry",

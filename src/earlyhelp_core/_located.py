@@ -194,9 +194,7 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     }
     if kind == "unknown_factor":
         if isinstance(value, str):
-            from . import vocabulary  # noqa: PLC0415
-
-            hint = did_you_mean(value, vocabulary.ids())
+            hint = did_you_mean(value, str(ctx.get("known", "")).split())
             return loc, f"unknown factor id {value!r}{hint}", "unknown-factor", False
         return loc, f"expected a factor id, found {found}", "type", False
     if kind == "date_invalid" and isinstance(value, str) and _ISO_DAY.match(value):

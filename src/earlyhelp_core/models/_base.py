@@ -7,26 +7,22 @@ date-times must carry a timezone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    StrictBool,
     StrictFloat,
     StrictInt,
     StringConstraints,
-    ValidationError,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
+from pydantic_core import core_schema
 
-from .._errors import Path
+from .. import vocabulary
+from .._model import Flag, Model, Text, raise_problems
 
 __all__ = [
     "AUTHORITY_ID_PATTERN",
@@ -53,23 +49,6 @@ AUTHORITY_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 LOCAL_FACTOR_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*:[a-z0-9]+(?:-[a-z0-9]+)*$"
 """A local factor of an authority, namespaced: ``bedford:relay-notification``."""
-
-_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-
-
-class Model(BaseModel):
-    """Base of every document model: frozen, unknown keys rejected, input kept out of errors."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        hide_input_in_errors=True,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        use_enum_values=False,
-        defer_build=True,
-    )
 
 
 def _either_type_or_iso_text(
@@ -156,12 +135,11 @@ class _FactorIdSchema:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        from .. import vocabulary  # noqa: PLC0415 - the vocabulary's own model imports this module
-
+        known = sorted(vocabulary.ids())
         return core_schema.custom_error_schema(
             core_schema.union_schema(
                 [
-                    core_schema.literal_schema(sorted(vocabulary.ids())),
+                    core_schema.literal_schema(known),
                     core_schema.str_schema(
                         strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=96
                     ),
@@ -170,6 +148,8 @@ class _FactorIdSchema:
             ),
             custom_error_type="unknown_factor",
             custom_error_message="unknown factor id",
+            # read only when an id is unknown, to suggest the nearest ones
+            custom_error_context={"known": " ".join(known)},
         )
 
 
@@ -181,10 +161,6 @@ AuthorityId = Annotated[
     str, StringConstraints(strict=True, pattern=AUTHORITY_ID_PATTERN, max_length=64)
 ]
 FactorId = Annotated[str, _FactorIdSchema]
-Text = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=10_000, pattern=_NO_CONTROL)
-]
-Flag = StrictBool
 Day = Annotated[date, _DaySchema]
 Instant = Annotated[datetime, _InstantSchema]
 Measure = StrictInt | StrictFloat | Text
@@ -194,21 +170,3 @@ Measure = StrictInt | StrictFloat | Text
 def personal(**kwargs: Any) -> Any:
     """A field holding personal data: kept out of ``repr`` and out of error messages."""
     return Field(repr=False, json_schema_extra={"x-personal": True}, **kwargs)
-
-
-def raise_problems(title: str, problems: Iterable[tuple[Path, str, str, Any]]) -> None:
-    """Raise one pydantic ``ValidationError`` holding every ``(path, type, message, input)``.
-
-    Used by consistency checks that look across fields; pydantic prefixes each path
-    with where the model sits, so paths here are relative to the model.
-    """
-    details = [
-        InitErrorDetails(
-            type=PydanticCustomError(kind, message, {}),
-            loc=path,
-            input=value,
-        )
-        for path, kind, message, value in problems
-    ]
-    if details:
-        raise ValidationError.from_exception_data(title, details, hide_input=True)

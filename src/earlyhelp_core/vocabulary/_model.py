@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from .._errors import Path
-from ..models._base import Flag, Model, Text, raise_problems
+from .._model import Flag, Model, Text, raise_problems
 
 __all__ = [
     "CIN_CODES",
