@@ -108,7 +108,7 @@ from cohorts import synthetic
 authority = eh.load_authority("bromley")
 lines = (json.dumps(r) for r in synthetic(authority, {n}))
 start = time.perf_counter()
-count = sum(1 for r in authority.classify_many(lines) if r.decision is not None)
+count = sum(1 for r in eh.classify_many(authority, lines) if r.decision is not None)
 took = time.perf_counter() - start
 peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
 print(count, took, int(peak) // 1024)

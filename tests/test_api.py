@@ -44,22 +44,20 @@ def test_import_does_not_load_hypothesis_jsonschema_or_the_vocabulary() -> None:
 
 
 def test_validation_and_cohorts_are_functions_taking_an_authority() -> None:
-    """The matrix decides; checking documents and running cohorts take one. The methods of
-    the same names on Authority are the same calls."""
+    """The matrix decides; checking documents and running cohorts are functions of the
+    layers above that take one, and Authority has no methods of the same names."""
     from .conftest import EXAMPLES
 
     bedford = eh.load_authority("bedford")
+    for name in ("validate", "rules_not_run", "classify_many", "validate_many"):
+        assert not hasattr(bedford, name), name
     plan = eh.load_document(EXAMPLES / "plan-team-around-the-family.yaml")
     followed = eh.load_document(EXAMPLES / "assessment-multi-agency.yaml")
     assert isinstance(followed, eh.Assessment)
-    assert eh.validate(bedford, plan, assessment=followed) == bedford.validate(
-        plan, assessment=followed
-    )
     assert eh.validate(bedford, plan) != eh.validate(bedford, plan, assessment=followed)
-    assert eh.rules_not_run(bedford) == bedford.rules_not_run()
     records = [followed, {"kind": "early-help-assessment"}, "not json"]
-    assert list(eh.classify_many(bedford, records)) == list(bedford.classify_many(records))
-    assert list(eh.validate_many(bedford, records)) == list(bedford.validate_many(records))
+    results = list(eh.classify_many(bedford, records))
+    assert [r.ok for r in results] == [True, False, False]
     with pytest.raises(TypeError, match="doc must be an Assessment, Plan or Referral, got dict"):
         eh.validate(bedford, {})  # type: ignore[arg-type]
 

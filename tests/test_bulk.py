@@ -34,7 +34,7 @@ def test_classify_many_gives_one_result_per_record_in_order(bromley) -> None:
         3,
         eh.load_document(EXAMPLES / "referral-self.yaml"),
     ]
-    results = list(bromley.classify_many(records))
+    results = list(eh.classify_many(bromley, records))
     assert [r.index for r in results] == list(range(len(records)))
     assert [r.decision.level.id if r.decision else None for r in results[:3]] == [
         bromley.classify(a).level.id for a in ASSESSMENTS[:3]
@@ -55,12 +55,12 @@ def test_classify_many_is_lazy(bromley) -> None:
     def forever() -> Iterator[eh.Assessment]:
         yield from itertools.cycle(ASSESSMENTS)
 
-    first = list(itertools.islice(bromley.classify_many(forever()), 10))
+    first = list(itertools.islice(eh.classify_many(bromley, forever()), 10))
     assert [r.index for r in first] == list(range(10))
 
 
 def test_validate_many_reports_each_record(bromley) -> None:
-    results = list(bromley.validate_many([*ASSESSMENTS, {"kind": "referral"}]))
+    results = list(eh.validate_many(bromley, [*ASSESSMENTS, {"kind": "referral"}]))
     by_id = {r.id: r for r in results}
     assert by_id["EHA-2024-0104"].report.codes == ("EH041",)
     assert results[-1].problems
@@ -70,7 +70,7 @@ def test_validate_many_reports_each_record(bromley) -> None:
 def _peak(authority, n: int) -> int:
     records = (a.model_dump(mode="json") for a in itertools.islice(itertools.cycle(ASSESSMENTS), n))
     tracemalloc.start()
-    for _ in authority.classify_many(records):
+    for _ in eh.classify_many(authority, records):
         pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()

@@ -31,11 +31,19 @@ LAYERS: list[tuple[str, ...]] = [
 """Lowest first. The package's ``__init__`` (the public façade) sits above them all."""
 
 KNOWN: dict[tuple[str, str], str] = {
-    # module, imported module: why it is still there
-    ("thresholds", "_bulk"): "Authority.classify_many/validate_many, kept as shims",
-    ("thresholds", "assessment"): "Authority.validate/rules_not_run, kept as shims; the "
-    "loader checks validation overrides against the rule registry",
+    # module, imported module: why it is still there (none are left; keep it that way)
 }
+
+LATE: dict[tuple[str, str], str] = {
+    # module, imported module: why it is imported inside a function (never to dodge a circle)
+    ("testing._hook", "models"): "the pytest plugin hook stays light until a strategy is used",
+    ("testing._hook", "thresholds"): "the pytest plugin hook stays light until a strategy is used",
+    ("testing._hook", "testing._configs"): "the pytest plugin hook stays light",
+    ("testing._hook", "testing._documents"): "the pytest plugin hook stays light",
+    ("testing._checks", "thresholds"): "kept off the pytest plugin hook's import path",
+}
+"""Package imports made inside a function, each with why. An import is never put there to
+get round an import circle: :func:`test_there_is_no_import_circle` counts them too."""
 
 
 def _layer_of(module: str) -> int | None:
@@ -51,12 +59,39 @@ def _module_name(path: Path) -> str:
     return ".".join(p for p in parts if p != "__init__")
 
 
-def _imports(path: Path) -> set[str]:
-    """Modules of the package that ``path`` imports, relative to the package."""
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    """ids of the nodes under ``if TYPE_CHECKING:`` (imports for annotations only)."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            inside.update(id(n) for child in node.body for n in ast.walk(child))
+    return inside
+
+
+def _function_nodes(tree: ast.AST) -> set[int]:
+    """ids of the nodes inside a function body."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            inside.update(id(n) for child in node.body for n in ast.walk(child))
+    return inside
+
+
+def _imports(path: Path, *, where: str = "all") -> set[str]:
+    """Modules of the package that ``path`` imports, relative to the package.
+
+    ``where``: ``"all"``; ``"runtime"`` (not under ``if TYPE_CHECKING``); ``"late"`` (inside
+    a function).
+    """
     name = _module_name(path)
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _type_checking_nodes(tree) if where == "runtime" else set()
+    only = _function_nodes(tree) if where == "late" else None
+    for node in ast.walk(tree):
+        if id(node) in skip or (only is not None and id(node) not in only):
+            continue
         if isinstance(node, ast.ImportFrom):
             if node.level == 0:
                 if node.module and node.module.startswith("earlyhelp_core."):
@@ -112,6 +147,58 @@ def test_the_list_of_known_upward_imports_only_shrinks() -> None:
 
 
 def test_the_reader_of_imports_sees_imports_inside_functions() -> None:
+    hook = PACKAGE / "testing" / "_hook.py"
+    assert "thresholds" in _imports(hook, where="late")
     matrix = PACKAGE / "thresholds" / "_matrix.py"
-    assert "assessment._core" in _imports(matrix)
     assert "thresholds._config" in _imports(matrix)
+    assert "thresholds._check" in _imports(matrix)  # under TYPE_CHECKING
+    assert "thresholds._check" not in _imports(matrix, where="runtime")
+    assert "thresholds._config" not in _imports(matrix, where="late")
+
+
+def _graph() -> dict[str, set[str]]:
+    """Every module of the package -> the package modules it imports when it runs."""
+    return {
+        _module_name(path): _imports(path, where="runtime")
+        for path in PACKAGE.rglob("*.py")
+        if _module_name(path) != ""
+    }
+
+
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A path of imports from a module back to itself, or None."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(module: str, trail: list[str]) -> list[str] | None:
+        state[module] = 1
+        for nxt in sorted(graph.get(module, ())):
+            if state.get(nxt) == 1:
+                return [*trail[trail.index(nxt) :], nxt]
+            if nxt in graph and nxt not in state and (found := visit(nxt, [*trail, nxt])):
+                return found
+        state[module] = 2
+        return None
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module, [module])):
+            return found
+    return None
+
+
+def test_there_is_no_import_circle() -> None:
+    """No module reaches itself through the imports it runs, wherever they are written."""
+    assert _circle(_graph()) is None
+
+
+def test_the_circle_check_finds_a_circle_through_several_modules() -> None:
+    assert _circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert _circle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_imports_inside_functions_are_listed_with_why() -> None:
+    late = {
+        (_module_name(path), imported)
+        for path in PACKAGE.rglob("*.py")
+        for imported in _imports(path, where="late")
+    }
+    assert late == set(LATE)

@@ -24,7 +24,7 @@ from ._reader import SourceMap
 from ._resources import data_dir
 from ._schemas import SCHEMAS, schema_text
 from ._version import __version__
-from .assessment._core import NotChecked, rules, rules_not_run, validate
+from .assessment._core import NotChecked, check_rule_overrides, rules, rules_not_run, validate
 from .models import Assessment, Document, Plan
 from .models.documents import load_located
 from .thresholds import (
@@ -32,10 +32,10 @@ from .thresholds import (
     Authority,
     Decision,
     check_authority,
-    find_authority,
     list_authorities,
-    load_authority,
 )
+from .thresholds import find_authority as _find_matrix
+from .thresholds import load_authority as _load_matrix
 
 __all__ = ["build_parser", "main"]
 
@@ -45,6 +45,21 @@ EXIT_USAGE = 2
 EXIT_CLOSED_PIPE = 141
 """128 + SIGPIPE: the reader of the output went away (``| head``), as shells report it for
 any command; not a problem in the input."""
+
+
+def load_authority(spec: str) -> Authority:
+    """The operator's authority (an id or a path), checked whole: the matrix and the rules
+    its config overrides, so a config error shows before any document is read."""
+    authority = _load_matrix(spec)
+    check_rule_overrides(authority)
+    return authority
+
+
+def find_authority(authority_id: str) -> Authority:
+    """A bundled or installed authority by id, checked whole as :func:`load_authority`."""
+    authority = _find_matrix(authority_id)
+    check_rule_overrides(authority)
+    return authority
 
 
 class UserError(Exception):

@@ -25,12 +25,12 @@ GOOD = "recorded_level: {level: level-3, rationale: three needs across two domai
 
 
 def found(authority, doc, code):
-    return [f for f in authority.validate(doc).findings if f.code == code]
+    return [f for f in eh.validate(authority, doc).findings if f.code == code]
 
 
 def test_the_good_base_document_has_only_the_expected_finding(testshire) -> None:
     # three level-2 needs across two domains escalate to level-3 (section 17)
-    assert testshire.validate(assessment(GOOD)).codes == ("EH041",)
+    assert eh.validate(testshire, assessment(GOOD)).codes == ("EH041",)
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def test_eh031_a_level_below_the_safety_floor_needs_a_rationale(testshire) -> No
 
 def test_eh032_below_the_safety_floor_is_an_error_and_not_applied(testshire) -> None:
     doc = assessment("factors: [{factor: sexual-abuse}]\nrecorded_level: {level: level-2}")
-    report = testshire.validate(doc)
+    report = eh.validate(testshire, doc)
     (f,) = [f for f in report.findings if f.code == "EH032"]
     assert f.severity is eh.Severity.ERROR
     assert "EH033" not in report.codes

@@ -108,7 +108,7 @@ def test_rules_declare_the_parameters_they_read(code: str, reads: tuple[str, ...
 
 @pytest.mark.parametrize("code", sorted(SEVERITY))
 def test_every_example_fails_under_testshire(code: str, testshire, followed) -> None:
-    report = testshire.validate(document("plan", PLAN_RULES[code].example), assessment=followed)
+    report = eh.validate(testshire, document("plan", PLAN_RULES[code].example), assessment=followed)
     assert code in report.codes
 
 
@@ -119,13 +119,13 @@ def test_every_example_fails_under_testshire(code: str, testshire, followed) -> 
 def test_the_example_plan_has_no_plan_findings(name: str, request, followed) -> None:
     authority = request.getfixturevalue(name)
     plan = document("plan")
-    assert plan_codes(authority.validate(plan)) == []
-    assert plan_codes(authority.validate(plan, assessment=followed)) == []
+    assert plan_codes(eh.validate(authority, plan)) == []
+    assert plan_codes(eh.validate(authority, plan, assessment=followed)) == []
 
 
 def test_the_bundled_example_file_is_clean(bromley, followed) -> None:
     plan = eh.load_document("examples/plan-team-around-the-family.yaml")
-    report = bromley.validate(plan, assessment=followed)
+    report = eh.validate(bromley, plan, assessment=followed)
     assert report.ok
     assert plan_codes(report) == []
 
@@ -136,7 +136,7 @@ def test_the_bundled_example_file_is_clean(bromley, followed) -> None:
 def test_eh050_no_lead_professional(testshire, bromley) -> None:
     plan = document("plan", "lead_professional: null")
     for authority in (testshire, bromley):
-        f = one(authority.validate(plan), "EH050")
+        f = one(eh.validate(authority, plan), "EH050")
         assert f.path == ("lead_professional",)
         assert f.severity is eh.Severity.ERROR
         assert "lead professional" in f.message
@@ -145,7 +145,7 @@ def test_eh050_no_lead_professional(testshire, bromley) -> None:
 
 def test_eh050_a_named_lead_professional_passes(testshire) -> None:
     plan = document("plan", {"lead_professional": {"name": "E. Worker"}})
-    assert "EH050" not in testshire.validate(plan).codes
+    assert "EH050" not in eh.validate(testshire, plan).codes
 
 
 # --------------------------------------------------------------------------- EH051
@@ -153,7 +153,7 @@ def test_eh050_a_named_lead_professional_passes(testshire) -> None:
 
 def test_eh051_outcome_with_no_factor(testshire) -> None:
     plan = document("plan", {"outcomes": [{}, {"addresses": []}]})
-    f = one(testshire.validate(plan), "EH051")
+    f = one(eh.validate(testshire, plan), "EH051")
     assert f.path == ("outcomes", 1, "addresses")
     assert "'calmer-home'" in f.message
     assert f.input == "calmer-home"
@@ -161,7 +161,7 @@ def test_eh051_outcome_with_no_factor(testshire) -> None:
 
 
 def test_eh051_outcomes_with_factors_pass(testshire) -> None:
-    assert "EH051" not in testshire.validate(document("plan")).codes
+    assert "EH051" not in eh.validate(testshire, document("plan")).codes
 
 
 # --------------------------------------------------------------------------- EH052
@@ -169,7 +169,7 @@ def test_eh051_outcomes_with_factors_pass(testshire) -> None:
 
 def test_eh052_factor_the_assessment_did_not_record(testshire, followed) -> None:
     plan = document("plan", {"outcomes": [{"addresses": ["persistent-absence", "neglect"]}]})
-    f = one(testshire.validate(plan, assessment=followed), "EH052")
+    f = one(eh.validate(testshire, plan, assessment=followed), "EH052")
     assert f.path == ("outcomes", 0, "addresses", 1)
     assert f.input == "neglect"
     assert "'neglect'" in f.message
@@ -179,16 +179,16 @@ def test_eh052_factor_the_assessment_did_not_record(testshire, followed) -> None
 
 def test_eh052_needs_the_assessment(testshire) -> None:
     plan = document("plan", {"outcomes": [{"addresses": ["neglect"]}], "reviews": []})
-    assert "EH052" not in testshire.validate(plan).codes
+    assert "EH052" not in eh.validate(testshire, plan).codes
 
 
 def test_eh052_factors_the_assessment_recorded_pass(testshire, followed) -> None:
-    assert "EH052" not in testshire.validate(document("plan"), assessment=followed).codes
+    assert "EH052" not in eh.validate(testshire, document("plan"), assessment=followed).codes
 
 
 def test_eh052_an_assessment_with_no_factors(testshire) -> None:
     bare = document("early-help-assessment", {"factors": []})
-    f = found(testshire.validate(document("plan"), assessment=bare), "EH052")
+    f = found(eh.validate(testshire, document("plan"), assessment=bare), "EH052")
     assert len(f) == 3
     assert "none" in (f[0].hint or "")
 
@@ -201,7 +201,7 @@ def test_eh053_one_hit_per_outcome_naming_missing_keys(testshire) -> None:
         "plan",
         {"outcomes": [{"baseline": None, "by": None}, {}, {"measure": None, "target": None}]},
     )
-    hits = found(testshire.validate(plan), "EH053")
+    hits = found(eh.validate(testshire, plan), "EH053")
     assert [f.path for f in hits] == [("outcomes", 0), ("outcomes", 2)]
     assert "`baseline`, `by`" in hits[0].message
     assert "measure" not in hits[0].message
@@ -212,14 +212,15 @@ def test_eh053_one_hit_per_outcome_naming_missing_keys(testshire) -> None:
 
 def test_eh053_zero_is_a_baseline_but_blank_words_are_not(testshire) -> None:
     assert (
-        "EH053" not in testshire.validate(document("plan", {"outcomes": [{"baseline": 0}]})).codes
+        "EH053"
+        not in eh.validate(testshire, document("plan", {"outcomes": [{"baseline": 0}]})).codes
     )
     plan = document("plan", {"outcomes": [{"measure": "   "}]})
-    assert "`measure`" in one(testshire.validate(plan), "EH053").message
+    assert "`measure`" in one(eh.validate(testshire, plan), "EH053").message
 
 
 def test_eh053_measurable_outcomes_pass(testshire) -> None:
-    assert "EH053" not in testshire.validate(document("plan")).codes
+    assert "EH053" not in eh.validate(testshire, document("plan")).codes
 
 
 # --------------------------------------------------------------------------- EH054
@@ -235,7 +236,7 @@ def test_eh054_gap_between_reviews(testshire) -> None:
             ]
         },
     )
-    f = one(testshire.validate(plan), "EH054")
+    f = one(eh.validate(testshire, plan), "EH054")
     assert f.path == ("reviews", 1, "held_on")
     assert f.input == 140
     assert "after reviews[0]" in f.message
@@ -245,7 +246,7 @@ def test_eh054_gap_between_reviews(testshire) -> None:
 
 def test_eh054_first_review_late(testshire) -> None:
     plan = document("plan", {"started_on": "2024-01-05"})
-    f = one(testshire.validate(plan), "EH054")
+    f = one(eh.validate(testshire, plan), "EH054")
     assert f.path == ("reviews", 0, "held_on")
     assert f.input == 105
     assert "after the plan started" in f.message
@@ -253,7 +254,7 @@ def test_eh054_first_review_late(testshire) -> None:
 
 def test_eh054_exactly_the_interval_is_not_overdue(testshire) -> None:
     plan = document("plan", {"started_on": "2024-01-26"})  # 84 days = 12 weeks
-    assert "EH054" not in testshire.validate(plan).codes
+    assert "EH054" not in eh.validate(testshire, plan).codes
 
 
 def test_eh054_reviews_are_taken_in_date_order(testshire) -> None:
@@ -266,18 +267,18 @@ def test_eh054_reviews_are_taken_in_date_order(testshire) -> None:
             ]
         },
     )
-    f = one(testshire.validate(plan), "EH054")
+    f = one(eh.validate(testshire, plan), "EH054")
     assert f.path == ("reviews", 1, "held_on")  # 91 days after the start; then 84 days
 
 
 def test_eh054_no_review_yet_is_not_judged(testshire) -> None:
-    assert "EH054" not in testshire.validate(document("plan", {"reviews": []})).codes
+    assert "EH054" not in eh.validate(testshire, document("plan", {"reviews": []})).codes
 
 
 def test_eh054_silent_authority(bromley, silent) -> None:
     plan = document("plan", {"started_on": "2024-01-05"})
-    assert "EH054" not in bromley.validate(plan).codes
-    assert "EH054" not in silent.validate(plan).codes
+    assert "EH054" not in eh.validate(bromley, plan).codes
+    assert "EH054" not in eh.validate(silent, plan).codes
 
 
 # --------------------------------------------------------------------------- EH055
@@ -286,7 +287,7 @@ def test_eh054_silent_authority(bromley, silent) -> None:
 @pytest.mark.parametrize("score", [0, 11, -3])
 def test_eh055_score_off_the_scale(score: int, testshire) -> None:
     plan = document("plan", {"reviews": [{}, {"scores": {"housing": score}}]})
-    f = one(testshire.validate(plan), "EH055")
+    f = one(eh.validate(testshire, plan), "EH055")
     assert f.path == ("reviews", 1, "scores", "housing")
     assert f.input == score
     assert "1 to 10" in f.message
@@ -296,13 +297,13 @@ def test_eh055_score_off_the_scale(score: int, testshire) -> None:
 @pytest.mark.parametrize("score", [1, 10])
 def test_eh055_scores_at_the_ends_of_the_scale_pass(score: int, testshire) -> None:
     plan = document("plan", {"reviews": [{"scores": {"attendance": score}}]})
-    assert "EH055" not in testshire.validate(plan).codes
+    assert "EH055" not in eh.validate(testshire, plan).codes
 
 
 def test_eh055_silent_authority(bromley, silent) -> None:
     plan = document("plan", {"reviews": [{"scores": {"attendance": 99}}]})
-    assert "EH055" not in bromley.validate(plan).codes
-    assert "EH055" not in silent.validate(plan).codes
+    assert "EH055" not in eh.validate(bromley, plan).codes
+    assert "EH055" not in eh.validate(silent, plan).codes
 
 
 # --------------------------------------------------------------------------- EH056, EH057
@@ -315,7 +316,7 @@ def step(**change: Any) -> eh.Document:
 
 
 def test_eh056_unknown_level(testshire) -> None:
-    report = testshire.validate(step(**{"from": "level-2", "to": "level-5"}))
+    report = eh.validate(testshire, step(**{"from": "level-2", "to": "level-5"}))
     f = one(report, "EH056")
     assert f.path == ("steps", 0, "to")
     assert f.input == "level-5"
@@ -325,15 +326,15 @@ def test_eh056_unknown_level(testshire) -> None:
 
 
 def test_eh056_both_levels_unknown(bromley) -> None:
-    report = bromley.validate(step(**{"from": "level-2", "to": "level-3"}))
+    report = eh.validate(bromley, step(**{"from": "level-2", "to": "level-3"}))
     hits = found(report, "EH056")
     assert [f.path for f in hits] == [("steps", 0, "from"), ("steps", 0, "to")]
     assert "not a level of bromley" in hits[0].message
 
 
 def test_eh056_known_levels_pass(testshire, bromley) -> None:
-    assert "EH056" not in testshire.validate(step(**{"from": "level-2", "to": "level-3"})).codes
-    assert "EH056" not in bromley.validate(step(**{"from": "tier-2", "to": "tier-3"})).codes
+    assert "EH056" not in eh.validate(testshire, step(**{"from": "level-2", "to": "level-3"})).codes
+    assert "EH056" not in eh.validate(bromley, step(**{"from": "tier-2", "to": "tier-3"})).codes
 
 
 @pytest.mark.parametrize(
@@ -341,7 +342,7 @@ def test_eh056_known_levels_pass(testshire, bromley) -> None:
     [("step-up", "level-3", "level-2"), ("step-down", "level-2", "level-4")],
 )
 def test_eh057_direction_against_the_levels(direction, from_, to, testshire) -> None:
-    report = testshire.validate(step(direction=direction, **{"from": from_, "to": to}))
+    report = eh.validate(testshire, step(direction=direction, **{"from": from_, "to": to}))
     f = one(report, "EH057")
     assert f.path == ("steps", 0, "direction")
     assert f.input == direction
@@ -355,8 +356,8 @@ def test_eh057_direction_against_the_levels(direction, from_, to, testshire) -> 
 )
 def test_eh057_consistent_steps_pass(direction, from_, to, testshire, bromley) -> None:
     plan = step(direction=direction, **{"from": from_, "to": to})
-    assert "EH057" not in testshire.validate(plan).codes
-    assert "EH057" not in bromley.validate(plan).codes  # unknown there: EH056 only
+    assert "EH057" not in eh.validate(testshire, plan).codes
+    assert "EH057" not in eh.validate(bromley, plan).codes  # unknown there: EH056 only
 
 
 # --------------------------------------------------------------------------- EH058
@@ -364,14 +365,14 @@ def test_eh057_consistent_steps_pass(direction, from_, to, testshire, bromley) -
 
 def test_eh058_review_before_the_plan(testshire) -> None:
     plan = document("plan", {"reviews": [{"held_on": "2024-03-07"}]})
-    f = one(testshire.validate(plan), "EH058")
+    f = one(eh.validate(testshire, plan), "EH058")
     assert f.path == ("reviews", 0, "held_on")
     assert "1 day before the plan started" in f.message
 
 
 def test_eh058_review_on_the_start_day_passes(testshire) -> None:
     plan = document("plan", {"reviews": [{"held_on": "2024-03-08"}]})
-    assert "EH058" not in testshire.validate(plan).codes
+    assert "EH058" not in eh.validate(testshire, plan).codes
 
 
 # --------------------------------------------------------------------------- EH059
@@ -379,7 +380,7 @@ def test_eh058_review_on_the_start_day_passes(testshire) -> None:
 
 def test_eh059_next_review_booked_too_late(testshire) -> None:
     plan = document("plan", {"reviews": [{}, {"next_review_on": "2024-10-04"}]})
-    f = one(testshire.validate(plan), "EH059")
+    f = one(eh.validate(testshire, plan), "EH059")
     assert f.path == ("reviews", 1, "next_review_on")
     assert f.input == 126
     assert "12-week" in f.message
@@ -389,33 +390,33 @@ def test_eh059_next_review_booked_too_late(testshire) -> None:
 def test_eh059_only_the_latest_review_is_judged(testshire) -> None:
     # the first review booked its successor late, but the one actually held is EH054's
     plan = document("plan", {"reviews": [{"next_review_on": "2024-09-06"}]})
-    assert "EH059" not in testshire.validate(plan).codes
+    assert "EH059" not in eh.validate(testshire, plan).codes
 
 
 def test_eh059_within_the_interval_passes(testshire, bromley, silent) -> None:
     plan = document("plan", {"reviews": [{}, {"next_review_on": "2024-08-23"}]})  # 84 days
-    assert "EH059" not in testshire.validate(plan).codes
+    assert "EH059" not in eh.validate(testshire, plan).codes
     late = document("plan", {"reviews": [{}, {"next_review_on": "2024-10-04"}]})
-    assert "EH059" not in bromley.validate(late).codes
-    assert "EH059" not in silent.validate(late).codes
+    assert "EH059" not in eh.validate(bromley, late).codes
+    assert "EH059" not in eh.validate(silent, late).codes
 
 
 # --------------------------------------------------------------------------- EH060, EH061
 
 
 def test_eh060_no_outcomes(testshire) -> None:
-    f = one(testshire.validate(document("plan", {"outcomes": [], "reviews": []})), "EH060")
+    f = one(eh.validate(testshire, document("plan", {"outcomes": [], "reviews": []})), "EH060")
     assert f.path == ("outcomes",)
     assert "no outcomes" in f.message
 
 
 def test_eh060_outcomes_pass(testshire) -> None:
-    assert "EH060" not in testshire.validate(document("plan")).codes
+    assert "EH060" not in eh.validate(testshire, document("plan")).codes
 
 
 def test_eh061_need_with_no_outcome(testshire, followed) -> None:
     plan = document("plan", {"outcomes": [{}, {}, {"addresses": ["persistent-absence"]}]})
-    f = one(testshire.validate(plan, assessment=followed), "EH061")
+    f = one(eh.validate(testshire, plan, assessment=followed), "EH061")
     assert f.path == ("outcomes",)
     assert f.input == "housing-need"
     assert "'housing-need'" in f.message
@@ -424,9 +425,9 @@ def test_eh061_need_with_no_outcome(testshire, followed) -> None:
 
 def test_eh061_needs_the_assessment_and_outcomes(testshire, followed) -> None:
     plan = document("plan", {"outcomes": [{}, {}, {"addresses": ["persistent-absence"]}]})
-    assert "EH061" not in testshire.validate(plan).codes
-    empty = testshire.validate(
-        document("plan", {"outcomes": [], "reviews": []}), assessment=followed
+    assert "EH061" not in eh.validate(testshire, plan).codes
+    empty = eh.validate(
+        testshire, document("plan", {"outcomes": [], "reviews": []}), assessment=followed
     )
     assert "EH061" not in empty.codes
     assert "EH060" in empty.codes
@@ -438,7 +439,7 @@ def test_eh061_a_factor_recorded_twice_is_reported_once(testshire, followed) -> 
         {"factors": [{}, {}, {}, {"factor": "housing-need", "about": ["c2"]}]},
     )
     plan = document("plan", {"outcomes": [{}, {}, {"addresses": ["persistent-absence"]}]})
-    assert len(found(testshire.validate(plan, assessment=twice), "EH061")) == 1
+    assert len(found(eh.validate(testshire, plan, assessment=twice), "EH061")) == 1
 
 
 # --------------------------------------------------------------------------- EH062, EH063
@@ -446,20 +447,20 @@ def test_eh061_a_factor_recorded_twice_is_reported_once(testshire, followed) -> 
 
 def test_eh062_plan_before_assessment(testshire, followed) -> None:
     plan = document("plan", {"started_on": "2024-02-26"})
-    f = one(testshire.validate(plan, assessment=followed), "EH062")
+    f = one(eh.validate(testshire, plan, assessment=followed), "EH062")
     assert f.path == ("started_on",)
     assert "4 days before assessment 'EHA-2024-0103'" in f.message
-    assert "EH062" not in testshire.validate(plan).codes
+    assert "EH062" not in eh.validate(testshire, plan).codes
 
 
 def test_eh062_plan_on_the_assessment_day_passes(testshire, followed) -> None:
     plan = document("plan", {"started_on": "2024-03-01"})
-    assert "EH062" not in testshire.validate(plan, assessment=followed).codes
+    assert "EH062" not in eh.validate(testshire, plan, assessment=followed).codes
 
 
 def test_eh063_outcome_due_before_the_plan(testshire) -> None:
     plan = document("plan", {"outcomes": [{}, {"by": "2024-03-01"}]})
-    f = one(testshire.validate(plan), "EH063")
+    f = one(eh.validate(testshire, plan), "EH063")
     assert f.path == ("outcomes", 1, "by")
     assert f.input == "calmer-home"
     assert "7 days before the plan started" in f.message
@@ -467,7 +468,7 @@ def test_eh063_outcome_due_before_the_plan(testshire) -> None:
 
 def test_eh063_undated_or_later_outcomes_pass(testshire) -> None:
     plan = document("plan", {"outcomes": [{"by": None}, {"by": "2024-03-08"}]})
-    assert "EH063" not in testshire.validate(plan).codes
+    assert "EH063" not in eh.validate(testshire, plan).codes
 
 
 # --------------------------------------------------------------------------- EH064
@@ -484,7 +485,7 @@ def test_eh064_latest_review_leaves_outcomes_unscored(testshire) -> None:
             ]
         },
     )
-    f = one(testshire.validate(plan), "EH064")
+    f = one(eh.validate(testshire, plan), "EH064")
     assert f.path == ("reviews", 2, "scores")
     assert "'attendance', 'calmer-home'" in f.message
     assert "'housing'" not in f.message
@@ -492,14 +493,14 @@ def test_eh064_latest_review_leaves_outcomes_unscored(testshire) -> None:
 
 
 def test_eh064_passes_when_scored_unscaled_or_unreviewed(testshire, bromley, silent) -> None:
-    assert "EH064" not in testshire.validate(document("plan")).codes
-    assert "EH064" not in testshire.validate(document("plan", {"reviews": []})).codes
+    assert "EH064" not in eh.validate(testshire, document("plan")).codes
+    assert "EH064" not in eh.validate(testshire, document("plan", {"reviews": []})).codes
     partial = document(
         "plan",
         {"reviews": [{}, {}, {"held_on": "2024-07-12", "progress": "no-change"}]},
     )
-    assert "EH064" not in bromley.validate(partial).codes
-    assert "EH064" not in silent.validate(partial).codes
+    assert "EH064" not in eh.validate(bromley, partial).codes
+    assert "EH064" not in eh.validate(silent, partial).codes
 
 
 # --------------------------------------------------------------------------- messages
@@ -523,7 +524,7 @@ def test_plan_findings_carry_no_personal_data(testshire, followed) -> None:
             "steps": [{**STEP, "from": "level-3", "to": "level-1", "reason": "PRIVATE-REASON"}],
         },
     )
-    report = testshire.validate(plan, assessment=followed)
+    report = eh.validate(testshire, plan, assessment=followed)
     assert len(plan_codes(report)) >= 8
     text = repr(report) + str(report.to_dict())
     dates = ("2024-01-01", "2024-02-01", "2024-09-01", "2024-02-26", "2024-03-08")
@@ -539,14 +540,16 @@ def test_plan_findings_carry_no_personal_data(testshire, followed) -> None:
 @given(p=plans())
 def test_plan_rules_never_raise(testshire, followed, p) -> None:
     for assessment in (None, followed):
-        report = testshire.validate(p, assessment=assessment)
+        report = eh.validate(testshire, p, assessment=assessment)
         assert not any("internal error" in f.message for f in report.findings)
 
 
 def test_eh065_plan_checked_against_another_assessment(testshire) -> None:
     followed = document("early-help-assessment")
     plan = document("plan", "assessment: EHA-2024-9999")
-    (f,) = [f for f in testshire.validate(plan, assessment=followed).findings if f.code == "EH065"]
+    (f,) = [
+        f for f in eh.validate(testshire, plan, assessment=followed).findings if f.code == "EH065"
+    ]
     assert f.message == "the plan names 'EHA-2024-9999' but was checked against 'EHA-2024-0103'"
-    assert "EH065" not in testshire.validate(document("plan"), assessment=followed).codes
-    assert "EH065" not in testshire.validate(plan).codes
+    assert "EH065" not in eh.validate(testshire, document("plan"), assessment=followed).codes
+    assert "EH065" not in eh.validate(testshire, plan).codes

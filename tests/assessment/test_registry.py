@@ -60,7 +60,7 @@ def test_every_rules_example_really_fails(rule, testshire) -> None:
     for kind in rule.kinds:
         # a plan is checked with the assessment it follows (examples/assessment-multi-agency.yaml)
         followed = document("early-help-assessment") if kind == "plan" else None
-        report = testshire.validate(document(kind, rule.example), assessment=followed)
+        report = eh.validate(testshire, document(kind, rule.example), assessment=followed)
         assert rule.code in report.codes, f"{rule.code}: its example does not produce it"
 
 
@@ -121,7 +121,7 @@ def test_a_broken_rule_does_not_hide_the_others(testshire, temporary_rules) -> N
         yield  # pragma: no cover
 
     temporary_rules.append("ZZ998")
-    report = testshire.validate(document("early-help-assessment", "voice: []"))
+    report = eh.validate(testshire, document("early-help-assessment", "voice: []"))
     internal = [f for f in report.findings if f.code == "ZZ998"]
     assert len(internal) == 1
     assert internal[0].severity is eh.Severity.ERROR
@@ -143,7 +143,7 @@ def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
             yield _core.hit(("strengths",), "no strengths recorded", "ask the family")
 
     temporary_rules.append("LA001")
-    report = testshire.validate(document("early-help-assessment", {"strengths": []}))
+    report = eh.validate(testshire, document("early-help-assessment", {"strengths": []}))
     (found,) = [f for f in report.findings if f.code == "LA001"]
     assert (found.path, found.hint, found.source) == (
         ("strengths",),
@@ -170,8 +170,8 @@ def test_authorities_switch_rules_off_and_change_severity(tmp_path) -> None:
             },
         )
     )
-    report = authority.validate(
-        document("early-help-assessment", {"voice": [], "consent": {"by": None}})
+    report = eh.validate(
+        authority, document("early-help-assessment", {"voice": [], "consent": {"by": None}})
     )
     assert "EH020" not in report.codes
     (undated,) = [f for f in report.findings if f.code == "EH003"]
@@ -180,24 +180,70 @@ def test_authorities_switch_rules_off_and_change_severity(tmp_path) -> None:
 
 
 def test_an_override_of_an_unknown_rule_is_a_located_config_error(tmp_path) -> None:
+    authority = eh.load_authority(config_with(tmp_path, {"EH200": {"enabled": False}, "EH099": {}}))
     with pytest.raises(eh.ConfigError) as exc:
-        eh.load_authority(config_with(tmp_path, {"EH0200": {"enabled": False}, "EH099": {}}))
+        eh.validate(authority, document("early-help-assessment"))
     text = str(exc.value)
-    assert "EH0200" in text
+    assert "EH200" in text
+    assert "EH099" in text
     assert all(p.line for p in exc.value.problems)
 
 
 def test_an_override_of_a_rule_not_registered_suggests_the_nearest(tmp_path) -> None:
+    authority = eh.load_authority(config_with(tmp_path, {"EH099": {}, "EH998": {}}))
     with pytest.raises(eh.ConfigError) as exc:
-        eh.load_authority(config_with(tmp_path, {"EH099": {}, "EH998": {}}))
+        eh.rules_not_run(authority)
     messages = {p.path: p.message for p in exc.value.problems}
     assert messages[("validation", "EH099")].startswith("unknown rule code 'EH099'")
     assert len(exc.value.problems) == 2
 
 
+def test_a_config_may_override_a_rule_registered_after_it_loaded(tmp_path) -> None:
+    """The matrix does not depend on the rules: a config that switches off an authority's
+    own rule loads before that rule is registered, and validates once it is."""
+    authority = eh.load_authority(
+        config_with(tmp_path, {"LA901": {"enabled": False, "reason": "trial"}})
+    )
+    with pytest.raises(eh.ConfigError, match="LA901"):
+        eh.validate(authority, document("early-help-assessment"))
+
+    @eh.rule(
+        code="LA901",
+        title="always",
+        severity="warning",
+        summary="fires on every assessment",
+        kinds=["early-help-assessment"],
+        source="a test",
+    )
+    def always(doc, ctx):  # type: ignore[no-untyped-def]
+        yield eh.hit((), "always")
+
+    try:
+        report = eh.validate(authority, document("early-help-assessment"))
+        assert "LA901" not in report.codes
+        assert "LA901" in {n.code for n in report.not_checked}
+    finally:
+        from earlyhelp_core.assessment._core import _unregister
+
+        _unregister("LA901")
+
+
+def test_the_command_line_reports_an_unknown_override_as_it_loads_the_config(
+    tmp_path, capsys
+) -> None:
+    from earlyhelp_core.cli import main
+
+    path = config_with(tmp_path, {"EH099": {}})
+    assert main(["check-config", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:" in out
+    assert "unknown rule code 'EH099'" in out
+
+
 def test_findings_are_ordered_whatever_order_they_come_in(testshire) -> None:
-    report = testshire.validate(
-        document("early-help-assessment", "voice: []\nconsent: {given: false, given_on: null}")
+    report = eh.validate(
+        testshire,
+        document("early-help-assessment", "voice: []\nconsent: {given: false, given_on: null}"),
     )
     assert len(report.findings) > 2
     again = eh.Report(tuple(reversed(report.findings)))
@@ -205,7 +251,7 @@ def test_findings_are_ordered_whatever_order_they_come_in(testshire) -> None:
 
 
 def test_report_is_plain_data(testshire) -> None:
-    report = testshire.validate(document("early-help-assessment", "voice: []"))
+    report = eh.validate(testshire, document("early-help-assessment", "voice: []"))
     data = report.to_dict()
     assert data["ok"] is report.ok
     assert {f["code"] for f in data["findings"]} == set(report.codes)
@@ -233,7 +279,7 @@ def test_findings_never_carry_personal_data(testshire) -> None:
             "recorded_level": {"level": "level-1", "rationale": "PRIVATE-RATIONALE"},
         },
     )
-    report = testshire.validate(doc)
+    report = eh.validate(testshire, doc)
     assert len(report.findings) >= 4
     text = repr(report) + str(report.to_dict())
     for secret in ("Secretname", "Hiddenname", "2003", "PRIVATE"):
@@ -248,7 +294,7 @@ BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
 def test_validation_never_raises_on_a_parsed_document(testshire, a, p, r) -> None:
     for authority in (testshire, *BUNDLED):
         for doc in (a, p, r):
-            report = authority.validate(doc)
+            report = eh.validate(authority, doc)
             assert not any("internal error" in f.message for f in report.findings)
 
 
@@ -265,7 +311,7 @@ EXPECTED_ON_CLEAN = {"EH041"}  # testshire's level-3 is section 17: a referral i
 def test_every_rule_passes_a_good_document(rule, testshire) -> None:
     for kind in rule.kinds:
         followed = document("early-help-assessment") if kind == "plan" else None
-        codes = testshire.validate(document(kind, CLEAN[kind]), assessment=followed).codes
+        codes = eh.validate(testshire, document(kind, CLEAN[kind]), assessment=followed).codes
         assert set(codes) <= EXPECTED_ON_CLEAN
         if rule.code not in EXPECTED_ON_CLEAN:
             assert rule.code not in codes

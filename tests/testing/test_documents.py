@@ -54,7 +54,7 @@ def test_factors_narrow_what_the_authority_places(data: st.DataObject) -> None:
             assert {step.from_level, step.to_level} <= levels
     assert {o.factor for o in r.factors} <= set(placed)
     for doc in (a, p, r):
-        assert not any("internal error" in f.message for f in authority.validate(doc).findings)
+        assert not any("internal error" in f.message for f in eh.validate(authority, doc).findings)
 
 
 @settings(max_examples=40, deadline=None)

@@ -438,10 +438,17 @@ def test_every_bad_escalation_rule_is_reported(tmp_path, config) -> None:
 
 
 def test_an_unknown_rule_code_is_reported_at_its_key(tmp_path, config) -> None:
+    """The matrix loads without the rules (they sit in the layer above); validating under
+    it, and the command line as it loads the config, report the code at its key."""
     config["validation"] = {"EH999": {"enabled": False, "reason": "r"}}
-    (p,) = load(tmp_path, config)
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    authority = load_authority(path)
+    with pytest.raises(ConfigError) as exc:
+        eh.rules_not_run(authority)
+    (p,) = exc.value.problems
     assert p.kind == "unknown-rule"
-    assert (p.line, p.col) == _key_position(tmp_path, "EH999")
+    assert (p.source, p.line, p.col) == (str(path), *_key_position(tmp_path, "EH999"))
 
 
 def test_every_response_says_what_to_do_next() -> None:

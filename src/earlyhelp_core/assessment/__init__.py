@@ -3,7 +3,7 @@
 ```python
 import earlyhelp_core as eh
 
-report = eh.load_authority("bedford").validate(eh.load_document("referral.json"))
+report = eh.validate(eh.load_authority("bedford"), eh.load_document("referral.json"))
 report.ok, [str(f) for f in report.findings]
 report.not_checked               # rules that could not run here, and why
 eh.rules()                       # every rule: code, severity, summary, source
@@ -16,6 +16,7 @@ Add your own rules with :func:`rule` (codes of your own, e.g. ``LA001``); switch
 off or change their severity per authority in its config's ``validation`` section.
 """
 
+from . import rules as _builtin  # noqa: F401 - importing the rules registers them
 from ._core import (
     ASSESSMENT,
     Context,
@@ -25,6 +26,7 @@ from ._core import (
     Report,
     Rule,
     Severity,
+    check_rule_overrides,
     hit,
     register,
     rule,
@@ -39,6 +41,7 @@ __all__ = [
     "Report",
     "Rule",
     "Severity",
+    "check_rule_overrides",
     "hit",
     "register",
     "rule",

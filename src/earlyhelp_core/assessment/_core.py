@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .._errors import Path, render_path
-from ..models import Assessment, Document, Plan, Referral
+from .._errors import Path, Problem, render_path
+from .._located import did_you_mean
+from ..models import KINDS, Assessment, Document, Plan, Referral
+from ..thresholds import ConfigError
+from ..thresholds._config import Parameters
 
 if TYPE_CHECKING:
     from ..thresholds import Authority, Decision
-    from ..thresholds._config import Parameters
 
 __all__ = [
     "CODE_PATTERN",
@@ -303,8 +305,6 @@ def register(new: Rule) -> Rule:
         ValueError: the code is malformed, already taken or retired; a parameter it
             reads does not exist; or it requires something it does not read.
     """
-    from ..thresholds._config import Parameters  # noqa: PLC0415 - avoid an import cycle
-
     if not CODE_PATTERN.match(new.code):
         raise ValueError(f"rule code {new.code!r} must look like 'EH012' (letters then 3 digits)")
     if new.code in _REGISTRY or new.code in _RETIRED:
@@ -325,8 +325,6 @@ def register(new: Rule) -> Rule:
         raise ValueError(
             f"rule {new.code} requires {ASSESSMENT!r}, which only a plan's rules are given"
         )
-    from ..models import KINDS  # noqa: PLC0415
-
     bad_kinds = [k for k in new.kinds if k not in KINDS]
     if bad_kinds or not new.kinds:
         raise ValueError(
@@ -397,13 +395,8 @@ def _unregister(code: str) -> None:
 def rules() -> tuple[Rule, ...]:
     """Every registered rule, by code."""
     if not _ORDERED:
-        _load_builtin()
         _ORDERED.append(tuple(_REGISTRY[code] for code in sorted(_REGISTRY)))
     return _ORDERED[0]
-
-
-def _load_builtin() -> None:
-    from . import rules as _  # noqa: F401, PLC0415 - importing the package registers them
 
 
 def _why_not_run(
@@ -449,6 +442,7 @@ def validate(
     """
     if not isinstance(doc, Assessment | Plan | Referral):
         raise TypeError(f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}")
+    check_rule_overrides(authority)
     decision = authority.classify(doc) if isinstance(doc, Assessment) else None
     findings, skipped = run_rules(doc, Context(authority, decision, assessment), where=where)
     return Report(
@@ -460,8 +454,48 @@ def validate(
     )
 
 
+def check_rule_overrides(authority: Authority) -> None:
+    """Check that every rule ``authority``'s config overrides (``validation:``) is registered.
+
+    The matrix loads without knowing the rules (they sit in this layer, above it), so the
+    check runs when a document is first validated under ``authority``, and the command
+    line runs it as it loads a config. A rule of your own registered after the config
+    loaded counts.
+
+    Raises:
+        ConfigError: one located problem per unknown code, with the nearest codes.
+    """
+    overrides = authority.config.validation
+    if not overrides:
+        return
+    codes = [r.code for r in rules()]
+    problems = []
+    for code in overrides:
+        if code not in codes:
+            path: Path = ("validation", code)
+            source, line, col = authority.where_is(path, key=True)
+            problems.append(
+                Problem(
+                    f"unknown rule code {code!r}{did_you_mean(code, codes)}; "
+                    "`earlyhelp rules` lists them (register your own rules before validating)",
+                    path,
+                    source,
+                    line,
+                    col,
+                    "unknown-rule",
+                )
+            )
+    if problems:
+        raise ConfigError(problems)
+
+
 def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:
-    """The registered rules that run for no document under ``authority``, each with why."""
+    """The registered rules that run for no document under ``authority``, each with why.
+
+    Raises:
+        ConfigError: the config overrides a rule that is not registered.
+    """
+    check_rule_overrides(authority)
     return tuple(
         NotChecked(r.code, r.title, why)
         for r in rules()

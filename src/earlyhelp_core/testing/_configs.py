@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .. import vocabulary
+from ..assessment._core import rules
 from ..prevention import PreventionLevel, Response
 from ..thresholds import Authority, AuthorityConfig, compile_config
 from ..vocabulary import Domain
@@ -238,8 +239,6 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
 def _validation(draw: st.DrawFn) -> dict[str, Any]:
     if not draw(_rarely):
         return {}
-    from ..assessment._core import rules  # noqa: PLC0415 - the rule registry imports the engine
-
     codes = [r.code for r in rules()]
     overrides = {}
     for code in draw(st.lists(st.sampled_from(codes), min_size=1, max_size=2, unique=True)):

@@ -29,12 +29,12 @@ import attrs
 
 from .. import vocabulary
 from .._errors import Path, Problem, render_path
+from ..models import Assessment
 from ..prevention import Response
+from ._matrix import Authority
 
 if TYPE_CHECKING:
-    from ..models import Assessment
     from ._config import AuthorityConfig
-    from ._matrix import Authority
 
 __all__ = ["PROPERTIES", "Property", "Violation", "check_authority", "minimal_assessment"]
 
@@ -116,8 +116,6 @@ _EXAMPLE_BIRTH: Final = date(2015, 1, 1)  # pragma: no mutate
 
 def minimal_assessment(factors: Sequence[str]) -> Assessment:
     """The smallest valid assessment recording ``factors``: one child, one parent."""
-    from ..models import Assessment  # noqa: PLC0415 - keep this module light to import
-
     return Assessment.model_validate(
         {
             "kind": "early-help-assessment",
@@ -350,8 +348,6 @@ def check_authority(
             ``compile_config(config, verify=False)`` to check a config the loader would refuse).
         properties: check only these.
     """
-    from ._matrix import Authority  # noqa: PLC0415
-
     if not isinstance(authority, Authority):
         raise TypeError(f"authority must be an Authority, got {type(authority).__name__}")
     wanted = set(properties)

@@ -241,21 +241,6 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
                 ("parameters", high, "value"), f"{high} {hi} is below {low} {lo}: {why}", "value"
             )
 
-    # validation overrides name registered rules
-    if config.validation:
-        from ..assessment._core import rules as all_rules  # noqa: PLC0415 - they import us
-
-        codes = [r.code for r in all_rules()]
-        for code in config.validation:
-            if code not in codes:
-                report(
-                    ("validation", code),
-                    f"unknown rule code {code!r}{did_you_mean(code, codes)}; "
-                    "`earlyhelp rules` lists them (register your own rules before loading)",
-                    "unknown-rule",
-                    key=True,
-                )
-
     if verify:
         # the invariants a loaded matrix must keep (earlyhelp check-config reports the rest)
         for violation in (*consistency(config), *safety(config)):

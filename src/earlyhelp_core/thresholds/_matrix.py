@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from .._bulk import RecordResult
     from .._reader import SourceMap
-    from ..assessment._core import NotChecked, Report
     from ._check import Violation
 
 from .._errors import Path, UnknownIdError, quote
 from .._located import did_you_mean
-from ..models import Assessment, Document
+from ..models import Assessment
 from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain
 from ._config import AuthorityConfig, SourceRef
@@ -385,9 +383,15 @@ class Authority:
 
     def locate(self, violation: Violation) -> Violation:
         """``violation`` with the file, line and column of its path in this config."""
-        pos = self._where.locate(violation.path) if self._where is not None else None
+        source, line, col = self.where_is(violation.path)
+        return attrs.evolve(violation, source=source, line=line, col=col)
+
+    def where_is(self, path: Path, *, key: bool = False) -> tuple[str, int | None, int | None]:
+        """The file, line and column of ``path`` in this config (of the key itself with
+        ``key=True``); line and column are None for a config built from data."""
+        pos = self._where.locate(path, key=key) if self._where is not None else None
         line, col = pos if pos is not None else (None, None)
-        return attrs.evolve(violation, source=self.source_path or "<data>", line=line, col=col)
+        return self.source_path or "<data>", line, col
 
     def level(self, level_id: str) -> LevelInfo:
         """The level with this id.
@@ -514,40 +518,6 @@ class Authority:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`
         computes it, without the reasons or a recorded judgement)."""
         return self.levels[self._evaluate(list(factors))[0]]
-
-    def validate(
-        self,
-        doc: Document,
-        *,
-        assessment: Assessment | None = None,
-        where: Callable[[Path], tuple[int, int] | None] | None = None,
-    ) -> Report:
-        """Same as :func:`earlyhelp_core.validate` with this authority."""
-        from ..assessment._core import validate  # noqa: PLC0415 - a shim onto the layer above
-
-        return validate(self, doc, assessment=assessment, where=where)
-
-    def rules_not_run(self) -> tuple[NotChecked, ...]:
-        """Same as :func:`earlyhelp_core.rules_not_run` with this authority."""
-        from ..assessment._core import rules_not_run  # noqa: PLC0415 - a shim onto the layer above
-
-        return rules_not_run(self)
-
-    def classify_many(
-        self, records: Iterable[Any], *, source: str = "<records>"
-    ) -> Iterator[RecordResult]:
-        """Same as :func:`earlyhelp_core.classify_many` with this authority."""
-        from .._bulk import classify_many  # noqa: PLC0415 - a shim onto the layer above
-
-        return classify_many(self, records, source=source)
-
-    def validate_many(
-        self, records: Iterable[Any], *, source: str = "<records>"
-    ) -> Iterator[RecordResult]:
-        """Same as :func:`earlyhelp_core.validate_many` with this authority."""
-        from .._bulk import validate_many  # noqa: PLC0415 - a shim onto the layer above
-
-        return validate_many(self, records, source=source)
 
     def _fire(self, mapped: Mapping[str, int]) -> tuple[Firing, ...]:
         """The escalation rules the mapped factors (id -> level index) satisfy."""

@@ -140,7 +140,7 @@ def outcome_factor_not_in_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """An outcome that addresses a needs factor the assessment did not record.
 
     Checked only when the assessment the plan follows is given
-    (``authority.validate(plan, assessment=a)``).
+    (``eh.validate(authority, plan, assessment=a)``).
 
     Why it matters: the plan follows the assessment. A factor in the plan that is not in
     the assessment is either a typing slip or a need that was never assessed; either way
