@@ -127,7 +127,7 @@ def columnar(authority: eh.Authority, n: int) -> tuple[float, int]:
     """(seconds, rows) to classify ``n`` records given as long columns (one core)."""
     import pyarrow as pa
 
-    from earlyhelp_core.columnar import classify_table
+    from earlyhelp_core.cohorts.columnar import classify_table
 
     rng = random.Random(11)
     factors = sorted(authority.config.factors)

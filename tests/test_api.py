@@ -71,7 +71,9 @@ PUBLIC_MODULES = [
     "earlyhelp_core.testing",
     "earlyhelp_core.vocabulary",
     "earlyhelp_core.prevention",
-    "earlyhelp_core.columnar",
+    "earlyhelp_core.cohorts",
+    "earlyhelp_core.cohorts.columnar",
+    "earlyhelp_core.cli",
 ]
 
 NOT_YET_PUBLIC = {

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import earlyhelp_core as eh
-from earlyhelp_core import _cli_bulk
+from earlyhelp_core.cli import _jsonl as _cli_bulk
 from earlyhelp_core.cli import main
 
 from .conftest import EXAMPLES

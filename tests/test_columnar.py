@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 pa = pytest.importorskip("pyarrow")
 
 import earlyhelp_core as eh  # noqa: E402
-from earlyhelp_core.columnar import classify_pandas, classify_table  # noqa: E402
+from earlyhelp_core.cohorts.columnar import classify_pandas, classify_table  # noqa: E402
 from earlyhelp_core.testing import assessments, authorities  # noqa: E402
 
 BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]

@@ -25,8 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("models",),
     ("thresholds",),
     ("assessment",),
-    ("_bulk", "columnar"),
-    ("_schemas", "testing", "_cli_bulk", "cli"),
+    ("cohorts",),
+    ("_schemas", "testing", "cli"),
 ]
 """Lowest first. The package's ``__init__`` (the public façade) sits above them all."""
 

@@ -219,7 +219,7 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
     findings = []
     for kind in rule.kinds:
         followed = document("early-help-assessment") if kind == "plan" else None
-        report = authority.validate(document(kind, rule.example), assessment=followed)
+        report = eh.validate(authority, document(kind, rule.example), assessment=followed)
         findings += [f for f in report.findings if f.code == rule.code]
     if not findings:
         raise RuntimeError(f"docs: the example of {rule.code} does not produce {rule.code}")

@@ -86,7 +86,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._bulk import RecordResult, classify_many, validate_many
     from .assessment._core import (
         Finding,
         NotChecked,
@@ -97,6 +96,7 @@ if TYPE_CHECKING:
         rules_not_run,
         validate,
     )
+    from .cohorts import RecordResult, classify_many, validate_many
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -114,9 +114,9 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    "RecordResult": "_bulk",
-    "classify_many": "_bulk",
-    "validate_many": "_bulk",
+    "RecordResult": "cohorts",
+    "classify_many": "cohorts",
+    "validate_many": "cohorts",
     "rules_not_run": "assessment._core",
     "validate": "assessment._core",
     "Finding": "assessment._core",

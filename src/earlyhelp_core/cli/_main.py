@@ -17,25 +17,25 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import vocabulary
-from ._cli_bulk import EXIT_INTERRUPTED, assess_jsonl, validate_jsonl
-from ._errors import DocumentError, LoadError, Problem, UnknownIdError
-from ._reader import SourceMap
-from ._resources import data_dir
-from ._schemas import SCHEMAS, schema_text
-from ._version import __version__
-from .assessment._core import NotChecked, check_rule_overrides, rules, rules_not_run, validate
-from .models import Assessment, Document, Plan
-from .models.documents import load_located
-from .thresholds import (
+from .. import vocabulary
+from .._errors import DocumentError, LoadError, Problem, UnknownIdError
+from .._reader import SourceMap
+from .._resources import data_dir
+from .._schemas import SCHEMAS, schema_text
+from .._version import __version__
+from ..assessment._core import NotChecked, check_rule_overrides, rules, rules_not_run, validate
+from ..models import Assessment, Document, Plan
+from ..models.documents import load_located
+from ..thresholds import (
     PROPERTIES,
     Authority,
     Decision,
     check_authority,
     list_authorities,
 )
-from .thresholds import find_authority as _find_matrix
-from .thresholds import load_authority as _load_matrix
+from ..thresholds import find_authority as _find_matrix
+from ..thresholds import load_authority as _load_matrix
+from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, validate_jsonl
 
 __all__ = ["build_parser", "main"]
 
@@ -662,7 +662,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnicodeDecodeError as exc:
         print(f"earlyhelp: error: the input is not UTF-8 ({exc.reason})", file=sys.stderr)
     return EXIT_PROBLEMS
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

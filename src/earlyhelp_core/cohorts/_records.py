@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._errors import DocumentError, LoadError, Problem
-from ._located import describe
-from ._reader import read_text
-from .assessment._core import validate
-from .models import Assessment, Document, Plan, Referral, parse_document
+from .._errors import DocumentError, LoadError, Problem
+from .._located import describe
+from .._reader import read_text
+from ..assessment._core import validate
+from ..models import Assessment, Document, Plan, Referral, parse_document
 
 if TYPE_CHECKING:
-    from .assessment._core import Report
-    from .thresholds import Authority, Decision
+    from ..assessment._core import Report
+    from ..thresholds import Authority, Decision
 
 __all__ = [
     "RecordResult",

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .thresholds import Authority
+    from ..thresholds import Authority
 
 __all__ = ["classify_pandas", "classify_table"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
-from ._bulk import RecordResult, results_of_jsonl
-from .thresholds import Authority
+from ..cohorts import RecordResult, results_of_jsonl
+from ..thresholds import Authority
 
 __all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
 

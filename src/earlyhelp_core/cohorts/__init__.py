@@ -1,0 +1,17 @@
+"""Many records at once: classify or validate a cohort, one result per record, never
+stopping on a bad one.
+
+```python
+import earlyhelp_core as eh
+
+bromley = eh.load_authority("bromley")
+for result in eh.classify_many(bromley, records):   # documents, mappings or JSON text
+    result.ok, result.decision, result.problems
+```
+
+The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.cohorts.columnar`.
+"""
+
+from ._records import RecordResult, classify_many, read_record, results_of_jsonl, validate_many
+
+__all__ = ["RecordResult", "classify_many", "read_record", "results_of_jsonl", "validate_many"]
