@@ -50,7 +50,10 @@ def test_validation_and_cohorts_are_functions_taking_an_authority() -> None:
 
     bedford = eh.load_authority("bedford")
     for name in ("validate", "rules_not_run", "classify_many", "validate_many"):
-        assert not hasattr(bedford, name), name
+        with pytest.raises(AttributeError, match=rf"use earlyhelp_core\.{name}\(authority"):
+            getattr(bedford, name)
+    with pytest.raises(AttributeError, match="'Authority' object has no attribute 'nonsense'"):
+        bedford.nonsense  # type: ignore[attr-defined]  # noqa: B018
     plan = eh.load_document(EXAMPLES / "plan-team-around-the-family.yaml")
     followed = eh.load_document(EXAMPLES / "assessment-multi-agency.yaml")
     assert isinstance(followed, eh.Assessment)
@@ -145,3 +148,16 @@ def test_every_type_in_a_public_signature_is_importable_from_a_public_module() -
     for name in eh.__all__:
         visit(getattr(eh, name))
     assert hidden == set(NOT_YET_PUBLIC)
+
+
+def test_subpackages_are_reached_from_the_package_without_importing_them() -> None:
+    code = (
+        "import sys, earlyhelp_core as eh; "
+        "print('earlyhelp_core.cohorts' in sys.modules, eh.cohorts.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "earlyhelp_core.cohorts"]
+    with pytest.raises(AttributeError, match="no attribute 'cohort'"):
+        eh.cohort  # noqa: B018

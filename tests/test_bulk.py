@@ -268,3 +268,54 @@ def test_a_reader_that_goes_away_is_not_a_problem_in_the_input(tmp_path) -> None
         assert child.wait(timeout=120) == 141
     assert "Traceback" not in err
     assert "could not be read" not in err
+
+
+def test_a_decision_summary_counts_every_record_in_level_order(bromley) -> None:
+    bedford = eh.load_authority("bedford")
+    records = [*ASSESSMENTS, "not json", {"kind": "plan", "id": "P-1"}]
+    summary = eh.cohorts.DecisionSummary(bromley, compared_with=bedford)
+    results = list(eh.classify_many(bromley, records))
+    for result in results:
+        summary.add(result)
+    expected = [bromley.classify(a).level.id for a in ASSESSMENTS]
+    assert summary.total == len(records)
+    assert summary.unreadable == 2
+    assert sum(summary.levels.values()) == len(ASSESSMENTS)
+    assert list(summary.levels) == [lv.id for lv in bromley.levels if lv.id in expected]
+    assert summary.levels == {lv: expected.count(lv) for lv in summary.levels}
+    # no result here was compared, so nothing moved
+    assert (summary.compared, summary.moved) == (0, {})
+    data = summary.to_dict()
+    assert data["records"] == len(records)
+    assert data["compared_with"]["authority"] == "bedford"
+    assert summary.lines()[0].startswith(f"{len(records)} records under bromley: ")
+
+
+def test_a_decision_summary_lists_the_moves_between_two_matrices(bromley) -> None:
+    bedford = eh.load_authority("bedford")
+    summary = eh.cohorts.DecisionSummary(bromley, compared_with=bedford)
+    stream = [a.model_dump_json() for a in ASSESSMENTS]
+    for result in eh.cohorts.results_of_jsonl(
+        bromley, stream, "classify", source="<test>", also=bedford
+    ):
+        summary.add(result)
+    pairs = [(bromley.classify(a).level.id, bedford.classify(a).level.id) for a in ASSESSMENTS]
+    assert summary.compared == len(ASSESSMENTS)
+    # every pair of ids differs (the authorities name their levels differently)
+    assert sum(summary.moved.values()) == sum(1 for a, b in pairs if a != b)
+    assert list(summary.moved.values()) == sorted(summary.moved.values(), reverse=True)
+
+
+def test_a_validation_summary_counts_findings_and_rules_not_run(bromley) -> None:
+    records = [*ASSESSMENTS, "{"]
+    summary = eh.cohorts.ValidationSummary(bromley)
+    reports = []
+    for result in eh.validate_many(bromley, records):
+        summary.add(result)
+        if result.report is not None:
+            reports.append(result.report)
+    assert (summary.total, summary.unreadable) == (len(records), 1)
+    assert summary.failed == sum(1 for r in reports if not r.ok)
+    assert sum(summary.findings.values()) == sum(len(r.findings) for r in reports)
+    assert summary.to_dict()["with_errors"] == summary.failed
+    assert summary.lines()[0].startswith(f"{len(records)} records under bromley: ")

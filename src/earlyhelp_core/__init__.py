@@ -141,15 +141,20 @@ _LAZY = {
     "load_authority": "thresholds",
 }
 
+_SUBPACKAGES = frozenset({"assessment", "cohorts", "models", "prevention", "testing", "thresholds"})
+
 
 def __getattr__(name: str) -> Any:
     """Import the threshold engine on first use, keeping ``import earlyhelp_core`` quick."""
     module = _LAZY.get(name)
-    if module is None:
+    if module is None and name not in _SUBPACKAGES:
         raise AttributeError(f"module 'earlyhelp_core' has no attribute {name!r}")
     import importlib  # noqa: PLC0415
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if module is None:  # eh.cohorts, eh.thresholds, ...: the subpackage itself
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 

@@ -7,12 +7,11 @@ import csv
 import json
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
-from ..cohorts import RecordResult, results_of_jsonl
+from ..cohorts import DecisionSummary, RecordResult, ValidationSummary, results_of_jsonl
 from ..thresholds import Authority
 
 __all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
@@ -104,9 +103,7 @@ def assess_jsonl(
     err: TextIO,
 ) -> int:
     """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
-    levels: Counter[str] = Counter()
-    changes: Counter[tuple[str, str]] = Counter()
-    unreadable = 0
+    summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
     interrupted = False
@@ -117,12 +114,7 @@ def assess_jsonl(
             ):
                 compared = result.compared
                 progress.step()
-                if result.problems:
-                    unreadable += 1
-                elif result.decision is not None:
-                    levels[result.decision.level.id] += 1
-                    if compared is not None:
-                        changes[(result.decision.level.id, compared.level.id)] += 1
+                summary.add(result)
                 if fmt == "jsonl":
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 elif fmt == "csv":
@@ -140,37 +132,17 @@ def assess_jsonl(
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    summary = err if fmt in ("jsonl", "csv") or interrupted else out
-    total = sum(levels.values()) + unreadable
-    print(
-        f"{total:,} records under {authority.id}: "
-        + (", ".join(f"{level} {n:,}" for level, n in _in_level_order(authority, levels)) or "none")
-        + (f"; {unreadable:,} could not be read" if unreadable else ""),
-        file=summary,
-    )
-    if other is not None:
-        moved = {k: n for k, n in changes.items() if k[0] != k[1]}
-        print(
-            f"compared with {other.id} {other.version}: {sum(moved.values()):,} of "
-            f"{sum(changes.values()):,} records at a different level",
-            file=summary,
-        )
-        for (a, b), n in sorted(moved.items(), key=lambda kv: (-kv[1], kv[0])):
-            print(f"  {a} -> {b}: {n:,}", file=summary)
+    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    for line in summary.lines():
+        print(line, file=where)
     if interrupted:
         return _interrupted(err)
-    return 1 if unreadable else 0
-
-
-def _in_level_order(authority: Authority, counts: Counter[str]) -> list[tuple[str, int]]:
-    return [(lv.id, counts[lv.id]) for lv in authority.levels if counts[lv.id]]
+    return 1 if summary.unreadable else 0
 
 
 def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
     """Validate every record of a JSON Lines input."""
-    codes: Counter[str] = Counter()
-    skipped: Counter[tuple[str, str]] = Counter()
-    failed = unreadable = total = 0
+    summary = ValidationSummary(authority)
     progress = Progress(err)
     table = _Csv(out)
     interrupted = False
@@ -178,14 +150,7 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
         with open_input(source) as stream:
             for result in results_of_jsonl(authority, stream, "validate", source=source):
                 progress.step()
-                total += 1
-                if result.problems:
-                    unreadable += 1
-                if result.report is not None:
-                    codes.update(result.report.codes)
-                    skipped.update((n.code, n.reason) for n in result.report.not_checked)
-                    if not result.report.ok:
-                        failed += 1
+                summary.add(result)
                 if fmt == "jsonl":
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 elif fmt == "csv":
@@ -220,18 +185,12 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    summary = err if fmt in ("jsonl", "csv") or interrupted else out
-    listed = ", ".join(f"{code} {n:,}" for code, n in sorted(codes.items())) or "no findings"
-    print(
-        f"{total:,} records under {authority.id}: {failed:,} with errors, "
-        f"{unreadable:,} could not be read; {listed}",
-        file=summary,
-    )
-    for (code, reason), n in sorted(skipped.items()):
-        print(f"  {code} not checked in {n:,} records: {reason}", file=summary)
+    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    for line in summary.lines():
+        print(line, file=where)
     if interrupted:
         return _interrupted(err)
-    return 1 if failed or unreadable else 0
+    return 1 if summary.failed or summary.unreadable else 0
 
 
 EXIT_INTERRUPTED = 130

@@ -13,5 +13,14 @@ The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.coh
 """
 
 from ._records import RecordResult, classify_many, read_record, results_of_jsonl, validate_many
+from ._summary import DecisionSummary, ValidationSummary
 
-__all__ = ["RecordResult", "classify_many", "read_record", "results_of_jsonl", "validate_many"]
+__all__ = [
+    "DecisionSummary",
+    "RecordResult",
+    "ValidationSummary",
+    "classify_many",
+    "read_record",
+    "results_of_jsonl",
+    "validate_many",
+]

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -40,6 +40,15 @@ __all__ = [
 
 def _cite(source: SourceRef) -> str:
     return f"{source.ref}, {source.section} ({source.basis})"
+
+
+_MOVED: Final = {
+    "validate": "authority, doc",
+    "rules_not_run": "authority",
+    "classify_many": "authority, records",
+    "validate_many": "authority, records",
+}
+"""Methods an Authority once had, now functions of the layers above that take one."""
 
 
 @attrs.frozen
@@ -513,6 +522,18 @@ class Authority:
             unmapped_factors=unmapped,
             provenance=self._provenance,
         )
+
+    if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
+
+        def __getattr__(self, name: str) -> Any:
+            """Point the calls that moved to functions at them (an Authority only decides)."""
+            moved = _MOVED.get(name)
+            if moved is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"checking documents and running cohorts take an authority: "
+                f"use earlyhelp_core.{name}({moved}) instead of authority.{name}(...)"
+            )
 
     def level_for(self, factors: Iterable[str]) -> LevelInfo:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`

@@ -1,0 +1,168 @@
+"""What a cohort run adds up to: counts per level, movement between two matrices, findings
+per rule. The command line prints these; a service or a notebook reads the same numbers.
+
+```python
+summary = eh.cohorts.DecisionSummary(bromley, compared_with=bedford)
+for result in eh.classify_many(bromley, records):
+    summary.add(result)
+summary.levels            # {"tier-2": 812, "tier-3": 40}, in the matrix's level order
+summary.lines()           # the text `earlyhelp assess` prints
+```
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..thresholds import Authority
+    from ._records import RecordResult
+
+__all__ = ["DecisionSummary", "ValidationSummary"]
+
+
+class DecisionSummary:
+    """Counts of a classification run: records per level, records that could not be read,
+    and, when comparing with a second matrix, the moves between levels.
+
+    Args:
+        authority: the matrix the records were classified under.
+        compared_with: the second matrix of a comparison (``RecordResult.compared``).
+    """
+
+    def __init__(self, authority: Authority, *, compared_with: Authority | None = None) -> None:
+        self.authority = authority
+        self.compared_with = compared_with
+        self._levels: Counter[str] = Counter()
+        self._moves: Counter[tuple[str, str]] = Counter()
+        self.unreadable = 0
+
+    def add(self, result: RecordResult) -> None:
+        """Count one record's result."""
+        if result.problems or result.decision is None:
+            self.unreadable += 1
+            return
+        self._levels[result.decision.level.id] += 1
+        if result.compared is not None:
+            self._moves[(result.decision.level.id, result.compared.level.id)] += 1
+
+    @property
+    def total(self) -> int:
+        """Every record counted, read or not."""
+        return sum(self._levels.values()) + self.unreadable
+
+    @property
+    def levels(self) -> dict[str, int]:
+        """Records per level id, in the matrix's level order, levels with none left out."""
+        return {lv.id: self._levels[lv.id] for lv in self.authority.levels if self._levels[lv.id]}
+
+    @property
+    def compared(self) -> int:
+        """Records decided under both matrices."""
+        return sum(self._moves.values())
+
+    @property
+    def moved(self) -> dict[tuple[str, str], int]:
+        """(level here, level under the other matrix) -> records, for records that moved,
+        most first."""
+        moved = {k: n for k, n in self._moves.items() if k[0] != k[1]}
+        return dict(sorted(moved.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        out: dict[str, Any] = {
+            "authority": self.authority.id,
+            "records": self.total,
+            "levels": self.levels,
+            "unreadable": self.unreadable,
+        }
+        if self.compared_with is not None:
+            out["compared_with"] = {
+                "authority": self.compared_with.id,
+                "version": self.compared_with.version,
+                "records": self.compared,
+                "moved": [{"from": a, "to": b, "records": n} for (a, b), n in self.moved.items()],
+            }
+        return out
+
+    def lines(self) -> list[str]:
+        """The summary as text, one line per fact."""
+        levels = ", ".join(f"{level} {n:,}" for level, n in self.levels.items()) or "none"
+        unread = f"; {self.unreadable:,} could not be read" if self.unreadable else ""
+        out = [f"{self.total:,} records under {self.authority.id}: {levels}{unread}"]
+        other = self.compared_with
+        if other is not None:
+            moved = self.moved
+            out.append(
+                f"compared with {other.id} {other.version}: {sum(moved.values()):,} of "
+                f"{self.compared:,} records at a different level"
+            )
+            out += [f"  {a} -> {b}: {n:,}" for (a, b), n in moved.items()]
+        return out
+
+
+class ValidationSummary:
+    """Counts of a validation run: records with errors, records that could not be read,
+    findings per rule code, and the rules that did not run with why.
+
+    Args:
+        authority: the authority the records were validated under.
+    """
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        self.total = 0
+        self.failed = 0
+        self.unreadable = 0
+        self._codes: Counter[str] = Counter()
+        self._skipped: Counter[tuple[str, str]] = Counter()
+
+    def add(self, result: RecordResult) -> None:
+        """Count one record's result."""
+        self.total += 1
+        if result.problems:
+            self.unreadable += 1
+        report = result.report
+        if report is not None:
+            self._codes.update(report.codes)
+            self._skipped.update((n.code, n.reason) for n in report.not_checked)
+            if not report.ok:
+                self.failed += 1
+
+    @property
+    def findings(self) -> dict[str, int]:
+        """Findings per rule code, by code."""
+        return dict(sorted(self._codes.items()))
+
+    @property
+    def not_checked(self) -> dict[tuple[str, str], int]:
+        """(rule code, why it did not run) -> records, by code."""
+        return dict(sorted(self._skipped.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "authority": self.authority.id,
+            "records": self.total,
+            "with_errors": self.failed,
+            "unreadable": self.unreadable,
+            "findings": self.findings,
+            "not_checked": [
+                {"code": code, "reason": why, "records": n}
+                for (code, why), n in self.not_checked.items()
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        """The summary as text, one line per fact."""
+        listed = ", ".join(f"{code} {n:,}" for code, n in self.findings.items()) or "no findings"
+        out = [
+            f"{self.total:,} records under {self.authority.id}: {self.failed:,} with errors, "
+            f"{self.unreadable:,} could not be read; {listed}"
+        ]
+        out += [
+            f"  {code} not checked in {n:,} records: {why}"
+            for (code, why), n in self.not_checked.items()
+        ]
+        return out
