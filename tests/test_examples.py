@@ -48,3 +48,31 @@ def test_example_findings(name: str, codes: tuple[str, ...]) -> None:
     assert report.not_checked == tuple(
         n for n in eh.rules_not_run(authority) if doc.kind in kinds[n.code]
     )
+
+
+def test_the_narrative_tells_the_level_each_reason_and_the_next_step() -> None:
+    """The text `earlyhelp assess` prints is a library function any front end can show."""
+    bromley = eh.load_authority("bromley")
+    doc = eh.load_document(EXAMPLES / "assessment-complex-needs.yaml")
+    assert isinstance(doc, eh.Assessment)
+    decision = bromley.classify(doc)
+    text = eh.narrative(decision, doc, bromley)
+    assert text.startswith(f"{doc.id}: family {doc.family.id} under {bromley.name}")
+    assert f"Level: {decision.level.title} [{decision.level.id}" in text
+    for reason in decision.reasons:
+        assert f"-> {reason.level} ({reason.rule})" in text
+    assert " ".join(decision.response.next_step.split()) in " ".join(text.split())
+
+
+def test_each_plan_is_paired_with_the_assessment_it_follows() -> None:
+    from earlyhelp_core.assessment import with_assessments
+
+    plan = eh.load_document(EXAMPLES / "plan-team-around-the-family.yaml")
+    assert isinstance(plan, eh.Plan)
+    assert plan.assessment is not None
+    followed = eh.load_document(EXAMPLES / "assessment-multi-agency.yaml")
+    assert followed.id == plan.assessment
+    other = eh.load_document(EXAMPLES / "assessment-complex-needs.yaml")
+    pairs = with_assessments([plan, other, followed])
+    assert pairs == [(plan, followed), (other, None), (followed, None)]
+    assert with_assessments([plan]) == [(plan, None)]

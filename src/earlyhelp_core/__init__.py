@@ -76,6 +76,7 @@ __all__ = [
     "list_authorities",
     "load_authority",
     "load_document",
+    "narrative",
     "parse_document",
     "rule",
     "rules",
@@ -111,6 +112,7 @@ if TYPE_CHECKING:
         find_authority,
         list_authorities,
         load_authority,
+        narrative,
     )
 
 _LAZY = {
@@ -139,6 +141,7 @@ _LAZY = {
     "check_authority": "thresholds",
     "find_authority": "thresholds",
     "load_authority": "thresholds",
+    "narrative": "thresholds",
 }
 
 _SUBPACKAGES = frozenset({"assessment", "cohorts", "models", "prevention", "testing", "thresholds"})

@@ -30,6 +30,7 @@ from ._core import (
     hit,
     register,
     rule,
+    with_assessments,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "hit",
     "register",
     "rule",
+    "with_assessments",
 ]

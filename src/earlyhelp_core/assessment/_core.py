@@ -489,6 +489,26 @@ def check_rule_overrides(authority: Authority) -> None:
         raise ConfigError(problems)
 
 
+def with_assessments(
+    documents: Iterable[Document],
+) -> list[tuple[Document, Assessment | None]]:
+    """Each document with the assessment it follows, when that is among ``documents``.
+
+    A plan names the assessment it follows (``assessment: EHA-1``); validating the two
+    together runs the rules that compare them. Other documents, and plans whose
+    assessment is not given, are paired with None. The first assessment of an id wins.
+    """
+    docs = list(documents)
+    found: dict[str, Assessment] = {}
+    for doc in docs:
+        if isinstance(doc, Assessment):
+            found.setdefault(doc.id, doc)
+    return [
+        (doc, found.get(doc.assessment) if isinstance(doc, Plan) and doc.assessment else None)
+        for doc in docs
+    ]
+
+
 def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:
     """The registered rules that run for no document under ``authority``, each with why.
 

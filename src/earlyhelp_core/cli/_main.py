@@ -23,15 +23,22 @@ from .._reader import SourceMap
 from .._resources import data_dir
 from .._schemas import SCHEMAS, schema_text
 from .._version import __version__
-from ..assessment._core import NotChecked, check_rule_overrides, rules, rules_not_run, validate
-from ..models import Assessment, Document, Plan
+from ..assessment._core import (
+    NotChecked,
+    check_rule_overrides,
+    rules,
+    rules_not_run,
+    validate,
+    with_assessments,
+)
+from ..models import Assessment, Document
 from ..models.documents import load_located
 from ..thresholds import (
     PROPERTIES,
     Authority,
-    Decision,
     check_authority,
     list_authorities,
+    narrative,
 )
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
@@ -223,44 +230,6 @@ def _wrap(text: str, indent: str = "  ") -> str:
 # --------------------------------------------------------------------------- assess
 
 
-def _render_decision(doc: Assessment, authority: Authority, d: Decision) -> str:
-    lv = d.level
-    lines = [
-        f"{doc.id}: family {doc.family.id} under {authority.name} "
-        f"({authority.id} {authority.version}, config {d.fingerprint[:12]})",
-        "",
-        f"Level: {lv.title} [{lv.id}, rank {lv.rank}]",
-        f"  prevention: {d.prevention.value}; response: {d.response.value}",
-        _wrap(lv.description),
-    ]
-    if lv.family_can_expect:
-        lines += ["  What the family can expect:", _wrap(lv.family_can_expect, "    ")]
-    lines += ["", "Why:"]
-    for reason in d.reasons:
-        what = ", ".join(reason.factors) or "no needs factors recorded"
-        lines.append(f"  - {what} -> {reason.level} ({reason.rule})")
-        lines.append(_wrap(f"source: {reason.source}", "      "))
-    if d.unmapped_factors:
-        lines.append(f"  - not in this matrix, so not counted: {', '.join(d.unmapped_factors)}")
-    if doc.recorded_level is not None:
-        recorded = doc.recorded_level.level
-        lines += ["", f"Practitioner's recorded level: {recorded} ({d.judgement.value})"]
-        if d.recorded_level is None:
-            lines.append(
-                f"  {recorded!r} is not a level of {authority.id}"
-                + (f" (the assessment names {doc.authority!r})" if doc.authority else "")
-            )
-        if d.computed_level.id != lv.id:
-            lines.append(f"  the matrix alone gives {d.computed_level.id}")
-        if d.judgement.value in {"lower", "below-safety-floor"}:
-            lines.append(
-                f"  the recorded level is below the matrix's {d.computed_level.id}: "
-                "discuss it; the decision keeps the higher level"
-            )
-    lines += ["", "Next step:", _wrap(d.response.next_step)]
-    return "\n".join(lines)
-
-
 def _authority_for(
     doc: Document, given: str | None, *, source: str, where: SourceMap | None = None
 ) -> Authority:
@@ -311,7 +280,7 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
     else:
-        print(_render_decision(doc, authority, decision), file=out)
+        print(narrative(decision, doc, authority), file=out)
     return EXIT_OK
 
 
@@ -376,7 +345,10 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
     read = [_read(name) for name in args.files]
-    assessments = {r.doc.id: r.doc for r in read if isinstance(r.doc, Assessment)}
+    followed_by = {
+        id(doc): followed
+        for doc, followed in with_assessments(r.doc for r in read if r.doc is not None)
+    }
     authorities: dict[str, Authority] = {}
     status = EXIT_OK
     results: list[dict[str, object]] = []
@@ -405,10 +377,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 )
             continue
         authority = authorities[spec]
-        followed = (
-            assessments.get(doc.assessment) if isinstance(doc, Plan) and doc.assessment else None
-        )
-        report = validate(authority, doc, assessment=followed, where=item.where.locate)
+        report = validate(authority, doc, assessment=followed_by[id(doc)], where=item.where.locate)
         if not report.ok:
             status = EXIT_PROBLEMS
         results.append({"file": item.name, **report.to_dict()})

@@ -26,6 +26,7 @@ from ._matrix import (
     Translation,
     fingerprint,
 )
+from ._narrative import narrative
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -51,4 +52,5 @@ __all__ = [
     "fingerprint",
     "list_authorities",
     "load_authority",
+    "narrative",
 ]
