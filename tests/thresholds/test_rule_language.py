@@ -329,3 +329,17 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
 def test_a_compiled_matrix_carries_its_configs_fingerprint() -> None:
     config = eh.load_authority("bedford").config
     assert compile_config(config).fingerprint == fingerprint(config)
+
+
+def test_the_vocabulary_version_is_in_the_fingerprint_and_the_decision(monkeypatch) -> None:
+    """The significant-harm set and the domains come from the vocabulary, so a decision
+    names the vocabulary it was made under, and a new one changes the fingerprint."""
+    config = eh.load_authority("bedford").config
+    before = compile_config(config)
+    decision = before.classify(assessment("persistent-absence"))
+    assert decision.vocabulary == eh.vocabulary.version() == eh.vocabulary.catalogue().version
+    assert decision.to_dict()["vocabulary"] == decision.vocabulary
+    monkeypatch.setattr(eh.vocabulary, "version", lambda: "2099.1")
+    after = compile_config(config)
+    assert after.fingerprint == fingerprint(config) != before.fingerprint
+    assert after.classify(assessment("persistent-absence")).vocabulary == "2099.1"

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .._reader import SourceMap
     from ._check import Violation
 
+from .. import vocabulary
 from .._errors import Path, UnknownIdError, quote
 from .._located import did_you_mean
 from ..models import Assessment
@@ -145,11 +146,13 @@ class Judgement(StrEnum):
 
 @attrs.frozen
 class Provenance:
-    """Which matrix made a decision: authority id, config version and fingerprint."""
+    """Which matrix made a decision: authority id, config version, the version of the
+    national vocabulary it was compiled against, and the fingerprint of both."""
 
     authority: str
     version: str
     fingerprint: str
+    vocabulary: str
 
 
 @attrs.frozen
@@ -192,8 +195,15 @@ class Decision:
 
     @property
     def fingerprint(self) -> str:
-        """sha256 of the canonical config: the same config always gives the same value."""
+        """sha256 of the canonical config and the vocabulary version: the same config under
+        the same vocabulary always gives the same value."""
         return self.provenance.fingerprint
+
+    @property
+    def vocabulary(self) -> str:
+        """The version of the national vocabulary the matrix was compiled against (its
+        significant-harm factors and domains come from it)."""
+        return self.provenance.vocabulary
 
     @property
     def prevention(self) -> PreventionLevel:
@@ -211,6 +221,7 @@ class Decision:
             "authority": self.authority,
             "version": self.version,
             "fingerprint": self.fingerprint,
+            "vocabulary": self.vocabulary,
             "level": self.level.to_dict(),
             "computed_level": self.computed_level.to_dict(),
             "recorded_level": self.recorded_level.to_dict() if self.recorded_level else None,
@@ -356,7 +367,9 @@ class Authority:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
-            self, "_provenance", Provenance(self.config.id, self.config.version, self.fingerprint)
+            self,
+            "_provenance",
+            Provenance(self.config.id, self.config.version, self.fingerprint, vocabulary.version()),
         )
         object.__setattr__(
             self,
@@ -597,6 +610,11 @@ class Authority:
 
 
 def fingerprint(config: AuthorityConfig) -> str:
-    """sha256 of the canonical JSON form of the config."""
-    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """sha256 of the canonical JSON form of the config and the vocabulary's version.
+
+    The vocabulary is part of what decides (which factors are significant harm, which
+    domain a factor is in), so a new vocabulary gives a new fingerprint.
+    """
+    data = {"config": config.model_dump(mode="json"), "vocabulary": vocabulary.version()}
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -54,6 +54,7 @@ __all__ = [
     "get",
     "ids",
     "significant_harm",
+    "version",
 ]
 
 DATA_FILE = "factors.yaml"
@@ -80,6 +81,11 @@ def catalogue() -> VocabularyFile:
 @functools.cache
 def _by_id() -> dict[str, Factor]:
     return {f.id: f for f in catalogue().factors}
+
+
+def version() -> str:
+    """The vocabulary's version (``"2026.11"``): decisions and fingerprints carry it."""
+    return catalogue().version
 
 
 def factors() -> tuple[Factor, ...]:
