@@ -171,3 +171,24 @@ def test_check_config_names_the_rules_the_config_never_runs(capsys) -> None:
     listed = {n["code"] for n in json.loads(out)["rules_not_run"]}
     assert listed == {n.code for n in eh.rules_not_run(eh.load_authority("bedford"))}
     assert {"EH021", "EH054", "EH055", "EH059", "EH064"} <= listed
+
+
+def test_check_config_and_show_print_what_each_source_states(capsys) -> None:
+    from earlyhelp_core.thresholds import basis_counts
+
+    counts = basis_counts(eh.load_authority("bedford").config)
+    assert main(["check-config", "configs/bedford.yaml"]) == 0
+    out = capsys.readouterr().out
+    levels = counts["*"]["levels"]
+    assert f"stated/reading: levels {levels['stated']}/{levels['reading']}" in out
+    assert main(["show", "bedford", "--sources"]) == 0
+    out = capsys.readouterr().out
+    for source in eh.load_authority("bedford").config.sources:
+        assert f"\n{source.id}: " in out
+    assert main(["show", "bedford", "--sources", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["basis"] == counts["*"]
+    total = sum(n["stated"] + n["reading"] for n in counts["*"].values())
+    assert total == sum(
+        n["stated"] + n["reading"] for s in data["sources"] for n in s["basis"].values()
+    )

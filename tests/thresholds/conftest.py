@@ -12,7 +12,8 @@ SRC = {"ref": "test-source", "section": "s1", "basis": "stated"}
 
 
 def make_config() -> dict[str, Any]:
-    """A small, valid config: four levels, every vocabulary factor mapped, one rule."""
+    """A small, valid config: four levels, every vocabulary factor mapped (one with indicator
+    cells), one escalation rule, one consideration."""
 
     def level(i: int, prevention: str, response: str) -> dict[str, Any]:
         return {
@@ -36,6 +37,15 @@ def make_config() -> dict[str, Any]:
     factors["persistent-absence"] = {"level": "level-2", "source": SRC}
     factors["housing-need"] = {"level": "level-2", "source": SRC}
     factors["parental-conflict"] = {"level": "level-2", "source": SRC}
+    # a need described at two levels (indicator cells), the higher one the default
+    factors["early-development-delay"] = {
+        "level": "level-3",
+        "source": SRC,
+        "cells": [
+            {"level": "level-2", "text": "some milestones not met", "source": SRC},
+            {"level": "level-3", "text": "milestones need targeted help", "source": SRC},
+        ],
+    }
     param = {"value": 18, "source": SRC}
     return {
         "id": "testshire",
@@ -55,6 +65,15 @@ def make_config() -> dict[str, Any]:
                 "id": "three-across-two",
                 "when": {"at_least": 3, "at_level": "level-2", "across_domains": 2},
                 "then": "level-3",
+                "source": SRC,
+            }
+        ],
+        "considerations": [
+            {
+                "id": "many-needs",
+                "when": {"at_least": 4, "at_level": "level-2", "across_domains": 2},
+                "below": "level-4",
+                "consider": "whether these needs add up to level 4",
                 "source": SRC,
             }
         ],
@@ -79,8 +98,11 @@ def config() -> dict[str, Any]:
     return copy.deepcopy(make_config())
 
 
-def assessment(*factors: str, recorded: dict[str, Any] | None = None) -> eh.Assessment:
-    """A minimal assessment of one child recording ``factors`` (and a recorded level)."""
+def assessment(
+    *factors: str | tuple[str, str], recorded: dict[str, Any] | None = None
+) -> eh.Assessment:
+    """A minimal assessment of one child recording ``factors`` (a ``(factor, cell)`` pair
+    names the indicator cell that fits) and a recorded level."""
     return eh.Assessment.model_validate(
         {
             "kind": "early-help-assessment",
@@ -92,7 +114,10 @@ def assessment(*factors: str, recorded: dict[str, Any] | None = None) -> eh.Asse
                 "id": "F",
                 "members": [{"id": "c1", "role": "child", "date_of_birth": date(2015, 1, 1)}],
             },
-            "factors": [{"factor": f} for f in factors],
+            "factors": [
+                {"factor": f} if isinstance(f, str) else {"factor": f[0], "cell": f[1]}
+                for f in factors
+            ],
             "recorded_level": recorded,
         }
     )

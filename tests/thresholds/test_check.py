@@ -104,9 +104,14 @@ def test_reachable_finds_an_empty_level_and_a_rule_that_cannot_fire(tmp_path) ->
         if mapping["level"] == "level-2":
             mapping["level"] = "level-3"
     config["escalation"][0]["when"]["at_least"] = 500
+    cells = config["factors"]["early-development-delay"].pop("cells")
     found = {(v.property, v.path) for v in check(tmp_path, config)}
     assert ("reachable", ("levels", 1)) in found
     assert ("reachable", ("escalation", 0)) in found
+    # a level no mapping reaches is reached through a need's indicator cell there
+    config["factors"]["early-development-delay"]["cells"] = cells
+    found = {(v.property, v.path) for v in check(tmp_path, config)}
+    assert ("reachable", ("levels", 1)) not in found
 
 
 def test_a_level_reached_only_by_a_rule_is_reachable(tmp_path) -> None:
@@ -122,9 +127,9 @@ def test_total_and_monotone_are_searched_and_shrunk(tmp_path, monkeypatch) -> No
     # plant an engine bug: offending *lowers* whatever else is there to level-1
     real = type(authority).evaluate
 
-    def buggy(self, factors):
+    def buggy(self, factors, cells=None):
         factors = list(factors)
-        evaluation = real(self, factors)
+        evaluation = real(self, factors, cells=cells)
         if "offending" in factors and len(factors) > 1:
             return attrs.evolve(evaluation, level=self.levels[0])
         return evaluation
@@ -142,8 +147,8 @@ def test_total_catches_a_level_from_elsewhere(tmp_path, monkeypatch) -> None:
     foreign = eh.load_authority("bromley").levels[0]
     real = type(authority).evaluate
 
-    def buggy(self, factors):
-        return attrs.evolve(real(self, factors), level=foreign)
+    def buggy(self, factors, cells=None):
+        return attrs.evolve(real(self, factors, cells=cells), level=foreign)
 
     monkeypatch.setattr(type(authority), "evaluate", buggy)
     (v,) = eh.check_authority(authority, properties=["total"])
@@ -219,9 +224,9 @@ def test_a_monotone_counterexample_really_lowers_and_is_minimal(tmp_path, monkey
     real = type(authority).evaluate
 
     # offending with two or more others lowers to level-1; with one other it changes nothing
-    def buggy(self, factors):
+    def buggy(self, factors, cells=None):
         factors = list(factors)
-        evaluation = real(self, factors)
+        evaluation = real(self, factors, cells=cells)
         if "offending" in factors and len(set(factors)) > 2:
             return attrs.evolve(evaluation, level=self.levels[0])
         return evaluation
@@ -263,9 +268,9 @@ def test_a_monotone_counterexample_is_shrunk_to_the_factors_that_matter(
     real = type(authority).evaluate
 
     # a parental-* factor together with a child-* factor lowers the level, whatever else
-    def buggy(self, factors):
+    def buggy(self, factors, cells=None):
         factors = list(factors)
-        evaluation = real(self, factors)
+        evaluation = real(self, factors, cells=cells)
         parental = any(f.startswith("parental-") for f in factors)
         if parental and any(f.startswith("child-") for f in factors):
             return attrs.evolve(evaluation, level=self.levels[0])

@@ -36,6 +36,7 @@ from ..models.documents import load_located
 from ..thresholds import (
     PROPERTIES,
     Authority,
+    basis_counts,
     check_authority,
     list_authorities,
     narrative,
@@ -178,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         "factors mapped to each, by domain.",
     )
     p.add_argument("authority", metavar="AUTHORITY", help="an authority id or config file")
+    p.add_argument(
+        "--sources",
+        action="store_true",
+        help="list the config's sources, each with how many levels, mappings, cells and "
+        "rules it states and how many are a reading of it",
+    )
     _add_format(p)
 
     p = sub.add_parser(
@@ -450,6 +457,8 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
         "not_applicable": len(config.not_applicable),
         "local_factors": len(config.local_factors),
         "escalation": len(config.escalation),
+        "considerations": len(config.considerations),
+        "basis": basis_counts(config),
         "violations": [v.to_dict() for v in violations],
         "rules_not_run": [n.to_dict() for n in not_run],
     }
@@ -465,9 +474,11 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
             f"{args.file}: {verdict}: {authority.id} {authority.version}: "
             f"{summary['levels']} levels, {summary['factors']} factors mapped, "
             f"{summary['not_applicable']} not applicable, {summary['local_factors']} local "
-            f"factors, {summary['escalation']} escalation rules; checked: {', '.join(PROPERTIES)}",
+            f"factors, {summary['escalation']} escalation rules, {summary['considerations']} "
+            f"considerations; checked: {', '.join(PROPERTIES)}",
             file=out,
         )
+        print(f"{args.file}: {_basis_line(basis_counts(config)['*'])}", file=out)
     return EXIT_OK if not violations else EXIT_PROBLEMS
 
 
@@ -493,8 +504,40 @@ def _authorities(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS if broken else EXIT_OK
 
 
+def _basis_line(parts: dict[str, dict[str, int]]) -> str:
+    """``stated/reading: levels 4/0, mappings 12/80, ...``."""
+    shown = ", ".join(f"{part} {n['stated']}/{n['reading']}" for part, n in parts.items())
+    return f"stated/reading: {shown or 'nothing cited'}"
+
+
+def _show_sources(authority: Authority, fmt: str, out: TextIO) -> int:
+    counts = basis_counts(authority.config)
+    if fmt == "json":
+        _dump(
+            {
+                "id": authority.id,
+                "sources": [
+                    {**s.model_dump(mode="json"), "basis": counts[s.id]}
+                    for s in authority.config.sources
+                ],
+                "basis": counts["*"],
+            },
+            out,
+        )
+        return EXIT_OK
+    print(f"{authority.name} ({authority.id} {authority.version}): sources", file=out)
+    for source in authority.config.sources:
+        print(f"\n{source.id}: {source.title}", file=out)
+        print(_wrap(f"where: {source.where}"), file=out)
+        print(_wrap(_basis_line(counts[source.id])), file=out)
+    print(f"\nall sources: {_basis_line(counts['*'])}", file=out)
+    return EXIT_OK
+
+
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     authority = load_authority(args.authority)
+    if args.sources:
+        return _show_sources(authority, args.format, out)
     config = authority.config
     by_level: dict[str, list[str]] = {lv.id: [] for lv in authority.levels}
     for factor_id, level in authority.placements.items():
@@ -512,6 +555,11 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
                 ],
                 "not_applicable": sorted(config.not_applicable),
                 "escalation": [rule.model_dump(mode="json") for rule in config.escalation],
+                "cells": {
+                    f: [{"level": c.level, "text": c.text, "source": c.source} for c in cells]
+                    for f, cells in authority.cells.items()
+                },
+                "considerations": [c.model_dump(mode="json") for c in config.considerations],
             },
             out,
         )
@@ -545,6 +593,19 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
             )
     else:
         print("\nEscalation rules: none", file=out)
+    if authority.cells:
+        print("\nIndicator cells (name one with `cell:` in an assessment):", file=out)
+        for factor_id, cells in sorted(authority.cells.items()):
+            default = authority.placements[factor_id].id
+            print(f"  {factor_id} (default {default}):", file=out)
+            for cell in cells:
+                print(_wrap(f"{cell.level}: {cell.text}", "    "), file=out)
+    for item in authority.considerations:
+        print(
+            f"\nConsideration {item.id}: {item.at_least}+ needs at {item.at_level} or above "
+            f"across {item.across_domains}+ domains, below {item.below}: consider {item.consider}",
+            file=out,
+        )
     if config.not_applicable:
         print(f"\nNot applicable: {', '.join(sorted(config.not_applicable))}", file=out)
     return EXIT_OK

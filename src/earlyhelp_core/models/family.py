@@ -166,10 +166,13 @@ class FactorObservation(Model):
 
     ``factor`` is a national vocabulary id (``persistent-absence``) or an authority's
     local factor (``bedford:relay-notification``). ``about`` names the members it
-    concerns; empty means the family as a whole.
+    concerns; empty means the family as a whole. ``cell`` names the indicator cell of the
+    authority's threshold document that fits what was seen, by the id of the cell's level
+    (``tier-3``), where the authority gives the factor cells at several levels.
     """
 
     factor: FactorId
+    cell: Id | None = None
     about: tuple[Id, ...] = ()
     noted_on: Day | None = None
     evidence: Text | None = personal(default=None)

@@ -4,8 +4,10 @@ compiled matrix that classifies assessments and explains itself."""
 from ._check import PROPERTIES, Violation, check_authority
 from ._config import AuthorityConfig
 from ._load import (
+    BASIS_PARTS,
     ENTRY_POINT_GROUP,
     ConfigError,
+    basis_counts,
     compile_config,
     find_authority,
     list_authorities,
@@ -13,6 +15,9 @@ from ._load import (
 )
 from ._matrix import (
     Authority,
+    CellInfo,
+    Consideration,
+    ConsiderationRule,
     Decision,
     EscalationRule,
     Evaluation,
@@ -29,11 +34,15 @@ from ._matrix import (
 from ._narrative import narrative
 
 __all__ = [
+    "BASIS_PARTS",
     "ENTRY_POINT_GROUP",
     "PROPERTIES",
     "Authority",
     "AuthorityConfig",
+    "CellInfo",
     "ConfigError",
+    "Consideration",
+    "ConsiderationRule",
     "Decision",
     "EscalationRule",
     "Evaluation",
@@ -46,6 +55,7 @@ __all__ = [
     "ReasonKind",
     "Translation",
     "Violation",
+    "basis_counts",
     "check_authority",
     "compile_config",
     "find_authority",

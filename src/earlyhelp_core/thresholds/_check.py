@@ -190,6 +190,17 @@ def safety(config: AuthorityConfig) -> Iterator[Violation]:
                 (fid,),
             )
             continue
+        for k, cell in enumerate(mapping.cells):
+            cell_at = index.get(cell.level)
+            if cell_at is not None and config.levels[cell_at].response is not Response.SECTION_47:
+                yield Violation(
+                    "safe",
+                    f"{fid!r} is a significant-harm factor (section 47) but has a cell at "
+                    f"{cell.level!r} ({config.levels[cell_at].response.value}); every cell of "
+                    f"it must be at a section-47 level ({floor})",
+                    ("factors", fid, "cells", k, "level"),
+                    (fid,),
+                )
         at = index.get(mapping.level)
         if at is None:
             continue  # an unknown level: reported as such by the compiler
@@ -236,11 +247,17 @@ def completeness(config: AuthorityConfig) -> Iterator[Violation]:
 
 def reachability(authority: Authority) -> Iterator[Violation]:
     """Every level is reached by some assessment; every escalation rule can fire."""
-    placed, domain = authority.placements, authority.factor_domains
+    domain = authority.factor_domains
     index = {lv.id: i for i, lv in enumerate(authority.levels)}
-    reached = {0, *(index[authority.evaluate([f]).level.id] for f in placed)}
+    # each factor at the highest level it can be placed at (its highest cell, if higher)
+    highest = {f: index[level.id] for f, level in authority.placements.items()}
+    reached = {0, *(index[authority.evaluate([f]).level.id] for f in highest)}
+    for f, cells in authority.cells.items():
+        for cell in cells:
+            reached.add(index[authority.evaluate([f], cells={f: cell.level}).level.id])
+            highest[f] = max(highest[f], cell.index)
     for i, rule in enumerate(authority.escalation_rules):  # compiled in config order
-        candidates = [f for f, level in placed.items() if index[level.id] >= rule.at_index]
+        candidates = [f for f, at in highest.items() if at >= rule.at_index]
         domains = {domain[f] for f in candidates}
         if len(candidates) < rule.at_least or len(domains) < rule.across_domains:
             yield Violation(
@@ -253,7 +270,8 @@ def reachability(authority: Authority) -> Iterator[Violation]:
             continue
         # the smallest set that fires it: factors at exactly at_level first, across domains
         chosen = _smallest_firing_set(candidates, domain, rule.at_least, rule.across_domains)
-        reached.add(index[authority.evaluate(chosen).level.id])
+        top_cells = {f: authority.levels[highest[f]].id for f in chosen if f in authority.cells}
+        reached.add(index[authority.evaluate(chosen, cells=top_cells).level.id])
     for i, level in enumerate(authority.levels):
         if i not in reached:
             yield Violation(
@@ -294,8 +312,25 @@ def search(authority: Authority) -> Iterator[Violation]:
         return
     levels = authority.levels
 
-    def rank(factors: Sequence[str]) -> int:
-        return authority.evaluate(factors).level.rank
+    def rank(factors: Sequence[str], cells: Mapping[str, str] | None = None) -> int:
+        return authority.evaluate(factors, cells=cells).level.rank
+
+    cells = authority.cells
+    with_cells = sorted(f for f, c in cells.items() if len(c) > 1)
+    for _ in range(SEARCH_SIZE // 4 if with_cells else 0):
+        # choosing a higher cell of a need never lowers the level
+        factor = rng.choice(with_cells)
+        factors = [*rng.sample(pool, rng.randint(0, min(5, len(pool)))), factor]
+        low, high = sorted(rng.sample(range(len(cells[factor])), 2))
+        lower, higher = cells[factor][low].level, cells[factor][high].level
+        if rank(factors, {factor: higher}) < rank(factors, {factor: lower}):
+            yield Violation(
+                "monotone",
+                f"choosing {factor!r}'s cell at {higher!r} rather than {lower!r} lowers the level",
+                ("factors", factor, "cells"),
+                tuple(sorted(factors)),
+            )
+            return
 
     for _ in range(SEARCH_SIZE):
         factors = rng.sample(pool, rng.randint(0, min(6, len(pool))))

@@ -17,7 +17,11 @@ from ..vocabulary import Domain
 
 __all__ = [
     "AuthorityConfig",
+    "Cell",
+    "Cited",
     "ConfigSource",
+    "Consideration",
+    "ConsiderationWhen",
     "CountParameter",
     "EscalationRule",
     "EscalationWhen",
@@ -55,8 +59,20 @@ class ConfigSource(Model):
     note: Text | None = None
 
 
+class Cited(Model):
+    """Words the config gives a person (a next step, say), with where they come from."""
+
+    text: Text
+    source: SourceRef
+    note: Text | None = None
+
+
 class Level(Model):
-    """One level of need: its rank, Munro prevention level and social-care response."""
+    """One level of need: its rank, Munro prevention level and social-care response.
+
+    ``next_step`` is what a practitioner does next at this level, in the authority's own
+    words and cited; without it a decision gives the response's general next step.
+    """
 
     id: Kebab
     title: Text
@@ -65,16 +81,34 @@ class Level(Model):
     prevention: PreventionLevel
     response: Response
     family_can_expect: Text | None = None
+    next_step: Cited | None = None
     source: SourceRef
     mapping_source: SourceRef | None = None
     note: Text | None = None
 
 
+class Cell(Model):
+    """What a need looks like at one level: one cell of a threshold document's grid
+    ("some milestones not met, supported by universal services")."""
+
+    level: Kebab
+    text: Text
+    source: SourceRef
+    note: Text | None = None
+
+
 class FactorMapping(Model):
-    """A vocabulary factor placed at a level."""
+    """A vocabulary factor placed at a level, and optionally its indicator cells.
+
+    With ``cells``, an observation may name the cell that fits (``cell: <level id>``) and
+    the factor is placed at that cell's level. ``level`` is then the *default*: the level
+    used when the observation names no cell, which must be one of the cells' levels (a
+    finding asks the practitioner to choose; the note should say why this default).
+    """
 
     level: Kebab
     source: SourceRef
+    cells: tuple[Cell, ...] = ()
     note: Text | None = None
 
 
@@ -111,6 +145,31 @@ class EscalationRule(Model):
     id: Kebab
     when: EscalationWhen
     then: Kebab
+    source: SourceRef
+    note: Text | None = None
+
+
+class ConsiderationWhen(Model):
+    """``at_least`` needs placed at ``at_level`` or above, across ``across_domains`` domains."""
+
+    at_least: Positive
+    at_level: Kebab
+    across_domains: Positive = 1
+
+
+class Consideration(Model):
+    """An advisory for a combination the authority's document names but gives no rule for
+    ("complex multiple needs"): when the needs come together and the decided level is below
+    ``below``, the decision carries the consideration and validation warns. It never
+    changes the level.
+    """
+
+    id: Kebab
+    when: ConsiderationWhen
+    below: Kebab
+    consider: Text
+    """What to consider, completing "consider ...": ``whether this is complex multiple
+    needs (tier 3)``."""
     source: SourceRef
     note: Text | None = None
 
@@ -195,6 +254,7 @@ class AuthorityConfig(Model):
     not_applicable: dict[Kebab, NotApplicable] = Field(default_factory=dict)
     local_factors: tuple[LocalFactor, ...] = ()
     escalation: tuple[EscalationRule, ...] = ()
+    considerations: tuple[Consideration, ...] = ()
     parameters: Parameters
     validation: dict[
         Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2,8}[0-9]{3}$")],

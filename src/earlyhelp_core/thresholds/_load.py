@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path as FsPath
 from typing import Any
@@ -20,9 +20,11 @@ from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import Violation, consistency, safety
-from ._config import AuthorityConfig, SourceRef
+from ._config import AuthorityConfig, FactorMapping, SourceRef
 from ._matrix import (
     Authority,
+    CellInfo,
+    ConsiderationRule,
     EscalationRule,
     LevelInfo,
     Reason,
@@ -32,8 +34,10 @@ from ._matrix import (
 )
 
 __all__ = [
+    "BASIS_PARTS",
     "ENTRY_POINT_GROUP",
     "ConfigError",
+    "basis_counts",
     "compile_config",
     "find_authority",
     "list_authorities",
@@ -56,8 +60,12 @@ def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
         yield ("levels", i, "source"), level.source
         if level.mapping_source is not None:
             yield ("levels", i, "mapping_source"), level.mapping_source
+        if level.next_step is not None:
+            yield ("levels", i, "next_step", "source"), level.next_step.source
     for key, mapping in config.factors.items():
         yield ("factors", key, "source"), mapping.source
+        for k, cell in enumerate(mapping.cells):
+            yield ("factors", key, "cells", k, "source"), cell.source
     for key, na in config.not_applicable.items():
         if na.source is not None:
             yield ("not_applicable", key, "source"), na.source
@@ -65,10 +73,89 @@ def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
         yield ("local_factors", i, "source"), local.source
     for i, rule in enumerate(config.escalation):
         yield ("escalation", i, "source"), rule.source
+    for i, consideration in enumerate(config.considerations):
+        yield ("considerations", i, "source"), consideration.source
     for name in type(config.parameters).model_fields:
         param = getattr(config.parameters, name)
         if param.source is not None:
             yield ("parameters", name, "source"), param.source
+
+
+BASIS_PARTS: tuple[str, ...] = (
+    "levels",
+    "next_steps",
+    "mappings",
+    "cells",
+    "local_factors",
+    "escalation",
+    "considerations",
+    "parameters",
+    "not_applicable",
+)
+"""The parts of a config :func:`basis_counts` counts, in the order a config reads."""
+
+
+def _part(path: Path) -> str:
+    if path[0] == "levels":
+        return "next_steps" if "next_step" in path else "levels"
+    if path[0] == "factors":
+        return "cells" if "cells" in path else "mappings"
+    return str(path[0])
+
+
+def basis_counts(config: AuthorityConfig) -> dict[str, dict[str, dict[str, int]]]:
+    """How much of a config each source states, and how much is a reading of it.
+
+    Returns ``{source id: {part: {"stated": n, "reading": m}}}`` for every source the
+    config declares (a source it never cites counts nothing), with the parts of
+    :data:`BASIS_PARTS` it is cited for; ``"*"`` holds the totals over all sources.
+    A level's ``mapping_source`` (why factors sit there) counts with the levels.
+    """
+    counts: dict[str, dict[str, dict[str, int]]] = {"*": {}}
+    for declared in config.sources:
+        counts[declared.id] = {}
+    for path, ref in _sources(config):
+        part = _part(path)
+        for key in (ref.ref, "*"):
+            by_part = counts.setdefault(key, {})
+            tally = by_part.setdefault(part, {"stated": 0, "reading": 0})
+            tally[ref.basis] += 1
+    order = {part: i for i, part in enumerate(BASIS_PARTS)}
+    return {
+        key: dict(sorted(parts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        for key, parts in counts.items()
+    }
+
+
+def compile_cells(
+    key: str,
+    mapping: FactorMapping,
+    check_level: Callable[[Path, str], int | None],
+    report: Callable[[Path, str, str], None],
+) -> dict[str, CellInfo]:
+    """A factor's indicator cells by level id, each level once, the default among them."""
+    cells: dict[str, CellInfo] = {}
+    for k, cell in enumerate(mapping.cells):
+        path: Path = ("factors", key, "cells", k, "level")
+        at = check_level(path, cell.level)
+        if at is None:
+            continue
+        if cell.level in cells:
+            report(
+                path,
+                f"{key!r} has two cells at {cell.level!r}; a factor has one cell per level",
+                "duplicate-cell",
+            )
+            continue
+        cells[cell.level] = CellInfo(key, cell.level, at, cell.text, _cite(cell.source))
+    if cells and mapping.level not in cells:
+        report(
+            ("factors", key, "level"),
+            f"{key!r} has cells at {', '.join(cells)}; its `level` is the default when an "
+            f"observation names no cell, so it must be one of them, found {mapping.level!r}",
+            "default-cell",
+        )
+    return cells
 
 
 def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it reads
@@ -134,6 +221,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
     factor_level: dict[str, int] = {}
     factor_source: dict[str, str] = {}
     factor_domain: dict[str, Any] = {}
+    factor_cells: dict[str, dict[str, CellInfo]] = {}
     for key, mapping in config.factors.items():
         if key not in known:
             report(
@@ -150,6 +238,10 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         factor_level[key] = at
         factor_source[key] = _cite(mapping.source)
         factor_domain[key] = factor.domain
+        if mapping.cells:
+            compiled = compile_cells(key, mapping, check_level, report)
+            if compiled:
+                factor_cells[key] = compiled
     for key in config.not_applicable:
         if key not in known:
             report(
@@ -220,6 +312,47 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             )
         )
 
+    # considerations: advisories that never change the level
+    considerations: list[ConsiderationRule] = []
+    consideration_ids: set[str] = set()
+    for i, item in enumerate(config.considerations):
+        if item.id in consideration_ids | rule_ids:
+            report(
+                ("considerations", i, "id"),
+                f"id {item.id!r} is used twice (escalation rules and considerations share ids)",
+                "duplicate-id",
+            )
+        consideration_ids.add(item.id)
+        at = check_level(("considerations", i, "when", "at_level"), item.when.at_level)
+        below = check_level(("considerations", i, "below"), item.below)
+        if item.when.across_domains > 3:
+            report(
+                ("considerations", i, "when", "across_domains"), "there are only 3 domains", "value"
+            )
+        if at is None or below is None:
+            continue
+        if below <= at:
+            report(
+                ("considerations", i, "below"),
+                f"{item.below!r} must rank above {item.when.at_level!r}: a consideration asks "
+                "whether needs at one level add up to a higher one",
+                "rule-order",
+            )
+            continue
+        considerations.append(
+            ConsiderationRule(
+                id=item.id,
+                at_least=item.when.at_least,
+                at_level=item.when.at_level,
+                across_domains=item.when.across_domains,
+                below=item.below,
+                consider=item.consider,
+                source=_cite(item.source),
+                at_index=at,
+                below_index=below,
+            )
+        )
+
     # parameters that must agree with each other
     params = config.parameters
     pairs = [
@@ -259,6 +392,8 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             description=lv.description,
             family_can_expect=lv.family_can_expect,
             source=_cite(lv.source),
+            next_step=lv.next_step.text if lv.next_step else lv.response.next_step,
+            next_step_source=_cite(lv.next_step.source) if lv.next_step else None,
         )
         for lv in config.levels
     )
@@ -275,6 +410,8 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         factor_domain=factor_domain,
         level_index=level_index,
         rules=tuple(rules),
+        cells=factor_cells,
+        considerations=tuple(considerations),
         where=where,
         significant=frozenset(f.id for f in vocabulary.significant_harm()),
     )

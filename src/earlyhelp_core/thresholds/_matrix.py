@@ -64,6 +64,10 @@ class LevelInfo:
     description: str
     family_can_expect: str | None
     source: str
+    next_step: str = ""
+    """What a practitioner does next at this level: the config's words where it gives them
+    (``next_step_source`` cites them), else the response's general next step."""
+    next_step_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output: everything a person is shown about the level."""
@@ -75,6 +79,8 @@ class LevelInfo:
             "response": self.response.value,
             "description": self.description,
             "family_can_expect": self.family_can_expect,
+            "next_step": self.next_step,
+            "next_step_source": self.next_step_source,
         }
 
 
@@ -83,6 +89,12 @@ class ReasonKind(StrEnum):
 
     MAPPING = "mapping"
     """One factor, mapped to the level by the config."""
+    CELL = "cell"
+    """One factor, at the level of its indicator cell that the observation names (or its
+    only cell)."""
+    DEFAULT_CELL = "default-cell"
+    """One factor with cells at several levels, none of them named (or one the authority
+    does not have): the config's default cell. Validation asks the practitioner to choose."""
     ESCALATION = "escalation"
     """An escalation rule, counting several factors."""
     NO_FACTORS = "no-factors"
@@ -97,8 +109,9 @@ class Reason:
         factors: the factor (a mapping), the factors counted (an escalation rule), or none.
         kind: a mapping, an escalation rule, or no factors.
         level: the level it supports.
-        source: the citation of the mapping, rule or level.
+        source: the citation of the mapping, cell, rule or level.
         rule_id: the escalation rule's id (None for the other kinds).
+        cell: for a cell, the cell's text (what the need looks like at this level).
     """
 
     factors: tuple[str, ...]
@@ -106,12 +119,13 @@ class Reason:
     level: str
     source: str
     rule_id: str | None = None
+    cell: str | None = None
 
     @property
     def factor(self) -> str | None:
-        """The factor, when one factor's mapping is the reason; None for an escalation rule
-        (see ``factors``) or an assessment with no factors."""
-        return self.factors[0] if self.kind is ReasonKind.MAPPING else None
+        """The factor, when one factor's mapping or cell is the reason; None for an
+        escalation rule (see ``factors``) or an assessment with no factors."""
+        return self.factors[0] if self.kind in _ONE_FACTOR else None
 
     @property
     def rule(self) -> str:
@@ -129,6 +143,41 @@ class Reason:
             "rule_id": self.rule_id,
             "rule": self.rule,
             "level": self.level,
+            "source": self.source,
+            "cell": self.cell,
+        }
+
+
+_ONE_FACTOR: Final = frozenset({ReasonKind.MAPPING, ReasonKind.CELL, ReasonKind.DEFAULT_CELL})
+
+
+@attrs.frozen
+class Consideration:
+    """An advisory on a decision: needs that come together in a way the authority's
+    document names but gives no rule for. It never changes the level.
+
+    Attributes:
+        id: the consideration's id in the config.
+        message: one line, e.g. "5 needs across 3 domains at tier-2 or above: consider
+            whether this is complex multiple needs (tier 3)".
+        level: the level it asks about (the config's ``below``).
+        factors: the needs it counted, sorted.
+        source: its citation.
+    """
+
+    id: str
+    message: str
+    level: str
+    factors: tuple[str, ...]
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON output."""
+        return {
+            "id": self.id,
+            "message": self.message,
+            "level": self.level,
+            "factors": list(self.factors),
             "source": self.source,
         }
 
@@ -172,6 +221,8 @@ class Decision:
     judgement: Judgement
     unmapped_factors: tuple[str, ...]
     provenance: Provenance
+    considerations: tuple[Consideration, ...] = ()
+    """Advisories for the practitioner (never a change of level); see :class:`Consideration`."""
 
     def __repr__(self) -> str:
         computed = (
@@ -215,6 +266,12 @@ class Decision:
         """Social-care response of :attr:`level`."""
         return self.level.response
 
+    @property
+    def next_step(self) -> str:
+        """What the practitioner does next: the level's next step, in the authority's words
+        where its config gives them (cited by ``level.next_step_source``)."""
+        return self.level.next_step
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output."""
         return {
@@ -228,8 +285,10 @@ class Decision:
             "judgement": self.judgement.value,
             "prevention": self.prevention.value,
             "response": self.response.value,
-            "next_step": self.response.next_step,
+            "next_step": self.next_step,
+            "next_step_source": self.level.next_step_source,
             "reasons": [r.to_dict() for r in self.reasons],
+            "considerations": [c.to_dict() for c in self.considerations],
             "unmapped_factors": list(self.unmapped_factors),
         }
 
@@ -317,6 +376,33 @@ class EscalationRule:
 
 
 @attrs.frozen
+class CellInfo:
+    """A compiled indicator cell: what ``factor`` looks like at ``level``."""
+
+    factor: str
+    level: str
+    index: int
+    text: str
+    source: str
+
+
+@attrs.frozen
+class ConsiderationRule:
+    """A compiled consideration: ``at_least`` needs at ``at_level`` or above across
+    ``across_domains`` domains, while the decided level ranks below ``below``."""
+
+    id: str
+    at_least: int
+    at_level: str
+    across_domains: int
+    below: str
+    consider: str
+    source: str
+    at_index: int
+    below_index: int
+
+
+@attrs.frozen
 class Firing:
     """An escalation rule that fired, with the factors it counted (sorted)."""
 
@@ -337,12 +423,14 @@ class Evaluation:
             raised the level.
         unmapped: factors the matrix does not place (another authority's local factors),
             sorted, each once; they are not counted.
+        considerations: the config's considerations these factors raise at ``level``.
     """
 
     level: LevelInfo
     at_level: tuple[str, ...]
     fired: tuple[Firing, ...]
     unmapped: tuple[str, ...]
+    considerations: tuple[Consideration, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -360,6 +448,8 @@ class Authority:
     _rules: tuple[EscalationRule, ...] = attrs.field(repr=False)
     _significant: frozenset[str] = attrs.field(repr=False)
     _where: SourceMap | None = attrs.field(default=None, repr=False)
+    _cells: Mapping[str, Mapping[str, CellInfo]] = attrs.field(factory=dict, repr=False)
+    _considerations: tuple[ConsiderationRule, ...] = attrs.field(default=(), repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
     _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
@@ -447,21 +537,53 @@ class Authority:
         """The assessment-triangle domain of each factor the matrix places (read-only)."""
         return self._domains
 
-    def evaluate(self, factors: Iterable[str]) -> Evaluation:
+    @property
+    def cells(self) -> Mapping[str, tuple[CellInfo, ...]]:
+        """Each factor's indicator cells, lowest level first (read-only; factors without
+        cells are left out)."""
+        return MappingProxyType(
+            {f: tuple(sorted(c.values(), key=lambda x: x.index)) for f, c in self._cells.items()}
+        )
+
+    @property
+    def considerations(self) -> tuple[ConsiderationRule, ...]:
+        """The compiled considerations, in config order."""
+        return self._considerations
+
+    def evaluate(
+        self, factors: Iterable[str], *, cells: Mapping[str, str] | None = None
+    ) -> Evaluation:
         """What this matrix makes of a set of factor ids: the level, the factors placed at
-        it, the rules that fired and the factors it does not place.
+        it, the rules that fired, the factors it does not place and the considerations.
+
+        ``cells`` names, for a factor with indicator cells, the level id of the cell that
+        fits; a factor with cells and no (or an unknown) cell named is placed at its
+        default cell.
 
         This is the one evaluation of the rule language: :meth:`classify`,
         :meth:`level_for`, the invariant checks and the cohort paths all rest on it.
         """
-        index, top, fired, unmapped = self._evaluate(list(factors))
-        return Evaluation(self.levels[index], tuple(top), fired, unmapped)
+        index, top, fired, unmapped, placed = self._evaluate(list(factors), cells)
+        return Evaluation(
+            self.levels[index],
+            tuple(top),
+            fired,
+            unmapped,
+            self._consider(placed, index) if placed is not None else (),
+        )
 
     def _evaluate(
-        self, factors: Sequence[str]
-    ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...]]:
-        """(level index, factors at it in order, firings, unmapped): the rule language."""
+        self, factors: Sequence[str], cells: Mapping[str, str] | None = None
+    ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...], dict[str, int] | None]:
+        """(level index, factors at it in order, firings, unmapped, the level index of each
+        placed factor when rules or considerations need it): the rule language."""
         level_of = self._factor_level
+        if cells and self._cells:
+            level_of = dict(level_of)
+            for factor, chosen in cells.items():
+                cell = self._cells.get(factor, {}).get(chosen)
+                if cell is not None:
+                    level_of[factor] = cell.index
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
@@ -475,8 +597,11 @@ class Authority:
                 top.append(factor)
         index = max(index, 0)
         fired: tuple[Firing, ...] = ()
-        if self._rules:
-            fired = self._fire({f: level_of[f] for f in factors if f in level_of})
+        placed = None
+        if self._rules or self._considerations:
+            placed = {f: level_of[f] for f in factors if f in level_of}
+        if self._rules and placed is not None:
+            fired = self._fire(placed)
             for firing in fired:
                 if firing.rule.then_index > index:
                     index, top = firing.rule.then_index, []
@@ -484,18 +609,65 @@ class Authority:
             top.sort()  # in factor order, whatever order the factors came in
         if unmapped:
             unmapped = tuple(sorted(set(unmapped)))
-        return index, top, fired, unmapped
+        return index, top, fired, unmapped, placed
+
+    def _consider(self, placed: Mapping[str, int], index: int) -> tuple[Consideration, ...]:
+        """The considerations the placed factors raise at the decided level ``index``."""
+        found = []
+        for item in self._considerations:
+            if index >= item.below_index:
+                continue
+            hits = tuple(sorted(f for f, at in placed.items() if at >= item.at_index))
+            domains = {self._factor_domain[f] for f in hits}
+            if len(hits) >= item.at_least and len(domains) >= item.across_domains:
+                needs = f"{len(hits)} need{'s' if len(hits) != 1 else ''}"
+                across = f" across {len(domains)} domains" if len(domains) > 1 else ""
+                message = f"{needs}{across} at {item.at_level} or above: consider {item.consider}"
+                found.append(Consideration(item.id, message, item.below, hits, item.source))
+        return tuple(found)
+
+    def _reason(self, factor: str, chosen: str | None) -> Reason:
+        """Why ``factor`` is placed where it is: its mapping, or its indicator cell."""
+        cells = self._cells.get(factor)
+        if not cells:
+            return self._mapping_reason[factor]
+        cell = cells.get(chosen) if chosen is not None else None
+        kind = ReasonKind.CELL
+        if cell is None:
+            cell = cells[self.levels[self._factor_level[factor]].id]
+            if len(cells) > 1:
+                kind = ReasonKind.DEFAULT_CELL
+        return Reason((factor,), kind, cell.level, cell.source, cell=cell.text)
 
     def classify(self, assessment: Assessment) -> Decision:
         """The level of need for ``assessment`` under this matrix, with reasons.
 
-        The level is the highest level among the mapped factors, raised by escalation
-        rules; no factors gives the lowest level; adding a factor never lowers it.
+        The level is the highest level among the mapped factors (at the indicator cell an
+        observation names, where the factor has cells), raised by escalation rules; no
+        factors gives the lowest level; adding a factor never lowers it. Considerations
+        ride along and never change the level.
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-        index, top, fired, unmapped = self._evaluate([o.factor for o in assessment.factors])
-        reasons = tuple(map(self._mapping_reason.__getitem__, top))
+        chosen: dict[str, str] | None = None
+        if self._cells:
+            chosen = {}
+            for o in assessment.factors:
+                cell = self._cells.get(o.factor, {}).get(o.cell) if o.cell else None
+                if cell is not None and (
+                    o.factor not in chosen
+                    or cell.index > self._cells[o.factor][chosen[o.factor]].index
+                ):
+                    chosen[o.factor] = cell.level
+        index, top, fired, unmapped, placed = self._evaluate(
+            [o.factor for o in assessment.factors], chosen
+        )
+        if chosen:
+            reasons = tuple(self._reason(f, chosen.get(f)) for f in top)
+        elif self._cells:
+            reasons = tuple(self._reason(f, None) for f in top)
+        else:
+            reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
             reasons += tuple(
                 Reason(
@@ -526,6 +698,9 @@ class Authority:
                     judgement = Judgement.BELOW_SAFETY_FLOOR
                 else:
                     judgement = Judgement.LOWER
+        considerations: tuple[Consideration, ...] = ()
+        if placed is not None and self._considerations:
+            considerations = self._consider(placed, self._level_index[final.id])
         return Decision(
             level=final,
             computed_level=computed,
@@ -534,6 +709,7 @@ class Authority:
             judgement=judgement,
             unmapped_factors=unmapped,
             provenance=self._provenance,
+            considerations=considerations,
         )
 
     if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
@@ -548,10 +724,13 @@ class Authority:
                 f"use earlyhelp_core.{name}({moved}) instead of authority.{name}(...)"
             )
 
-    def level_for(self, factors: Iterable[str]) -> LevelInfo:
+    def level_for(
+        self, factors: Iterable[str], *, cells: Mapping[str, str] | None = None
+    ) -> LevelInfo:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`
-        computes it, without the reasons or a recorded judgement)."""
-        return self.levels[self._evaluate(list(factors))[0]]
+        computes it, without the reasons or a recorded judgement); ``cells`` as for
+        :meth:`evaluate`."""
+        return self.levels[self._evaluate(list(factors), cells)[0]]
 
     def _fire(self, mapped: Mapping[str, int]) -> tuple[Firing, ...]:
         """The escalation rules the mapped factors (id -> level index) satisfy."""

@@ -5,12 +5,17 @@ authority's config from ``authority.config``; build one in code with
 ``AuthorityConfig.model_validate(mapping)`` and compile it with
 :func:`earlyhelp_core.thresholds.compile_config`. (The compiled escalation rule that
 classification uses is :class:`earlyhelp_core.thresholds.EscalationRule`; the rule as
-written in the file is :class:`EscalationRule` here.)
+written in the file is :class:`EscalationRule` here; likewise the compiled
+:class:`earlyhelp_core.thresholds.ConsiderationRule` and :class:`Consideration` here.)
 """
 
 from ._config import (
     AuthorityConfig,
+    Cell,
+    Cited,
     ConfigSource,
+    Consideration,
+    ConsiderationWhen,
     CountParameter,
     EscalationRule,
     EscalationWhen,
@@ -26,7 +31,11 @@ from ._config import (
 
 __all__ = [
     "AuthorityConfig",
+    "Cell",
+    "Cited",
     "ConfigSource",
+    "Consideration",
+    "ConsiderationWhen",
     "CountParameter",
     "EscalationRule",
     "EscalationWhen",

@@ -1,11 +1,13 @@
 """The built-in validation rules. Importing this package registers them, in code order.
 
 One module per family of rules: consent, ages, the child's voice, the recorded level,
-the statutory route, plans, referrals and Supporting Families.
+the statutory route, plans, referrals, Supporting Families, and the indicator cells and
+considerations of the authority's threshold document.
 """
 
 from . import (
     ages,
+    cells,
     consent,
     plans,
     recorded_level,
@@ -17,6 +19,7 @@ from . import (
 
 __all__ = [
     "ages",
+    "cells",
     "consent",
     "plans",
     "recorded_level",

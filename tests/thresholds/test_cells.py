@@ -1,0 +1,286 @@
+"""Indicator cells (a need described at several levels) and considerations (advisories for
+needs that come together), in the config, the decision and validation."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import earlyhelp_core as eh
+from earlyhelp_core.thresholds import ReasonKind
+
+from .conftest import SRC, assessment, make_config
+
+
+def load(tmp_path, data: dict[str, Any]) -> eh.Authority:
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return eh.load_authority(path)
+
+
+def problems(tmp_path, data: dict[str, Any]) -> dict[tuple[Any, ...], str]:
+    with pytest.raises(eh.ConfigError) as exc:
+        load(tmp_path, data)
+    assert all(p.line for p in exc.value.problems), exc.value
+    return {p.path: p.kind for p in exc.value.problems}
+
+
+def observed(*factors: str | tuple[str, str], **extra: Any) -> eh.Assessment:
+    """An assessment of one child with these factors (``(factor, cell)`` names a cell)."""
+    return assessment(*factors, recorded=extra.get("recorded_level"))
+
+
+@pytest.fixture(scope="module")
+def testshire(tmp_path_factory) -> eh.Authority:
+    return load(tmp_path_factory.mktemp("cells"), make_config())
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def test_a_named_cell_places_the_need_at_its_level_with_the_cells_words(testshire) -> None:
+    decision = testshire.classify(observed(("early-development-delay", "level-2")))
+    assert decision.level.id == "level-2"
+    (reason,) = decision.reasons
+    assert reason.kind is ReasonKind.CELL
+    assert reason.factor == "early-development-delay"
+    assert reason.cell == "some milestones not met"
+    assert reason.to_dict()["cell"] == "some milestones not met"
+
+
+def test_no_cell_named_gives_the_default_and_says_so(testshire) -> None:
+    decision = testshire.classify(observed("early-development-delay"))
+    assert decision.level.id == "level-3"  # the config's `level`, one of its cells
+    (reason,) = decision.reasons
+    assert reason.kind is ReasonKind.DEFAULT_CELL
+    assert reason.cell == "milestones need targeted help"
+    report = eh.validate(testshire, observed("early-development-delay"))
+    (finding,) = [f for f in report.findings if f.code == "EH035"]
+    assert finding.severity is eh.Severity.WARNING
+    assert "level-2, level-3" in finding.message
+    assert "'level-3' is used" in finding.message
+    text = eh.narrative(decision, observed("early-development-delay"), testshire)
+    assert "no cell named for this need" in text
+
+
+def test_a_cell_the_authority_does_not_have_is_an_error_and_the_default_stands(
+    testshire,
+) -> None:
+    doc = observed(("early-development-delay", "level-4"), ("persistent-absence", "level-2"))
+    decision = testshire.classify(doc)
+    assert decision.level.id == "level-3"
+    report = eh.validate(testshire, doc)
+    found = {f.path: f for f in report.findings if f.code == "EH034"}
+    assert set(found) == {("factors", 0, "cell"), ("factors", 1, "cell")}
+    assert (
+        "describes 'early-development-delay' at level-2, level-3"
+        in found[("factors", 0, "cell")].message
+    )
+    assert "gives 'persistent-absence' no indicator cells" in found[("factors", 1, "cell")].message
+    assert not report.ok
+
+
+def test_a_need_observed_twice_counts_at_its_higher_cell(testshire) -> None:
+    doc = observed(("early-development-delay", "level-3"), ("early-development-delay", "level-2"))
+    assert testshire.classify(doc).level.id == "level-3"
+
+
+def test_the_matrix_shows_its_cells(testshire) -> None:
+    (low, high) = testshire.cells["early-development-delay"]
+    assert (low.level, high.level) == ("level-2", "level-3")
+    assert low.text == "some milestones not met"
+    assert "persistent-absence" not in testshire.cells
+    assert (
+        testshire.level_for(
+            ["early-development-delay"], cells={"early-development-delay": "level-2"}
+        ).id
+        == "level-2"
+    )
+
+
+@given(data=st.data())
+def test_choosing_a_higher_cell_never_lowers_the_level(testshire, data) -> None:
+    pool = sorted(testshire.placements)
+    others = data.draw(st.lists(st.sampled_from(pool), max_size=4))
+    factors = [*others, "early-development-delay"]
+    low = testshire.level_for(factors, cells={"early-development-delay": "level-2"})
+    high = testshire.level_for(factors, cells={"early-development-delay": "level-3"})
+    assert low.rank <= high.rank
+    assert testshire.level_for(factors).rank == high.rank  # the default here is the higher
+
+
+# --------------------------------------------------------------------------- bad cells
+
+
+def with_cells(
+    cells: list[dict[str, Any]],
+    *,
+    factor: str = "early-development-delay",
+    level: str | None = None,
+) -> dict[str, Any]:
+    config = make_config()
+    config["factors"][factor]["cells"] = cells
+    if level is not None:
+        config["factors"][factor]["level"] = level
+    return config
+
+
+def test_a_cell_at_an_unknown_level_is_located(tmp_path) -> None:
+    cells = [{"level": "level-9", "text": "t", "source": SRC}]
+    found = problems(tmp_path, with_cells(cells, level="level-3"))
+    assert found[("factors", "early-development-delay", "cells", 0, "level")] == "unknown-level"
+
+
+def test_a_cell_without_a_source_is_located(tmp_path) -> None:
+    found = problems(tmp_path, with_cells([{"level": "level-3", "text": "t"}]))
+    assert ("factors", "early-development-delay", "cells", 0) in found or any(
+        p[:4] == ("factors", "early-development-delay", "cells", 0) for p in found
+    )
+
+
+def test_two_cells_at_one_level_are_located(tmp_path) -> None:
+    cells = [
+        {"level": "level-3", "text": "a", "source": SRC},
+        {"level": "level-3", "text": "b", "source": SRC},
+    ]
+    found = problems(tmp_path, with_cells(cells))
+    assert found[("factors", "early-development-delay", "cells", 1, "level")] == "duplicate-cell"
+
+
+def test_the_default_level_must_be_one_of_the_cells(tmp_path) -> None:
+    cells = [{"level": "level-2", "text": "a", "source": SRC}]
+    found = problems(tmp_path, with_cells(cells, level="level-3"))
+    assert found[("factors", "early-development-delay", "level")] == "default-cell"
+
+
+def test_a_significant_harm_need_has_no_cell_below_section_47(tmp_path) -> None:
+    cells = [
+        {"level": "level-3", "text": "concerns", "source": SRC},
+        {"level": "level-4", "text": "harm", "source": SRC},
+    ]
+    found = problems(tmp_path, with_cells(cells, factor="neglect", level="level-4"))
+    assert found[("factors", "neglect", "cells", 0, "level")] == "safe"
+
+
+def test_a_significant_harm_need_may_have_cells_at_section_47(tmp_path) -> None:
+    cells = [{"level": "level-4", "text": "harm", "source": SRC}]
+    authority = load(tmp_path, with_cells(cells, factor="neglect", level="level-4"))
+    assert authority.classify(observed(("neglect", "level-4"))).response is eh.Response.SECTION_47
+
+
+# --------------------------------------------------------------------------- considerations
+
+
+FOUR = ("persistent-absence", "parental-conflict", "housing-need", "young-carer")
+
+
+def test_a_consideration_rides_on_the_decision_and_never_changes_the_level(testshire) -> None:
+    doc = observed(*FOUR)
+    decision = testshire.classify(doc)
+    (item,) = decision.considerations
+    assert item.id == "many-needs"
+    assert item.level == "level-4"
+    assert item.factors == tuple(sorted(FOUR))
+    assert item.message.startswith("4 needs across ")
+    assert item.message.endswith("consider whether these needs add up to level 4")
+    config = make_config()
+    del config["considerations"]
+    plain = eh.thresholds.compile_config(eh.AuthorityConfig.model_validate(config))
+    assert plain.classify(doc).level == decision.level
+    assert plain.classify(doc).considerations == ()
+
+
+def test_a_consideration_is_shown_in_text_json_and_validation(testshire) -> None:
+    doc = observed(*FOUR)
+    decision = testshire.classify(doc)
+    data = json.loads(json.dumps(decision.to_dict()))
+    assert data["considerations"][0]["id"] == "many-needs"
+    text = eh.narrative(decision, doc, testshire)
+    level_at = text.index("Level: ")
+    consider_at = text.index("Consider (the level is not changed by these):")
+    why_at = text.index("Why:")
+    assert level_at < consider_at < why_at  # beside the level, before anything else
+    report = eh.validate(testshire, doc)
+    (finding,) = [f for f in report.findings if f.code == "EH036"]
+    assert finding.message == decision.considerations[0].message
+    assert finding.severity is eh.Severity.WARNING
+
+
+def test_no_consideration_when_the_level_is_already_there(testshire) -> None:
+    raised = observed(*FOUR, recorded_level={"level": "level-4", "rationale": "judgement"})
+    assert testshire.classify(raised).considerations == ()
+    assert testshire.classify(observed(*FOUR[:3])).considerations == ()  # three needs
+    assert testshire.classify(observed(*FOUR, "neglect")).considerations == ()  # section 47
+
+
+@given(data=st.data())
+def test_considerations_never_change_a_decision_but_themselves(testshire, data) -> None:
+    config = make_config()
+    del config["considerations"]
+    plain = eh.thresholds.compile_config(eh.AuthorityConfig.model_validate(config))
+    factors = data.draw(st.lists(st.sampled_from(sorted(testshire.placements)), max_size=7))
+    doc = observed(*factors)
+    with_c, without = testshire.classify(doc), plain.classify(doc)
+    assert (with_c.level, with_c.reasons, with_c.judgement) == (
+        without.level,
+        without.reasons,
+        without.judgement,
+    )
+    for item in with_c.considerations:
+        assert len(item.factors) >= 4
+        assert with_c.level.rank < testshire.level(item.level).rank
+
+
+def bad_consideration(**change: Any) -> dict[str, Any]:
+    config = make_config()
+    item = copy.deepcopy(config["considerations"][0])
+    for key, value in change.items():
+        if value is None:
+            del item[key]
+        else:
+            item[key] = value
+    config["considerations"] = [item]
+    return config
+
+
+def test_a_consideration_with_no_basis_is_refused(tmp_path) -> None:
+    found = problems(tmp_path, bad_consideration(source=None))
+    assert any(p[:2] == ("considerations", 0) for p in found)
+    no_basis = {"ref": "test-source", "section": "s1"}
+    found = problems(tmp_path, bad_consideration(source=no_basis))
+    assert any(p[:3] == ("considerations", 0, "source") for p in found)
+
+
+def test_a_consideration_at_unknown_levels_or_pointing_down_is_located(tmp_path) -> None:
+    found = problems(tmp_path, bad_consideration(below="level-9"))
+    assert found[("considerations", 0, "below")] == "unknown-level"
+    found = problems(tmp_path, bad_consideration(below="level-2"))
+    assert found[("considerations", 0, "below")] == "rule-order"
+    config = bad_consideration()
+    config["considerations"][0]["id"] = "three-across-two"  # the escalation rule's id
+    found = problems(tmp_path, config)
+    assert found[("considerations", 0, "id")] == "duplicate-id"
+
+
+def test_basis_counts_count_each_cited_part_by_source_and_basis() -> None:
+    from earlyhelp_core.thresholds import BASIS_PARTS, basis_counts
+
+    config = make_config()
+    config["factors"]["offending"]["source"] = {**SRC, "basis": "reading"}
+    config["sources"].append({"id": "unused", "title": "Never cited", "where": "nowhere"})
+    counts = basis_counts(eh.AuthorityConfig.model_validate(config))
+    assert counts["unused"] == {}
+    parts = counts["test-source"]
+    assert parts["levels"] == {"stated": 4, "reading": 0}
+    assert parts["mappings"] == {"stated": len(config["factors"]) - 1, "reading": 1}
+    assert parts["cells"] == {"stated": 2, "reading": 0}
+    assert parts["considerations"] == {"stated": 1, "reading": 0}
+    assert parts["escalation"] == {"stated": 1, "reading": 0}
+    assert counts["*"] == parts
+    assert list(parts) == [p for p in BASIS_PARTS if p in parts]
