@@ -11,9 +11,11 @@ from .conftest import EXAMPLES
 EXPECTED = {
     # a practitioner's tier 3 over the matrix's tier 2: a referral to children's social care
     "assessment-complex-needs.yaml": ("EH041",),
-    "assessment-multi-agency.yaml": (),
+    # three needs at tier 2: Bromley's consideration asks whether they are complex multiple
+    # needs (tier 3); the level stays tier 2, where the practitioner recorded it
+    "assessment-multi-agency.yaml": ("EH036",),
     "assessment-no-needs.yaml": (),
-    "assessment-send-unborn.yaml": (),
+    "assessment-send-unborn.yaml": ("EH036",),
     # physical abuse: refer now (section 47); two Supporting Families headlines of the three needed
     "assessment-significant-harm.yaml": ("EH090", "EH040"),
     # Bedford records Supporting Families criteria: education and health are two of three
@@ -61,7 +63,11 @@ def test_the_narrative_tells_the_level_each_reason_and_the_next_step() -> None:
     assert f"Level: {decision.level.title} [{decision.level.id}" in text
     for reason in decision.reasons:
         assert f"-> {reason.level} ({reason.rule})" in text
-    assert " ".join(decision.response.next_step.split()) in " ".join(text.split())
+    # the next step in the authority's own words, with their source
+    assert decision.next_step == decision.level.next_step
+    assert decision.level.next_step_source is not None
+    assert " ".join(decision.next_step.split()) in " ".join(text.split())
+    assert decision.next_step != decision.response.next_step
 
 
 def test_each_plan_is_paired_with_the_assessment_it_follows() -> None:

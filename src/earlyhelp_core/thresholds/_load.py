@@ -394,6 +394,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             source=_cite(lv.source),
             next_step=lv.next_step.text if lv.next_step else lv.response.next_step,
             next_step_source=_cite(lv.next_step.source) if lv.next_step else None,
+            mapping_basis=(lv.mapping_source or lv.source).basis,
         )
         for lv in config.levels
     )

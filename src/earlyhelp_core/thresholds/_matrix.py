@@ -68,6 +68,10 @@ class LevelInfo:
     """What a practitioner does next at this level: the config's words where it gives them
     (``next_step_source`` cites them), else the response's general next step."""
     next_step_source: str | None = None
+    mapping_basis: str = "stated"
+    """Whether the level's prevention level and response are ``stated`` by its source or
+    are the authority's ``reading`` of it (the basis of ``mapping_source``, else of
+    ``source``): translations between authorities rest on them."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON output: everything a person is shown about the level."""
@@ -333,6 +337,18 @@ class Translation:
         """``"exact"``, ``"ambiguous"`` or ``"inexact"`` (one target, matched on less)."""
         return "exact" if self.exact else "ambiguous" if self.ambiguous else "inexact"
 
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The sides whose prevention level and response are readings of their sources
+        rather than statements: ``"from"``, ``"to"`` (any target), both or neither. An
+        exact match between two readings is only as good as the readings."""
+        sides = []
+        if self.level.mapping_basis == "reading":
+            sides.append("from")
+        if any(t.mapping_basis == "reading" for t in self.targets):
+            sides.append("to")
+        return tuple(sides)
+
     def __repr__(self) -> str:
         targets = ", ".join(t.id for t in self.targets)
         return (
@@ -350,6 +366,7 @@ class Translation:
             "quality": self.quality,
             "exact": self.exact,
             "ambiguous": self.ambiguous,
+            "readings": list(self.readings),
             "explanation": self.explanation,
         }
 
@@ -752,7 +769,20 @@ class Authority:
         """
         if not isinstance(to, Authority):
             raise TypeError(f"to must be an Authority, got {type(to).__name__}")
-        level = self.level(level_id)
+        found = self._translate(self.level(level_id), to)
+        sides = found.readings
+        if not sides:
+            return found
+        whose = {
+            ("from",): f"{self.id} {found.level.id}'s prevention and response are a reading of "
+            "its source",
+            ("to",): f"the prevention and response of {to.id}'s level are a reading of its source",
+            ("from", "to"): "on both sides the prevention and response are readings of the "
+            "sources, not statements",
+        }[sides]
+        return attrs.evolve(found, explanation=f"{found.explanation}; {whose}")
+
+    def _translate(self, level: LevelInfo, to: Authority) -> Translation:
         same = tuple(
             t for t in to.levels if (t.prevention, t.response) == (level.prevention, level.response)
         )

@@ -46,6 +46,7 @@ def narrative(d: Decision, doc: Assessment, authority: Authority) -> str:
         for item in d.considerations:
             lines.append(_wrap(f"! {item.message}", "  "))
             lines.append(_wrap(f"source: {item.source}", "      "))
+        lines.append("")
     if lv.family_can_expect:
         lines += ["  What the family can expect:", _wrap(lv.family_can_expect, "    ")]
     lines += ["", "Why:"]
