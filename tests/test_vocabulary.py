@@ -80,19 +80,55 @@ def test_lower_level_concerns_are_kept_apart_from_significant_harm(low: str, hig
     assert eh.vocabulary.get(high).significant_harm
 
 
+def test_every_census_code_a_factor_carries_is_stated_by_the_census() -> None:
+    # a code is never carried on a reading: the factor cites the census meaning of each code
+    for f in eh.vocabulary.factors():
+        stated = [s.section for s in f.sources if s.ref == "cin-census" and s.basis == "stated"]
+        for code in f.cin_codes:
+            assert any(re.search(rf"(?<![0-9A-Z]){code}(?![0-9A-Z])", s) for s in stated), (
+                f"{f.id}: {code} is not cited from the census as stated"
+            )
+            assert not any("unverified" in s.lower() for s in stated), f"{f.id}: {stated}"
+
+
+def test_24a_is_child_criminal_exploitation_and_radicalisation_has_no_code() -> None:
+    # SSD spec, ssd_assessment_factors: '24A - Child criminal exploitation' (facts §1a)
+    carriers = [f.id for f in eh.vocabulary.factors() if "24A" in f.cin_codes]
+    assert carriers == ["child-criminal-exploitation"]
+    radicalisation = eh.vocabulary.get("radicalisation")
+    assert radicalisation.cin_codes == ()
+    assert "20 other" in (radicalisation.note or "").lower()
+
+
 @pytest.mark.parametrize(
-    ("factor_id", "note_says"),
-    [
-        ("radicalisation", "UNVERIFIED"),
-        ("child-criminal-exploitation", "not found"),
-        ("privately-fostered-uk-family-arrangement", "UNVERIFIED"),
-        ("physical-abuse", "UNVERIFIED"),
-        ("sexual-abuse", "UNVERIFIED"),
-    ],
+    ("factor_id", "child_on_child", "adult_on_child"),
+    [("physical-abuse", "18B", "18C"), ("sexual-abuse", "19B", "19C")],
 )
-def test_unverified_codes_say_so(factor_id: str, note_says: str) -> None:
-    note = eh.vocabulary.get(factor_id).note or ""
-    assert note_says.lower() in note.lower()
+def test_abuse_codes_split_child_on_child_from_adult_on_child(
+    factor_id: str, child_on_child: str, adult_on_child: str
+) -> None:
+    factor = eh.vocabulary.get(factor_id)
+    assert factor.cin_codes == (child_on_child, adult_on_child)
+    stated = " ".join(
+        _normal(s.section) for s in factor.sources if s.ref == "ssd-spec" and s.basis == "stated"
+    )
+    # each code's own quoted passage names its split (a passage ends at its closing quote)
+    assert re.search(rf"'{child_on_child.lower()} - [^']*\(child on child\)", stated)
+    assert re.search(rf"'{adult_on_child.lower()} - [^']*\(adult on child\)", stated)
+    note = _normal(factor.note or "")
+    assert f"{child_on_child.lower()} when another child" in note
+    assert f"{adult_on_child.lower()} when an adult" in note
+    assert "unverified" not in note
+
+
+def test_the_census_source_says_what_settled_its_open_points() -> None:
+    census = next(s for s in eh.vocabulary.catalogue().sources if s.id == "cin-census")
+    note = census.note or ""
+    assert "ssd_assessment_factors.yml" in note
+    assert "unverified" not in note.lower()
+    fostered = eh.vocabulary.get("privately-fostered-uk-family-arrangement")
+    assert "unverified" not in (fostered.note or "").lower()
+    assert any("alternative family arrangements" in s.section for s in fostered.sources)
 
 
 # Each indicator a strategy names, in its own words, and the factor that expresses it.
