@@ -131,6 +131,43 @@ def test_the_census_source_says_what_settled_its_open_points() -> None:
     assert any("alternative family arrangements" in s.section for s in fostered.sources)
 
 
+FRAMEWORKS = list(eh.vocabulary.SupportingFamiliesFramework)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_headline_of_each_framework_is_met_by_some_factor(framework) -> None:
+    linked = {h for f in eh.vocabulary.factors() for h in f.headlines(framework)}
+    assert linked == set(framework.headlines)
+    assert any(s.id == framework.value for s in eh.vocabulary.catalogue().sources)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_headline_a_factor_cites_from_its_framework_is_one_it_links(framework) -> None:
+    # 'Headline problem 4: ...' cited from the framework's source: the factor meets problem 4
+    for f in eh.vocabulary.factors():
+        for src in f.sources:
+            cited = re.match(r"Headline (?:problem|outcome) (\d+)", src.section)
+            if src.ref == framework.value and cited:
+                headline = framework.headlines[int(cited.group(1)) - 1]
+                assert headline in f.headlines(framework), (f.id, headline)
+
+
+def test_a_factor_names_its_headlines_in_each_framework() -> None:
+    framework = eh.vocabulary.SupportingFamiliesFramework
+    worklessness = eh.vocabulary.get("worklessness")
+    assert worklessness.headlines(framework.TROUBLED_FAMILIES_PHASE_2) == (
+        "out-of-work-or-financial-exclusion",
+    )
+    assert worklessness.headlines(framework.SUPPORTING_FAMILIES_2022) == ("financial-stability",)
+    # phase 2 had no housing headline
+    assert eh.vocabulary.get("housing-need").headlines(framework.TROUBLED_FAMILIES_PHASE_2) == ()
+    assert framework.TROUBLED_FAMILIES_PHASE_2.headline_kind == "headline problems"
+    assert len(framework.TROUBLED_FAMILIES_PHASE_2.headlines) == 6
+    assert len(framework.SUPPORTING_FAMILIES_2022.headlines) == 10
+    with pytest.raises(ValueError, match="troubled-families-phase-3"):
+        worklessness.headlines("troubled-families-phase-3")  # type: ignore[arg-type]
+
+
 # Each indicator a strategy names, in its own words, and the factor that expresses it.
 BROMLEY, BEDFORD = "001_a91837fca6d6ef15.txt", "002_5690c2041d93ffbe.txt"
 STRATEGY_INDICATORS = [
