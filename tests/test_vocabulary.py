@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +17,26 @@ STRATEGY_SOURCE = {
     "001_a91837fca6d6ef15.txt": "bromley-strategy",
     "002_5690c2041d93ffbe.txt": "bedford-strategy",
 }
+
+
+VERSIONED_CONTENT = {
+    "2026.12": "9b607eaf140b5fb9b750b06675d916cb70ec6a62511b95d73cc016ada0fc06db",
+}
+"""sha256 of the vocabulary's content (everything but its version), for its version."""
+
+
+def test_a_change_to_the_vocabulary_comes_with_a_new_version() -> None:
+    # decisions' fingerprints cover the vocabulary through its version alone, so the same
+    # version must always mean the same factors, codes, links and sources
+    catalogue = eh.vocabulary.catalogue()
+    content = catalogue.model_dump(mode="json")
+    content.pop("version")
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert VERSIONED_CONTENT.get(catalogue.version) == digest, (
+        f"factors.yaml changed under version {catalogue.version!r}: give it a new `version` "
+        f"and pin {digest} for it here"
+    )
 
 
 def test_at_least_sixty_factors_with_unique_kebab_case_ids() -> None:
