@@ -16,10 +16,11 @@ EXPECTED = {
     "assessment-multi-agency.yaml": ("EH036",),
     "assessment-no-needs.yaml": (),
     "assessment-send-unborn.yaml": ("EH036",),
-    # physical abuse: refer now (section 47); two Supporting Families headlines of the three needed
-    "assessment-significant-harm.yaml": ("EH090", "EH040"),
-    # Bedford records Supporting Families criteria: education and health are two of three
-    "assessment-single-agency.yaml": ("EH090",),
+    # physical abuse: refer now (section 47); children who need help and domestic abuse are
+    # two Troubled Families phase 2 problems, as Bedford's EHA needs
+    "assessment-significant-harm.yaml": ("EH040",),
+    # Bedford records Troubled Families criteria: school attendance and health are two of two
+    "assessment-single-agency.yaml": (),
     "plan-team-around-the-family.yaml": (),
     "referral-mash.json": (),
     "referral-self.yaml": (),

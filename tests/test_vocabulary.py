@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +17,26 @@ STRATEGY_SOURCE = {
     "001_a91837fca6d6ef15.txt": "bromley-strategy",
     "002_5690c2041d93ffbe.txt": "bedford-strategy",
 }
+
+
+VERSIONED_CONTENT = {
+    "2026.12": "9b607eaf140b5fb9b750b06675d916cb70ec6a62511b95d73cc016ada0fc06db",
+}
+"""sha256 of the vocabulary's content (everything but its version), for its version."""
+
+
+def test_a_change_to_the_vocabulary_comes_with_a_new_version() -> None:
+    # decisions' fingerprints cover the vocabulary through its version alone, so the same
+    # version must always mean the same factors, codes, links and sources
+    catalogue = eh.vocabulary.catalogue()
+    content = catalogue.model_dump(mode="json")
+    content.pop("version")
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert VERSIONED_CONTENT.get(catalogue.version) == digest, (
+        f"factors.yaml changed under version {catalogue.version!r}: give it a new `version` "
+        f"and pin {digest} for it here"
+    )
 
 
 def test_at_least_sixty_factors_with_unique_kebab_case_ids() -> None:
@@ -80,19 +102,92 @@ def test_lower_level_concerns_are_kept_apart_from_significant_harm(low: str, hig
     assert eh.vocabulary.get(high).significant_harm
 
 
+def test_every_census_code_a_factor_carries_is_stated_by_the_census() -> None:
+    # a code is never carried on a reading: the factor cites the census meaning of each code
+    for f in eh.vocabulary.factors():
+        stated = [s.section for s in f.sources if s.ref == "cin-census" and s.basis == "stated"]
+        for code in f.cin_codes:
+            assert any(re.search(rf"(?<![0-9A-Z]){code}(?![0-9A-Z])", s) for s in stated), (
+                f"{f.id}: {code} is not cited from the census as stated"
+            )
+            assert not any("unverified" in s.lower() for s in stated), f"{f.id}: {stated}"
+
+
+def test_24a_is_child_criminal_exploitation_and_radicalisation_has_no_code() -> None:
+    # SSD spec, ssd_assessment_factors: '24A - Child criminal exploitation' (facts §1a)
+    carriers = [f.id for f in eh.vocabulary.factors() if "24A" in f.cin_codes]
+    assert carriers == ["child-criminal-exploitation"]
+    radicalisation = eh.vocabulary.get("radicalisation")
+    assert radicalisation.cin_codes == ()
+    assert "20 other" in (radicalisation.note or "").lower()
+
+
 @pytest.mark.parametrize(
-    ("factor_id", "note_says"),
-    [
-        ("radicalisation", "UNVERIFIED"),
-        ("child-criminal-exploitation", "not found"),
-        ("privately-fostered-uk-family-arrangement", "UNVERIFIED"),
-        ("physical-abuse", "UNVERIFIED"),
-        ("sexual-abuse", "UNVERIFIED"),
-    ],
+    ("factor_id", "child_on_child", "adult_on_child"),
+    [("physical-abuse", "18B", "18C"), ("sexual-abuse", "19B", "19C")],
 )
-def test_unverified_codes_say_so(factor_id: str, note_says: str) -> None:
-    note = eh.vocabulary.get(factor_id).note or ""
-    assert note_says.lower() in note.lower()
+def test_abuse_codes_split_child_on_child_from_adult_on_child(
+    factor_id: str, child_on_child: str, adult_on_child: str
+) -> None:
+    factor = eh.vocabulary.get(factor_id)
+    assert factor.cin_codes == (child_on_child, adult_on_child)
+    stated = " ".join(
+        _normal(s.section) for s in factor.sources if s.ref == "ssd-spec" and s.basis == "stated"
+    )
+    # each code's own quoted passage names its split (a passage ends at its closing quote)
+    assert re.search(rf"'{child_on_child.lower()} - [^']*\(child on child\)", stated)
+    assert re.search(rf"'{adult_on_child.lower()} - [^']*\(adult on child\)", stated)
+    note = _normal(factor.note or "")
+    assert f"{child_on_child.lower()} when another child" in note
+    assert f"{adult_on_child.lower()} when an adult" in note
+    assert "unverified" not in note
+
+
+def test_the_census_source_says_what_settled_its_open_points() -> None:
+    census = next(s for s in eh.vocabulary.catalogue().sources if s.id == "cin-census")
+    note = census.note or ""
+    assert "ssd_assessment_factors.yml" in note
+    assert "unverified" not in note.lower()
+    fostered = eh.vocabulary.get("privately-fostered-uk-family-arrangement")
+    assert "unverified" not in (fostered.note or "").lower()
+    assert any("alternative family arrangements" in s.section for s in fostered.sources)
+
+
+FRAMEWORKS = list(eh.vocabulary.SupportingFamiliesFramework)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_headline_of_each_framework_is_met_by_some_factor(framework) -> None:
+    linked = {h for f in eh.vocabulary.factors() for h in f.headlines(framework)}
+    assert linked == set(framework.headlines)
+    assert any(s.id == framework.value for s in eh.vocabulary.catalogue().sources)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_headline_a_factor_cites_from_its_framework_is_one_it_links(framework) -> None:
+    # 'Headline problem 4: ...' cited from the framework's source: the factor meets problem 4
+    for f in eh.vocabulary.factors():
+        for src in f.sources:
+            cited = re.match(r"Headline (?:problem|outcome) (\d+)", src.section)
+            if src.ref == framework.value and cited:
+                headline = framework.headlines[int(cited.group(1)) - 1]
+                assert headline in f.headlines(framework), (f.id, headline)
+
+
+def test_a_factor_names_its_headlines_in_each_framework() -> None:
+    framework = eh.vocabulary.SupportingFamiliesFramework
+    worklessness = eh.vocabulary.get("worklessness")
+    assert worklessness.headlines(framework.TROUBLED_FAMILIES_PHASE_2) == (
+        "out-of-work-or-financial-exclusion",
+    )
+    assert worklessness.headlines(framework.SUPPORTING_FAMILIES_2022) == ("financial-stability",)
+    # phase 2 had no housing headline
+    assert eh.vocabulary.get("housing-need").headlines(framework.TROUBLED_FAMILIES_PHASE_2) == ()
+    assert framework.TROUBLED_FAMILIES_PHASE_2.headline_kind == "headline problems"
+    assert len(framework.TROUBLED_FAMILIES_PHASE_2.headlines) == 6
+    assert len(framework.SUPPORTING_FAMILIES_2022.headlines) == 10
+    with pytest.raises(ValueError, match="troubled-families-phase-3"):
+        worklessness.headlines("troubled-families-phase-3")  # type: ignore[arg-type]
 
 
 # Each indicator a strategy names, in its own words, and the factor that expresses it.

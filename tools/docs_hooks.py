@@ -178,7 +178,10 @@ def vocabulary_page() -> str:
         "",
         f"{len(eh.vocabulary.factors())} factors, version {eh.vocabulary.catalogue().version}, "
         "grouped by the Assessment Framework's domains and dimensions. ⚠ marks a "
-        "significant-harm factor (section 47).",
+        "significant-harm factor (section 47). *Supporting Families* lists the 2022-25 "
+        "headline outcomes a factor bears on, *Troubled Families* the phase 2 (2015-20) "
+        "headline problems; both are the vocabulary's reading unless the factor cites the "
+        "framework itself.",
         "",
     ]
     for domain, dims in eh.vocabulary.DIMENSIONS.items():
@@ -190,8 +193,8 @@ def vocabulary_page() -> str:
             out += [
                 f"### {dim.value}",
                 "",
-                "| factor | CIN codes | Supporting Families | description |",
-                "|---|---|---|---|",
+                "| factor | CIN codes | Supporting Families | Troubled Families | description |",
+                "|---|---|---|---|---|",
             ]
             for f in factors:
                 sh = " ⚠" if f.significant_harm else ""
@@ -199,6 +202,7 @@ def vocabulary_page() -> str:
                     f'| <a id="{f.id}"></a>**{f.id}**{sh}: {_cell(f.title)} | '
                     f"{', '.join(f.cin_codes) or '—'} | "
                     f"{', '.join(o.value for o in f.supporting_families) or '—'} | "
+                    f"{', '.join(p.value for p in f.troubled_families) or '—'} | "
                     f"{_cell(f.description)}{' *' + _cell(f.note) + '*' if f.note else ''} |"
                 )
             out.append("")

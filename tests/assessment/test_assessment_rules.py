@@ -259,20 +259,97 @@ def test_eh043_another_authoritys_factor(testshire) -> None:
 # ---------------------------------------------------------------- supporting families
 
 
-def test_eh090_lists_the_headlines_met() -> None:
+SCHOOL_AND_WORK = "factors: [{}, {factor: worklessness}, {factor: debt-or-financial-exclusion}]"  # with the example's persistent absence
+
+
+def test_eh090_counts_bedfords_troubled_families_phase_2_problems() -> None:
+    # Bedford's 2015-18 strategy records Troubled Families criteria: 2 of phase 2's 6 problems
     bedford = eh.load_authority("bedford")
+    # absence, parental conflict, housing: one phase-2 problem (phase 2 had no housing headline)
+    (f,) = found(bedford, assessment(), "EH090")
+    assert f.message == (
+        "the family's needs meet 1 of the 6 headline problems of Troubled Families phase 2 "
+        "(2015-20) (not-attending-school-regularly); the programme requires 2"
+    )
+    # school and work: two phase-2 problems (and only two of the ten 2022 outcomes)
+    assert found(bedford, assessment(SCHOOL_AND_WORK), "EH090") == []
+
+
+def test_eh090_counts_bromleys_supporting_families_2022_outcomes() -> None:
+    # Bromley's 2023 strategy names 'our Supporting Families programme': 3 of 2022's 10
+    bromley = eh.load_authority("bromley")
     doc = assessment(
         "factors: [{}, {factor: low-level-attendance-issues}, {factor: debt-or-financial-exclusion}]"
     )
-    (f,) = found(bedford, doc, "EH090")
+    (f,) = found(bromley, doc, "EH090")
     assert f.message == (
-        "the family's needs meet 2 Supporting Families headline outcomes "
-        "(getting-a-good-education, financial-stability); the programme requires 3"
+        "the family's needs meet 2 of the 10 headline outcomes of Supporting Families Outcome "
+        "Framework 2022-25 (getting-a-good-education, financial-stability); "
+        "the programme requires 3"
     )
-    assert found(bedford, assessment(), "EH090") == []  # education, relationships, housing
+    assert found(bromley, assessment(), "EH090") == []  # education, relationships, housing
 
 
-def test_eh090_only_where_the_authority_records_it() -> None:
+def test_eh090_counts_against_the_framework_the_config_names(authority_with) -> None:
+    doc = assessment(SCHOOL_AND_WORK)
+    phase_2 = authority_with(
+        supporting_families_framework="troubled-families-phase-2",
+        supporting_families_min_headlines=2,
+    )
+    outcomes_2022 = authority_with(
+        supporting_families_framework="supporting-families-2022",
+        supporting_families_min_headlines=3,
+    )
+    assert found(phase_2, doc, "EH090") == []  # 2 of 2: school, work
+    (f,) = found(outcomes_2022, doc, "EH090")  # 2 of 3: education, financial stability
+    assert f.message == (
+        "the family's needs meet 2 of the 10 headline outcomes of Supporting Families Outcome "
+        "Framework 2022-25 (getting-a-good-education, financial-stability); "
+        "the programme requires 3"
+    )
+
+
+def test_eh090_lists_none_when_no_headline_is_met(authority_with) -> None:
+    phase_2 = authority_with(
+        supporting_families_framework="troubled-families-phase-2",
+        supporting_families_min_headlines=1,
+    )
+    doc = assessment("factors: [{factor: housing-need}]")
+    (f,) = found(phase_2, doc, "EH090")
+    assert f.message.startswith("the family's needs meet 0 of the 6 headline problems")
+    assert "(none)" in f.message
+
+
+def test_eh090_leaves_an_assessment_with_no_needs_alone() -> None:
     bromley = eh.load_authority("bromley")
-    assert bromley.config.parameters.supporting_families_min_headlines.value is None
-    assert found(bromley, assessment("factors: [{}, {factor: persistent-absence}]"), "EH090") == []
+    assert found(bromley, assessment("factors: []"), "EH090") == []
+    other = "{factor: other-need}"
+    (f,) = found(bromley, assessment(f"factors: [{other}, {other}, {other}]"), "EH090")
+    assert "meet 0 of the 10 headline outcomes" in f.message
+
+
+def test_bedford_and_bromley_name_their_framework_with_its_source() -> None:
+    bedford = eh.load_authority("bedford").config.parameters
+    bromley = eh.load_authority("bromley").config.parameters
+    framework = eh.vocabulary.SupportingFamiliesFramework
+    assert bedford.supporting_families_framework.value is framework.TROUBLED_FAMILIES_PHASE_2
+    assert bedford.supporting_families_min_headlines.value == 2
+    assert bromley.supporting_families_framework.value is framework.SUPPORTING_FAMILIES_2022
+    assert bromley.supporting_families_min_headlines.value == 3
+    for params in (bedford, bromley):
+        chosen = params.supporting_families_framework.source
+        least = params.supporting_families_min_headlines.source
+        assert chosen is not None
+        assert chosen.basis == "reading"  # neither strategy names the framework's edition
+        assert least is not None
+        assert least.ref == params.supporting_families_framework.value
+        assert least.basis == "stated"
+    bedford_source = bedford.supporting_families_framework.source
+    bromley_source = bromley.supporting_families_framework.source
+    assert bedford_source is not None
+    assert bedford_source.ref == "bedford-strategy"
+    assert "(l. 259)" in bedford_source.section
+    assert bromley_source is not None
+    assert bromley_source.ref == "bromley-strategy"
+    assert "our Supporting Families programme" in bromley_source.section
+    assert "(l. 1553)" in bromley_source.section

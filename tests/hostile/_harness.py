@@ -148,6 +148,7 @@ parameters:
   voice_max_age_days: {{value: 90, source: {_SRC}}}
   review_score_min: {{value: 1, source: {_SRC}}}
   review_score_max: {{value: 10, source: {_SRC}}}
+  supporting_families_framework: {{value: supporting-families-2022, source: {_SRC}}}
   supporting_families_min_headlines: {{value: 3, source: {_SRC}}}
 factors:
 """ + _factor_lines()

@@ -51,6 +51,10 @@ def test_every_drawn_config_compiles(config: AuthorityConfig) -> None:
         assert param.value is not None or param.note
     ages = (params.child_age_max.value, params.send_age_max.value)
     assert None in ages or ages[0] <= ages[1]
+    framework = params.supporting_families_framework.value
+    least = params.supporting_families_min_headlines.value
+    assert (framework is None) == (least is None)
+    assert framework is None or least is None or 1 <= least <= len(framework.headlines)
 
 
 FEATURES = {
@@ -61,6 +65,17 @@ FEATURES = {
     "validation overrides": lambda c: bool(c.validation),
     "an unset child age": lambda c: c.parameters.child_age_max.value is None,
     "a set child age": lambda c: c.parameters.child_age_max.value is not None,
+    "Troubled Families phase 2": lambda c: (
+        c.parameters.supporting_families_framework.value
+        is eh.vocabulary.SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2
+    ),
+    "Supporting Families 2022": lambda c: (
+        c.parameters.supporting_families_framework.value
+        is eh.vocabulary.SupportingFamiliesFramework.SUPPORTING_FAMILIES_2022
+    ),
+    "no Supporting Families framework": lambda c: (
+        c.parameters.supporting_families_framework.value is None
+    ),
     "two section 47 levels": lambda c: (
         sum(lv.response is eh.Response.SECTION_47 for lv in c.levels) > 1
     ),

@@ -88,6 +88,7 @@ def make_config() -> dict[str, Any]:
             "voice_max_age_days": {"value": 90, "source": SRC},
             "review_score_min": {"value": 1, "source": SRC},
             "review_score_max": {"value": 10, "source": SRC},
+            "supporting_families_framework": {"value": "supporting-families-2022", "source": SRC},
             "supporting_families_min_headlines": {"value": 3, "source": SRC},
         },
     }

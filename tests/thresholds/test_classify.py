@@ -280,6 +280,54 @@ def test_parameters_that_contradict_each_other(tmp_path, config) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("values", "at", "says"),
+    [
+        ((None, 3), "supporting_families_framework", "null, but supporting_families_min_headlines"),
+        (("supporting-families-2022", None), "supporting_families_min_headlines", "null, but"),
+        (
+            ("troubled-families-phase-2", 7),
+            "supporting_families_min_headlines",
+            "7 is more than the 6 headline problems of 'troubled-families-phase-2'",
+        ),
+    ],
+)
+def test_a_supporting_families_framework_and_its_minimum_go_together(
+    tmp_path, config, values, at, says
+) -> None:
+    params = config["parameters"]
+    names = ("supporting_families_framework", "supporting_families_min_headlines")
+    for name, value in zip(names, values, strict=True):
+        params[name] = (
+            {"value": value, "source": params[name]["source"]}
+            if value is not None
+            else {"value": None, "note": "the sources are silent"}
+        )
+    (p,) = load(tmp_path, config)
+    assert p.path == ("parameters", at, "value")
+    assert p.message.startswith(says)
+    assert p.line is not None
+
+
+def test_the_framework_minimum_may_be_every_headline(tmp_path, config) -> None:
+    config["parameters"]["supporting_families_framework"]["value"] = "troubled-families-phase-2"
+    config["parameters"]["supporting_families_min_headlines"]["value"] = 6
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    params = load_authority(path).config.parameters
+    assert params.supporting_families_framework.value is (
+        eh.vocabulary.SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2
+    )
+    assert params.supporting_families_min_headlines.value == 6
+
+
+def test_an_unknown_framework_suggests_the_known_ones(tmp_path, config) -> None:
+    config["parameters"]["supporting_families_framework"]["value"] = "troubled-families-phase-3"
+    (p,) = load(tmp_path, config)
+    assert p.path == ("parameters", "supporting_families_framework", "value")
+    assert "troubled-families-phase-2" in p.message
+
+
 # ------------------------------------------------------------------ escalation, each condition
 
 

@@ -35,8 +35,10 @@ def authority_configs(
     factors (``<id>:<name>``), 0-3 escalation rules (each counting two or more factors)
     whose ``then`` ranks above their ``at_level``, so every level is reachable; every
     parameter set to a realistic value with a source (or, about one
-    in eight, null with a note) with ``child_age_max <= send_age_max`` and
-    ``review_score_min <= review_score_max``, sometimes validation overrides of
+    in eight, null with a note) with ``child_age_max <= send_age_max``,
+    ``review_score_min <= review_score_max``, and a Supporting Families framework set
+    together with a minimum of at most its number of headlines (or both null), sometimes
+    validation overrides of
     registered rules, and every source declared and cited.
 
     Args:
@@ -212,8 +214,8 @@ def _escalation(
 
 
 def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
-    def param(value: st.SearchStrategy[Any]) -> dict[str, Any]:
-        if draw(_rarely):
+    def param(value: st.SearchStrategy[Any], *, nullable: bool = True) -> dict[str, Any]:
+        if nullable and draw(_rarely):
             return {"value": None, "note": draw(_texts(40))}
         return {"value": draw(value), "source": draw(st.sampled_from(refs)), "note": _maybe(draw)}
 
@@ -221,6 +223,14 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
     send = param(st.integers(child["value"] or 18, 25))
     score_min = param(st.integers(1, 5))
     score_max = param(st.integers(max(score_min["value"] or 1, 5), 10))
+    # a framework and its minimum (at most its number of headlines) go together
+    frameworks = list(vocabulary.SupportingFamiliesFramework)
+    framework = param(st.sampled_from([f.value for f in frameworks]))
+    if framework["value"] is None:
+        least: dict[str, Any] = {"value": None, "note": draw(_texts(40))}
+    else:
+        headlines = vocabulary.SupportingFamiliesFramework(framework["value"]).headlines
+        least = param(st.integers(1, len(headlines)), nullable=False)
     return {
         "child_age_max": child,
         "send_age_max": send,
@@ -232,7 +242,8 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "voice_max_age_days": param(st.integers(7, 365)),
         "review_score_min": score_min,
         "review_score_max": score_max,
-        "supporting_families_min_headlines": param(st.integers(1, 10)),
+        "supporting_families_framework": framework,
+        "supporting_families_min_headlines": least,
     }
 
 

@@ -13,7 +13,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_vali
 from .._errors import Path
 from ..models._base import LOCAL_FACTOR_PATTERN, AuthorityId, Day, Model, Text, raise_problems
 from ..prevention import PreventionLevel, Response
-from ..vocabulary import Domain
+from ..vocabulary import Domain, SupportingFamiliesFramework
 
 __all__ = [
     "AuthorityConfig",
@@ -26,6 +26,7 @@ __all__ = [
     "EscalationRule",
     "EscalationWhen",
     "FactorMapping",
+    "FrameworkParameter",
     "Level",
     "LocalFactor",
     "NotApplicable",
@@ -216,6 +217,13 @@ class SwitchParameter(_Parameter):
     value: StrictBool | None
 
 
+class FrameworkParameter(_Parameter):
+    """The Supporting Families framework whose headlines a family's needs are counted
+    against, with its source, or null with a note."""
+
+    value: SupportingFamiliesFramework | None
+
+
 class Parameters(Model):
     """The authority's policy values that validators read."""
 
@@ -229,7 +237,12 @@ class Parameters(Model):
     voice_max_age_days: CountParameter
     review_score_min: CountParameter
     review_score_max: CountParameter
+    supporting_families_framework: FrameworkParameter
+    """``troubled-families-phase-2`` (2015-20, six headline problems) or
+    ``supporting-families-2022`` (2022-25, ten headline outcomes): the framework of the
+    programme the authority's assessment records."""
     supporting_families_min_headlines: CountParameter
+    """How many of that framework's headlines a family's needs must meet."""
 
 
 class RuleOverride(Model):

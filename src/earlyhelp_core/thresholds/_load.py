@@ -373,6 +373,30 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             report(
                 ("parameters", high, "value"), f"{high} {hi} is below {low} {lo}: {why}", "value"
             )
+    framework = params.supporting_families_framework.value
+    least = params.supporting_families_min_headlines.value
+    if framework is None and least is not None:
+        report(
+            ("parameters", "supporting_families_framework", "value"),
+            f"null, but supporting_families_min_headlines is {least}: name the framework whose "
+            "headlines are counted (troubled-families-phase-2 or supporting-families-2022), "
+            "or set both to null",
+            "value",
+        )
+    elif framework is not None and least is None:
+        report(
+            ("parameters", "supporting_families_min_headlines", "value"),
+            f"null, but supporting_families_framework is {framework.value!r}: give the "
+            "framework's minimum with its source, or set both to null",
+            "value",
+        )
+    elif framework is not None and least is not None and least > len(framework.headlines):
+        report(
+            ("parameters", "supporting_families_min_headlines", "value"),
+            f"{least} is more than the {len(framework.headlines)} {framework.headline_kind} "
+            f"of {framework.value!r}",
+            "value",
+        )
 
     if verify:
         # the invariants a loaded matrix must keep (earlyhelp check-config reports the rest)

@@ -6,6 +6,8 @@ import earlyhelp_core as eh
 eh.vocabulary.factors()                     # every factor, in catalogue order
 f = eh.vocabulary.get("persistent-absence")
 f.domain, f.dimension, f.cin_codes, f.supporting_families, f.significant_harm
+f.troubled_families                         # Troubled Families phase 2 problems
+f.headlines(eh.vocabulary.SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2)
 ```
 
 The data lives in ``factors.yaml`` inside the package; it is read once, on first use.
@@ -32,7 +34,9 @@ from ._model import (
     Factor,
     FactorSource,
     Source,
+    SupportingFamiliesFramework,
     SupportingFamiliesOutcome,
+    TroubledFamiliesProblem,
     VocabularyFile,
 )
 
@@ -47,7 +51,9 @@ __all__ = [
     "Factor",
     "FactorSource",
     "Source",
+    "SupportingFamiliesFramework",
     "SupportingFamiliesOutcome",
+    "TroubledFamiliesProblem",
     "VocabularyError",
     "catalogue",
     "factors",

@@ -21,7 +21,9 @@ __all__ = [
     "Factor",
     "FactorSource",
     "Source",
+    "SupportingFamiliesFramework",
     "SupportingFamiliesOutcome",
+    "TroubledFamiliesProblem",
     "VocabularyFile",
 ]
 
@@ -115,6 +117,60 @@ class SupportingFamiliesOutcome(StrEnum):
     FINANCIAL_STABILITY = "financial-stability"
 
 
+class TroubledFamiliesProblem(StrEnum):
+    """The six headline problems of the Troubled Families programme's second phase (2015-20)."""
+
+    CRIME_OR_ANTI_SOCIAL_BEHAVIOUR = "crime-or-anti-social-behaviour"
+    NOT_ATTENDING_SCHOOL_REGULARLY = "not-attending-school-regularly"
+    CHILDREN_WHO_NEED_HELP = "children-who-need-help"
+    OUT_OF_WORK_OR_FINANCIAL_EXCLUSION = "out-of-work-or-financial-exclusion"
+    DOMESTIC_VIOLENCE_AND_ABUSE = "domestic-violence-and-abuse"
+    HEALTH_PROBLEMS = "health-problems"
+
+
+class SupportingFamiliesFramework(StrEnum):
+    """A national framework whose headlines a family's needs are counted against.
+
+    Each value is also the id of the vocabulary source that describes it. Which
+    headline each factor bears on is the vocabulary's reading, framework by framework
+    (:meth:`Factor.headlines`).
+    """
+
+    TROUBLED_FAMILIES_PHASE_2 = "troubled-families-phase-2"
+    SUPPORTING_FAMILIES_2022 = "supporting-families-2022"
+
+    @property
+    def full_name(self) -> str:
+        """The framework's name, with its years."""
+        return _FRAMEWORK_TITLES[self]
+
+    @property
+    def headline_kind(self) -> str:
+        """What the framework calls its headlines: ``headline problems`` or ``outcomes``."""
+        return _FRAMEWORK_KINDS[self]
+
+    @property
+    def headlines(self) -> tuple[str, ...]:
+        """The ids of the framework's headlines, in the framework's order."""
+        return tuple(h.value for h in _FRAMEWORK_HEADLINES[self])
+
+
+_FRAMEWORK_TITLES = {
+    SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2: "Troubled Families phase 2 (2015-20)",
+    SupportingFamiliesFramework.SUPPORTING_FAMILIES_2022: (
+        "Supporting Families Outcome Framework 2022-25"
+    ),
+}
+_FRAMEWORK_KINDS = {
+    SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2: "headline problems",
+    SupportingFamiliesFramework.SUPPORTING_FAMILIES_2022: "headline outcomes",
+}
+_FRAMEWORK_HEADLINES: dict[SupportingFamiliesFramework, type[StrEnum]] = {
+    SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2: TroubledFamiliesProblem,
+    SupportingFamiliesFramework.SUPPORTING_FAMILIES_2022: SupportingFamiliesOutcome,
+}
+
+
 CinCode = Literal[
     "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C",
     "5A", "5B", "5C", "6A", "6B", "6C", "7A", "8B", "8C", "8D", "8E", "8F",
@@ -160,7 +216,9 @@ class Factor(Model):
         domain: Assessment Framework domain.
         dimension: Assessment Framework dimension (belongs to ``domain``).
         cin_codes: DfE Children in Need census factor codes this factor reports as.
-        supporting_families: Supporting Families headline outcomes it bears on.
+        supporting_families: Supporting Families headline outcomes (2022-25) it bears on.
+        troubled_families: Troubled Families phase 2 headline problems (2015-20) it
+            bears on.
         significant_harm: a section 47 matter: every authority must map it to its
             section-47 level (the safety floor).
         sources: where the factor comes from.
@@ -174,9 +232,24 @@ class Factor(Model):
     dimension: Dimension
     cin_codes: tuple[CinCode, ...] = ()
     supporting_families: tuple[SupportingFamiliesOutcome, ...] = ()
+    troubled_families: tuple[TroubledFamiliesProblem, ...] = ()
     significant_harm: Flag = False
     sources: tuple[FactorSource, ...] = Field(min_length=1)
     note: Text | None = None
+
+    def headlines(self, framework: SupportingFamiliesFramework) -> tuple[str, ...]:
+        """The ids of the headlines of ``framework`` this factor bears on (a reading).
+
+        Raises:
+            ValueError: ``framework`` is not a framework's id.
+        """
+        links: tuple[StrEnum, ...] = (
+            self.troubled_families
+            if SupportingFamiliesFramework(framework)
+            is SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2
+            else self.supporting_families
+        )
+        return tuple(link.value for link in links)
 
     @model_validator(mode="after")
     def _dimension_in_domain(self) -> Factor:
