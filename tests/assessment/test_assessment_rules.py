@@ -242,6 +242,68 @@ def test_eh041_section_17(testshire) -> None:
     assert found(testshire, two_needs, "EH041") == []
 
 
+BUNDLED = [eh.load_authority(a) for a in ("bromley", "bedford")]
+
+
+def _own_documents(authority: eh.Authority) -> set[str]:
+    """The documents only this authority's config cites (its own strategy, not the
+    national guidance both cite)."""
+
+    def documents(a: eh.Authority) -> set[str]:
+        return {s.where.split()[0] for s in a.config.sources}
+
+    return documents(authority) - {
+        d for other in BUNDLED if other.id != authority.id for d in documents(other)
+    }
+
+
+def _at_response(authority: eh.Authority, response: eh.Response) -> eh.Assessment:
+    """An assessment that ``authority`` decides at its level with ``response``: a
+    significant-harm factor for section 47, else that level recorded with a rationale."""
+    if response is eh.Response.SECTION_47:
+        harm = next(f.id for f in eh.vocabulary.factors() if f.significant_harm)
+        return assessment(f"factors: [{{}}, {{factor: {harm}}}]\nrecorded_level: null")
+    level = next(lv for lv in authority.levels if lv.response is response)
+    return assessment(f"recorded_level: {{level: {level.id}, rationale: needs in every domain}}")
+
+
+@pytest.mark.parametrize(
+    ("code", "response"),
+    [("EH040", eh.Response.SECTION_47), ("EH041", eh.Response.SECTION_17)],
+)
+@pytest.mark.parametrize("authority", BUNDLED, ids=lambda a: a.id)
+def test_eh040_eh041_speak_in_the_words_of_the_authority_they_run_under(
+    authority, code, response
+) -> None:
+    doc = _at_response(authority, response)
+    level = authority.classify(doc).level
+    assert level.response is response
+    (f,) = found(authority, doc, code)
+    # the level's own title and description, and the level's own source, from its config
+    assert level.title in f.message
+    assert level.description in f.message
+    assert level.source in f.source
+    for other in BUNDLED:
+        if other.id == authority.id:
+            continue
+        for lv in other.levels:
+            assert lv.description not in f.message
+        for where in _own_documents(other):
+            assert where not in f.source, f"{authority.id}'s {code} cites {other.id}'s {where}"
+            assert where not in f.message
+
+
+@pytest.mark.parametrize("code", ["EH040", "EH041"])
+def test_eh040_eh041_hard_code_no_authority(code) -> None:
+    (current,) = [r for r in eh.rules() if r.code == code]
+    for authority in BUNDLED:
+        for where in _own_documents(authority):
+            assert where not in current.source
+        for lv in authority.levels:
+            assert lv.description not in current.source
+            assert lv.description not in current.doc
+
+
 def test_eh042_factor_noted_after_assessment(testshire) -> None:
     (f,) = found(testshire, assessment("factors: [{noted_on: 2024-03-02}]"), "EH042")
     assert f.input == "persistent-absence"

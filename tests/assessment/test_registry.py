@@ -152,6 +152,31 @@ def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
     )
 
 
+def test_a_finding_may_cite_the_authority_it_ran_under(testshire, temporary_rules) -> None:
+    @eh.rule(
+        code="LA002",
+        title="cites-the-lowest-level",
+        severity="warning",
+        summary="Cites the authority's lowest level on one finding",
+        kinds=["early-help-assessment"],
+        source="our practice standard",
+    )
+    def cites(doc, ctx):
+        lowest = ctx.authority.levels[0]
+        yield _core.hit(
+            ("factors",), "from the config", source=f"{ctx.authority.id}: {lowest.source}"
+        )
+        yield _core.hit(("strengths",), "from the rule")
+
+    temporary_rules.append("LA002")
+    report = eh.validate(testshire, document("early-help-assessment"))
+    sources = {f.message: f.source for f in report.findings if f.code == "LA002"}
+    assert sources == {
+        "from the config": f"testshire: {testshire.levels[0].source}",
+        "from the rule": "our practice standard",
+    }
+
+
 def config_with(tmp_path, validation):
     cfg = make_config()
     cfg["validation"] = validation

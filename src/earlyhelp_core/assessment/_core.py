@@ -65,17 +65,30 @@ class Severity(StrEnum):
 
 @attrs.frozen
 class Hit:
-    """What a rule yields: where (relative to the document), what, and how to fix it."""
+    """What a rule yields: where (relative to the document), what, and how to fix it.
+
+    ``source`` is for a rule whose finding rests on what the authority's config says (a
+    level's description and its source): the citation of that finding under that
+    authority. Without it the finding carries the rule's own source.
+    """
 
     path: Path
     message: str
     hint: str | None = None
     input: str | int | None = None
+    source: str | None = None
 
 
-def hit(path: Path, message: str, hint: str | None = None, input: str | int | None = None) -> Hit:
+def hit(
+    path: Path,
+    message: str,
+    hint: str | None = None,
+    input: str | int | None = None,
+    *,
+    source: str | None = None,
+) -> Hit:
     """Build a :class:`Hit` (the form rules use)."""
-    return Hit(tuple(path), message, hint, input)
+    return Hit(tuple(path), message, hint, input, source)
 
 
 @attrs.frozen
@@ -88,7 +101,8 @@ class Finding:
         path: where in the document, outermost first; rendered as ``factors[0].about``.
         message: one line, naming ids and paths, never personal data.
         hint: how to fix it.
-        source: the rule's source (document and section, or guidance).
+        source: the rule's source (document and section, or guidance); for a rule that
+            rests on the authority's config, the citation under that authority.
         input: the offending value when it is not personal (an id, a level), else None.
         line: 1-based line in the file, when the document came from one.
         col: 1-based column, likewise.
@@ -570,7 +584,7 @@ def run_rules(
                     path=found.path,
                     message=found.message,
                     hint=found.hint,
-                    source=current.source,
+                    source=found.source or current.source,
                     input=found.input,
                     line=pos[0] if pos else None,
                     col=pos[1] if pos else None,
