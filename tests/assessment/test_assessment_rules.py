@@ -24,6 +24,31 @@ def assessment(fragment="") -> eh.Assessment:
 GOOD = "recorded_level: {level: level-3, rationale: three needs across two domains}"
 
 
+BUNDLED = [eh.load_authority(a) for a in ("bromley", "bedford")]
+
+
+def _own_documents(authority: eh.Authority) -> set[str]:
+    """The documents only this authority's config cites (its own strategy, not the
+    national guidance both cite)."""
+
+    def documents(a: eh.Authority) -> set[str]:
+        return {s.where.split()[0] for s in a.config.sources}
+
+    return documents(authority) - {
+        d for other in BUNDLED if other.id != authority.id for d in documents(other)
+    }
+
+
+def _at_response(authority: eh.Authority, response: eh.Response) -> eh.Assessment:
+    """An assessment that ``authority`` decides at its level with ``response``: a
+    significant-harm factor for section 47, else that level recorded with a rationale."""
+    if response is eh.Response.SECTION_47:
+        harm = next(f.id for f in eh.vocabulary.factors() if f.significant_harm)
+        return assessment(f"factors: [{{}}, {{factor: {harm}}}]\nrecorded_level: null")
+    level = next(lv for lv in authority.levels if lv.response is response)
+    return assessment(f"recorded_level: {{level: {level.id}, rationale: needs in every domain}}")
+
+
 def found(authority, doc, code):
     return [f for f in eh.validate(authority, doc).findings if f.code == code]
 
@@ -221,6 +246,35 @@ def test_eh033_lower_judgement_is_reported(testshire) -> None:
     assert "the decision keeps 'level-3'" in f.message
 
 
+@pytest.mark.parametrize("code", ["EH031", "EH033"])
+def test_eh031_eh033_credit_working_together_only_with_what_it_says(code) -> None:
+    # domain facts §3: Working Together has safeguarding partners publish a threshold
+    # document (the early help levels, the s17 and s47 criteria); it says nothing on
+    # recording the reasons for a level that differs from it
+    (current,) = [r for r in eh.rules() if r.code == code]
+    (clause,) = [c for c in current.source.split(";") if "Working Together" in c]
+    assert "threshold document" in clause
+    assert "sources/domain-facts.md §3" in clause
+    for claim in ("judgement", "reasons", "rationale", "replace"):
+        assert claim not in clause
+
+
+@pytest.mark.parametrize("authority", BUNDLED, ids=lambda a: a.id)
+def test_eh031_eh033_cite_the_level_the_authority_gives(authority) -> None:
+    lowest = authority.levels[0]
+    lower = assessment(f"recorded_level: {{level: {lowest.id}, rationale: null}}")
+    decision = authority.classify(lower)
+    assert decision.judgement is Judgement.LOWER
+    computed = decision.computed_level
+    for code in ("EH031", "EH033"):
+        (f,) = found(authority, lower, code)
+        assert f"; {authority.id} level {computed.id!r}: {computed.source};" in f.source
+        for other in BUNDLED:
+            if other.id != authority.id:
+                for where in _own_documents(other):
+                    assert where not in f.source
+
+
 # ---------------------------------------------------------------- statutory route
 
 
@@ -240,31 +294,6 @@ def test_eh041_section_17(testshire) -> None:
     assert f.severity is eh.Severity.WARNING
     two_needs = assessment("factors: [{}, {factor: persistent-absence}, {factor: housing-need}]")
     assert found(testshire, two_needs, "EH041") == []
-
-
-BUNDLED = [eh.load_authority(a) for a in ("bromley", "bedford")]
-
-
-def _own_documents(authority: eh.Authority) -> set[str]:
-    """The documents only this authority's config cites (its own strategy, not the
-    national guidance both cite)."""
-
-    def documents(a: eh.Authority) -> set[str]:
-        return {s.where.split()[0] for s in a.config.sources}
-
-    return documents(authority) - {
-        d for other in BUNDLED if other.id != authority.id for d in documents(other)
-    }
-
-
-def _at_response(authority: eh.Authority, response: eh.Response) -> eh.Assessment:
-    """An assessment that ``authority`` decides at its level with ``response``: a
-    significant-harm factor for section 47, else that level recorded with a rationale."""
-    if response is eh.Response.SECTION_47:
-        harm = next(f.id for f in eh.vocabulary.factors() if f.significant_harm)
-        return assessment(f"factors: [{{}}, {{factor: {harm}}}]\nrecorded_level: null")
-    level = next(lv for lv in authority.levels if lv.response is response)
-    return assessment(f"recorded_level: {{level: {level.id}, rationale: needs in every domain}}")
 
 
 @pytest.mark.parametrize(
