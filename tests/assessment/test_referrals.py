@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import earlyhelp_core as eh
 from earlyhelp_core.assessment._core import Context, Rule, rules
 from earlyhelp_core.assessment.rules.referrals import add_working_days, working_days_between
+from earlyhelp_core.models import ReferralDecision
 from earlyhelp_core.testing import referrals
 
 from ..conftest import EXAMPLES
@@ -237,6 +238,22 @@ def test_eh073_no_further_action_where_not_allowed(
     assert found.severity == "error"
     assert "no-further-action" in found.message
     assert findings(bedford, "decision: no-further-action", "EH073")  # Bedford 8.6
+
+
+def test_eh073_hint_offers_no_no_further_action_by_another_name(
+    strict: eh.Authority, bedford: eh.Authority
+) -> None:
+    # information and advice, or a pointer to universal services, leaves the family with no
+    # service acting on the referral: the hint names only decisions that act on it
+    for authority in (strict, bedford):
+        (found,) = findings(authority, "decision: no-further-action", "EH073")
+        named = {d for d in ReferralDecision if d.value in (found.hint or "")}
+        assert ReferralDecision.EARLY_HELP in named, found.hint
+        assert not named & {
+            ReferralDecision.NO_FURTHER_ACTION,
+            ReferralDecision.INFORMATION_AND_ADVICE,
+            ReferralDecision.UNIVERSAL_SERVICES,
+        }, found.hint
 
 
 def test_eh073_allowed_or_silent(

@@ -251,9 +251,12 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
     outcome (``no_further_action_allowed: false``). Not checked where the authority is
     silent.
 
-    Why it matters: the authority has committed that every referral through its front door
-    gets a response, at least information, advice or a route to universal services; a
-    family referred and then left with nothing is what the commitment rules out.
+    Why it matters: the authority has committed that no referral through its front door
+    ends with no further action; a family referred and then left with nothing is what the
+    commitment rules out. Information and advice, or a pointer to universal services, would
+    leave the family with no service acting on the referral, so the hint names only the
+    decisions that act on it: early help, or a statutory response where its threshold is
+    met.
 
     Example that fails::
 
@@ -266,8 +269,9 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
         yield hit(
             ("decision",),
             "the decision is no-further-action, which this authority does not allow",
-            "record the response offered (information-and-advice, universal-services, "
-            "early-help or higher)",
+            "decide a response that acts on the referral: early-help, or, where its "
+            "threshold is met, section-17-assessment, specialist-assessment, "
+            "section-47-enquiry or immediate-protection",
             input=ReferralDecision.NO_FURTHER_ACTION.value,
         )
 
