@@ -5,6 +5,8 @@ one of the strategy texts in ``sources/`` (``sources/NNN_*.txt``), every passage
 citation's ``section`` ('...') must be in that text word for word, and, when the citation gives
 line numbers (``l. 143-145, 429``), on those lines. Quote marks, dashes, spacing, case and
 footnote markers do not count; a quote may leave words out with ``...`` or ``[...]``.
+A passage a validation rule's source quotes must likewise be in a file of ``sources/`` that
+the source names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+import earlyhelp_core as eh
 
 ROOT = Path(__file__).resolve().parents[1]
 CITING = [
@@ -109,3 +113,31 @@ def test_quotes_are_verbatim_and_on_the_cited_lines(
         )
         elsewhere = [p for p in pieces if p not in near]
         assert not elsewhere, f"{elsewhere} is in {source} but not on lines {spans}"
+
+
+RULE_FILE = re.compile(r"sources/[\w.-]+\.(?:txt|md)")
+
+
+def rule_quotes() -> Iterator[Any]:
+    for rule in eh.rules():
+        files = sorted(set(RULE_FILE.findall(rule.source)))
+        for quote in QUOTE.findall(rule.source):
+            yield pytest.param(rule.code, files, quote, id=f"{rule.code}:{quote[:40]}")
+
+
+RULE_QUOTES = list(rule_quotes())
+
+
+def test_rules_quote_their_sources() -> None:
+    assert len(RULE_QUOTES) > 10
+
+
+@pytest.mark.parametrize(("code", "files", "quote"), RULE_QUOTES)
+def test_a_rule_quotes_only_what_a_file_it_names_says(
+    code: str, files: list[str], quote: str
+) -> None:
+    assert files, f"{code} quotes {quote!r} and names no file in sources/"
+    texts = [normal("\n".join(source_lines(f))) for f in files]
+    pieces = [normal(p) for p in ELISION.split(quote) if normal(p)]
+    missing = [p for p in pieces if not any(p in text for text in texts)]
+    assert not missing, f"{code}: none of {files} says {missing}"

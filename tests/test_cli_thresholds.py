@@ -79,7 +79,14 @@ def test_check_config_ok_and_bad(capsys, config_file, tmp_path) -> None:
     code, out, _ = run(capsys, "check-config", config_file)
     assert code == 0
     n = len(eh.vocabulary.factors())
-    assert out.startswith(f"{config_file}: ok: testshire 1: 4 levels, {n} factors mapped")
+    lines = out.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith(f"{config_file}: ok"))
+    assert lines[verdict].startswith(
+        f"{config_file}: ok: testshire 1: 4 levels, {n} factors mapped"
+    )
+    # every parameter is set: only the rules that cannot tell which referrals they cover
+    (reason,) = {r.cannot_tell for r in eh.rules() if r.cannot_tell is not None}
+    assert lines[:verdict] == [f"{config_file}: rules not run: EH071, EH072: {reason}"]
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\nlevels: {}\n", encoding="utf-8")
     code, out, _ = run(capsys, "check-config", bad, "--format", "json")

@@ -35,9 +35,15 @@ def test_findings_are_printed_like_a_linter(capsys) -> None:
     by_code = {m["code"]: m for m in lines if m}
     assert by_code["EH040"]["severity"] == "error"
     assert (by_code["EH040"]["line"], by_code["EH040"]["path"]) == ("16", "factors[0]")
-    assert by_code["EH040"]["message"].endswith(
-        "(make the referral now; early help may support the family alongside, not instead)"
+    # the level in the words of the authority the document names (Bedford), not another's
+    bedford = eh.load_authority("bedford")
+    doc = eh.load_document(path)
+    assert isinstance(doc, eh.Assessment)
+    level = bedford.classify(doc).level
+    assert by_code["EH040"]["message"].startswith(
+        f"the level is {level.id!r} ({level.title}), a section 47 level: {level.description}"
     )
+    assert by_code["EH040"]["message"].endswith("which early help does not replace)")
 
 
 def test_warnings_alone_exit_zero(capsys) -> None:

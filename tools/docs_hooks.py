@@ -221,12 +221,21 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
     from tests.assessment.conftest import document
 
     findings = []
+    listed = []
     for kind in rule.kinds:
         followed = document("early-help-assessment") if kind == "plan" else None
         report = eh.validate(authority, document(kind, rule.example), assessment=followed)
         findings += [f for f in report.findings if f.code == rule.code]
-    if not findings:
+        listed += [n for n in report.not_checked if n.code == rule.code]
+    if rule.cannot_tell is None and not findings:
         raise RuntimeError(f"docs: the example of {rule.code} does not produce {rule.code}")
+    if rule.cannot_tell is not None and (
+        findings or [n.reason for n in listed] != [rule.cannot_tell] * len(rule.kinds)
+    ):
+        raise RuntimeError(
+            f"docs: {rule.code} cannot tell which documents it covers, yet its example is "
+            "not listed under not_checked with that reason"
+        )
     kinds = ", ".join(rule.kinds)
     reads = ", ".join(f"`{r}`" for r in rule.reads) or "none"
     needs = [
@@ -247,6 +256,15 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
             if needs
             else []
         ),
+        *(
+            [
+                f"**Does not run:** {_cell(rule.cannot_tell)}. Every report lists it under "
+                "`not_checked` with this reason.",
+                "",
+            ]
+            if rule.cannot_tell is not None
+            else []
+        ),
         f"*{_cell(rule.summary)}.*",
         "",
         "## What it checks",
@@ -257,7 +275,9 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
         "",
         rule.why,
         "",
-        "## An example that fails",
+        "## An example that fails"
+        if rule.cannot_tell is None
+        else "## An example it would check, and does not",
         "",
         "Merged onto the bundled example document of that kind "
         "(`examples/assessment-multi-agency.yaml`, `examples/plan-team-around-the-family.yaml` or "
@@ -272,11 +292,19 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
         "",
         "```text",
         *[str(f) for f in findings],
+        *[str(n) for n in listed],
         "```",
         "",
         "## The fix",
         "",
-        *(sorted({f.hint for f in findings if f.hint}) or ["See the message."]),
+        *(
+            sorted({f.hint for f in findings if f.hint})
+            or (
+                ["See the message."]
+                if rule.cannot_tell is None
+                else ["None while the rule does not run (see above)."]
+            )
+        ),
         "",
         "## Source",
         "",

@@ -24,6 +24,31 @@ def assessment(fragment="") -> eh.Assessment:
 GOOD = "recorded_level: {level: level-3, rationale: three needs across two domains}"
 
 
+BUNDLED = [eh.load_authority(a) for a in ("bromley", "bedford")]
+
+
+def _own_documents(authority: eh.Authority) -> set[str]:
+    """The documents only this authority's config cites (its own strategy, not the
+    national guidance both cite)."""
+
+    def documents(a: eh.Authority) -> set[str]:
+        return {s.where.split()[0] for s in a.config.sources}
+
+    return documents(authority) - {
+        d for other in BUNDLED if other.id != authority.id for d in documents(other)
+    }
+
+
+def _at_response(authority: eh.Authority, response: eh.Response) -> eh.Assessment:
+    """An assessment that ``authority`` decides at its level with ``response``: a
+    significant-harm factor for section 47, else that level recorded with a rationale."""
+    if response is eh.Response.SECTION_47:
+        harm = next(f.id for f in eh.vocabulary.factors() if f.significant_harm)
+        return assessment(f"factors: [{{}}, {{factor: {harm}}}]\nrecorded_level: null")
+    level = next(lv for lv in authority.levels if lv.response is response)
+    return assessment(f"recorded_level: {{level: {level.id}, rationale: needs in every domain}}")
+
+
 def found(authority, doc, code):
     return [f for f in eh.validate(authority, doc).findings if f.code == code]
 
@@ -221,6 +246,35 @@ def test_eh033_lower_judgement_is_reported(testshire) -> None:
     assert "the decision keeps 'level-3'" in f.message
 
 
+@pytest.mark.parametrize("code", ["EH031", "EH033"])
+def test_eh031_eh033_credit_working_together_only_with_what_it_says(code) -> None:
+    # domain facts §3: Working Together has safeguarding partners publish a threshold
+    # document (the early help levels, the s17 and s47 criteria); it says nothing on
+    # recording the reasons for a level that differs from it
+    (current,) = [r for r in eh.rules() if r.code == code]
+    (clause,) = [c for c in current.source.split(";") if "Working Together" in c]
+    assert "threshold document" in clause
+    assert "sources/domain-facts.md §3" in clause
+    for claim in ("judgement", "reasons", "rationale", "replace"):
+        assert claim not in clause
+
+
+@pytest.mark.parametrize("authority", BUNDLED, ids=lambda a: a.id)
+def test_eh031_eh033_cite_the_level_the_authority_gives(authority) -> None:
+    lowest = authority.levels[0]
+    lower = assessment(f"recorded_level: {{level: {lowest.id}, rationale: null}}")
+    decision = authority.classify(lower)
+    assert decision.judgement is Judgement.LOWER
+    computed = decision.computed_level
+    for code in ("EH031", "EH033"):
+        (f,) = found(authority, lower, code)
+        assert f"; {authority.id} level {computed.id!r}: {computed.source};" in f.source
+        for other in BUNDLED:
+            if other.id != authority.id:
+                for where in _own_documents(other):
+                    assert where not in f.source
+
+
 # ---------------------------------------------------------------- statutory route
 
 
@@ -240,6 +294,43 @@ def test_eh041_section_17(testshire) -> None:
     assert f.severity is eh.Severity.WARNING
     two_needs = assessment("factors: [{}, {factor: persistent-absence}, {factor: housing-need}]")
     assert found(testshire, two_needs, "EH041") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "response"),
+    [("EH040", eh.Response.SECTION_47), ("EH041", eh.Response.SECTION_17)],
+)
+@pytest.mark.parametrize("authority", BUNDLED, ids=lambda a: a.id)
+def test_eh040_eh041_speak_in_the_words_of_the_authority_they_run_under(
+    authority, code, response
+) -> None:
+    doc = _at_response(authority, response)
+    level = authority.classify(doc).level
+    assert level.response is response
+    (f,) = found(authority, doc, code)
+    # the level's own title and description, and the level's own source, from its config
+    assert level.title in f.message
+    assert level.description in f.message
+    assert level.source in f.source
+    for other in BUNDLED:
+        if other.id == authority.id:
+            continue
+        for lv in other.levels:
+            assert lv.description not in f.message
+        for where in _own_documents(other):
+            assert where not in f.source, f"{authority.id}'s {code} cites {other.id}'s {where}"
+            assert where not in f.message
+
+
+@pytest.mark.parametrize("code", ["EH040", "EH041"])
+def test_eh040_eh041_hard_code_no_authority(code) -> None:
+    (current,) = [r for r in eh.rules() if r.code == code]
+    for authority in BUNDLED:
+        for where in _own_documents(authority):
+            assert where not in current.source
+        for lv in authority.levels:
+            assert lv.description not in current.source
+            assert lv.description not in current.doc
 
 
 def test_eh042_factor_noted_after_assessment(testshire) -> None:

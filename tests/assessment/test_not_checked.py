@@ -16,6 +16,7 @@ from .conftest import document
 RULES = eh.rules()
 NEEDS_A_PARAMETER = [r for r in RULES if any(n != _core.ASSESSMENT for n in r.requires)]
 NEEDS_THE_ASSESSMENT = [r for r in RULES if _core.ASSESSMENT in r.requires]
+CANNOT_TELL = [r for r in RULES if r.cannot_tell is not None]
 BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
 KINDS = ("early-help-assessment", "plan", "referral")
 
@@ -46,11 +47,22 @@ def test_the_rules_that_need_something_say_so() -> None:
         assert set(r.requires) - {_core.ASSESSMENT} == set(r.reads), r.code
 
 
+def test_the_rules_that_cannot_tell_which_documents_they_cover() -> None:
+    # the referral feedback time is for referrals for early help into the MASH, and a
+    # referral does not record what it asks for
+    assert {r.code for r in CANNOT_TELL} == {"EH071", "EH072"}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_everything_runs_when_everything_is_given(testshire, kind) -> None:
+    # ... but for the rules that cannot tell which documents their source covers
     followed = document("early-help-assessment") if kind == "plan" else None
     report = eh.validate(testshire, document(kind), assessment=followed)
-    assert report.not_checked == ()
+    assert report.not_checked == tuple(
+        _core.NotChecked(r.code, r.title, r.cannot_tell or "")
+        for r in CANNOT_TELL
+        if kind in r.kinds
+    )
 
 
 @pytest.mark.parametrize("rule", NEEDS_A_PARAMETER, ids=lambda r: r.code)
@@ -58,7 +70,8 @@ def test_a_rule_whose_parameter_is_unset_is_listed_not_passed(tmp_path, testshir
     (kind,) = rule.kinds
     followed = document("early-help-assessment") if kind == "plan" else None
     failing = document(kind, rule.example)
-    assert rule.code in eh.validate(testshire, failing, assessment=followed).codes
+    if rule.cannot_tell is None:
+        assert rule.code in eh.validate(testshire, failing, assessment=followed).codes
     for parameter in (n for n in rule.requires if n != _core.ASSESSMENT):
         unset = GO_TOGETHER if parameter in GO_TOGETHER else (parameter,)
         authority = authority_without(tmp_path, *unset)
@@ -122,16 +135,24 @@ def test_a_rule_listed_never_also_finds(a, p, r) -> None:
 
 
 def test_an_authority_lists_the_rules_it_never_runs(tmp_path, testshire) -> None:
-    assert eh.rules_not_run(testshire) == ()
+    cannot_tell = [(r.code, r.cannot_tell) for r in CANNOT_TELL]
+    assert [(n.code, n.reason) for n in eh.rules_not_run(testshire)] == cannot_tell
     authority = authority_without(tmp_path, "review_interval_weeks")
-    assert [(n.code, n.reason) for n in eh.rules_not_run(authority)] == [
-        (r.code, "testshire's config does not set review_interval_weeks")
-        for r in RULES
-        if "review_interval_weeks" in r.requires
-    ]
+    assert [(n.code, n.reason) for n in eh.rules_not_run(authority)] == sorted(
+        [
+            (r.code, "testshire's config does not set review_interval_weeks")
+            for r in RULES
+            if "review_interval_weeks" in r.requires
+        ]
+        + cannot_tell
+    )
     # the same rules are then listed in every report of a document of their kind
     report = eh.validate(authority, document("plan"), assessment=document("early-help-assessment"))
-    assert report.not_checked == eh.rules_not_run(authority)
+    plan_rules = {r.code for r in RULES if "plan" in r.kinds}
+    assert report.not_checked == tuple(
+        n for n in eh.rules_not_run(authority) if n.code in plan_rules
+    )
+    assert report.not_checked
 
 
 def test_a_rule_needing_two_unset_parameters_names_both() -> None:

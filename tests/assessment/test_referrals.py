@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import earlyhelp_core as eh
 from earlyhelp_core.assessment._core import Context, Rule, rules
 from earlyhelp_core.assessment.rules.referrals import add_working_days, working_days_between
+from earlyhelp_core.models import ReferralDecision
 from earlyhelp_core.testing import referrals
 
 from ..conftest import EXAMPLES
@@ -117,7 +118,12 @@ def test_rules_are_registered_in_range() -> None:
 @pytest.mark.parametrize("code", [f"EH{n:03d}" for n in range(70, 79)])
 def test_docstring_example_fires(code: str, strict: eh.Authority) -> None:
     (current,) = [r for r in referral_rules() if r.code == code]
-    assert code in eh.validate(strict, document("referral", current.example)).codes
+    report = eh.validate(strict, document("referral", current.example))
+    if current.cannot_tell is None:
+        assert code in report.codes
+    else:  # the rule never runs: its example is listed, not passed
+        assert code not in report.codes
+        assert (code, current.cannot_tell) in {(n.code, n.reason) for n in report.not_checked}
 
 
 def test_timescale_rules_declare_what_they_read() -> None:
@@ -170,60 +176,84 @@ def test_eh070_agency_present(strict: eh.Authority) -> None:
     assert findings(strict, "", "EH070") == []
 
 
-# --- EH071 feedback-late --------------------------------------------------------------------
+# --- EH071 feedback-late, EH072 feedback-not-recorded: which referrals the time covers -----
+
+FEEDBACK = {
+    "EH071": "outcome_communicated_at: 2024-02-14T09:05:00+00:00",  # 46 h 50 min
+    "EH072": "outcome_communicated_at: null",
+}
 
 
-def test_eh071_fires_after_the_hours_allowed(strict: eh.Authority) -> None:
-    (found,) = findings(strict, "outcome_communicated_at: 2024-02-13T10:16:00+00:00", "EH071")
+def the_rule(code: str) -> Rule:
+    (current,) = [r for r in referral_rules() if r.code == code]
+    return current
+
+
+@pytest.mark.parametrize("code", sorted(FEEDBACK))
+@pytest.mark.parametrize("route", ["mash", "front-door", "marf"])
+def test_feedback_rules_do_not_guess_which_referrals_the_time_covers(
+    strict: eh.Authority, bedford: eh.Authority, code: str, route: str
+) -> None:
+    # Bedford's 24 hours are for "Referrers into the MASH ... their referral for Early Help"
+    # (8.6, l. 267). A referral records its route as a free id and not what it asks for,
+    # so no rule can tell whether the time covers it: the rule does not run, and says why
+    doc = document("referral", f"route: {route}\n{FEEDBACK[code]}")
+    for authority in (strict, bedford):
+        report = eh.validate(authority, doc)
+        assert code not in report.codes
+        (listed,) = [n for n in report.not_checked if n.code == code]
+        assert listed.reason == the_rule(code).cannot_tell
+        assert "referrals for early help into the MASH" in listed.reason
+        assert "does not record" in listed.reason
+        assert (code, listed.reason) in {(n.code, n.reason) for n in eh.rules_not_run(authority)}
+
+
+def test_feedback_rules_name_an_unset_time_first(bromley: eh.Authority) -> None:
+    # where the authority sets no time at all, that is the reason given
+    report = eh.validate(bromley, document("referral", FEEDBACK["EH071"]))
+    reasons = {n.code: n.reason for n in report.not_checked}
+    assert reasons["EH071"] == reasons["EH072"]
+    assert reasons["EH071"] == "bromley's config does not set referral_feedback_hours"
+
+
+def checked(authority: eh.Authority, code: str, fragment: str) -> list[Any]:
+    """What the check makes of a referral the feedback time covers, called as the engine
+    would call it once a referral can say so."""
+    return list(the_rule(code).check(document("referral", fragment), Context(authority)))
+
+
+def test_eh071_check_counts_clock_hours(strict: eh.Authority, bedford: eh.Authority) -> None:
+    (found,) = checked(strict, "EH071", "outcome_communicated_at: 2024-02-13T10:16:00+00:00")
     assert found.path == ("outcome_communicated_at",)
-    assert found.severity == "error"
     assert "24 h 1 min" in found.message
     assert "allows 24 hours" in found.message
     assert found.input == 24
-
-
-def test_eh071_exactly_the_hours_allowed_is_in_time(strict: eh.Authority) -> None:
-    assert findings(strict, "outcome_communicated_at: 2024-02-13T10:15:00+00:00", "EH071") == []
-
-
-def test_eh071_compares_instants_across_timezones(strict: eh.Authority) -> None:
-    # 11:15+01:00 is 10:15 UTC: exactly 24 hours after 10:15 UTC the day before
-    fragment = "outcome_communicated_at: 2024-02-13T11:15:00+01:00"
-    assert findings(strict, fragment, "EH071") == []
-
-
-def test_eh071_bedford_24_hours(bedford: eh.Authority) -> None:
-    (found,) = findings(bedford, "outcome_communicated_at: 2024-02-14T09:05:00+00:00", "EH071")
+    (found,) = checked(bedford, "EH071", FEEDBACK["EH071"])
     assert "46 h 50 min" in found.message
 
 
-def test_eh071_silent_authority_never_fires(silent: eh.Authority, bromley: eh.Authority) -> None:
-    late = "outcome_communicated_at: 2024-03-30T09:05:00+00:00"
-    assert findings(silent, late, "EH071") == []
-    assert findings(bromley, late, "EH071") == []  # Bromley's sources set no hours
+def test_eh071_check_exactly_the_hours_allowed_is_in_time(strict: eh.Authority) -> None:
+    assert checked(strict, "EH071", "outcome_communicated_at: 2024-02-13T10:15:00+00:00") == []
+    # 11:15+01:00 is 10:15 UTC: exactly 24 hours after 10:15 UTC the day before
+    assert checked(strict, "EH071", "outcome_communicated_at: 2024-02-13T11:15:00+01:00") == []
 
 
-# --- EH072 feedback-not-recorded -------------------------------------------------------------
-
-
-def test_eh072_decided_without_feedback(strict: eh.Authority, bedford: eh.Authority) -> None:
-    (found,) = findings(strict, "outcome_communicated_at: null", "EH072")
+def test_eh072_check_decided_without_feedback(strict: eh.Authority) -> None:
+    (found,) = checked(strict, "EH072", FEEDBACK["EH072"])
     assert found.path == ("outcome_communicated_at",)
-    assert found.severity == "warning"
     assert "decided" in found.message
     assert "24 hours" in found.message
-    assert findings(bedford, "outcome_communicated_at: null", "EH072")
+    undecided = "{decision: null, decided_at: null, outcome_communicated_at: null}"
+    assert checked(strict, "EH072", undecided) == []
+    assert checked(strict, "EH072", "") == []
 
 
-def test_eh072_not_for_undecided_or_recorded(strict: eh.Authority) -> None:
-    undecided = {"decision": None, "decided_at": None, "outcome_communicated_at": None}
-    assert findings(strict, undecided, "EH072") == []
-    assert findings(strict, "", "EH072") == []
-
-
-def test_eh072_silent_authority_never_fires(silent: eh.Authority, bromley: eh.Authority) -> None:
-    assert findings(silent, "outcome_communicated_at: null", "EH072") == []
-    assert findings(bromley, "outcome_communicated_at: null", "EH072") == []
+def test_feedback_rules_never_run_where_the_authority_is_silent(
+    silent: eh.Authority, bromley: eh.Authority
+) -> None:
+    for code, fragment in FEEDBACK.items():
+        for authority in (silent, bromley):
+            assert findings(authority, fragment, code) == []
 
 
 # --- EH073 no-further-action-not-allowed -----------------------------------------------------
@@ -237,6 +267,22 @@ def test_eh073_no_further_action_where_not_allowed(
     assert found.severity == "error"
     assert "no-further-action" in found.message
     assert findings(bedford, "decision: no-further-action", "EH073")  # Bedford 8.6
+
+
+def test_eh073_hint_offers_no_no_further_action_by_another_name(
+    strict: eh.Authority, bedford: eh.Authority
+) -> None:
+    # information and advice, or a pointer to universal services, leaves the family with no
+    # service acting on the referral: the hint names only decisions that act on it
+    for authority in (strict, bedford):
+        (found,) = findings(authority, "decision: no-further-action", "EH073")
+        named = {d for d in ReferralDecision if d.value in (found.hint or "")}
+        assert ReferralDecision.EARLY_HELP in named, found.hint
+        assert not named & {
+            ReferralDecision.NO_FURTHER_ACTION,
+            ReferralDecision.INFORMATION_AND_ADVICE,
+            ReferralDecision.UNIVERSAL_SERVICES,
+        }, found.hint
 
 
 def test_eh073_allowed_or_silent(
@@ -591,7 +637,7 @@ def test_messages_hold_no_personal_data(strict: eh.Authority) -> None:
         "outcome_communicated_at": "2024-02-19T09:05:00+00:00",
     }
     report = eh.validate(strict, document("referral", fragment))
-    assert {"EH070", "EH071", "EH074", "EH075", "EH077", "EH078"} <= set(report.codes)
+    assert {"EH070", "EH074", "EH075", "EH077", "EH078"} <= set(report.codes)
     personal = ("Zebedee", "Quixote", "Xylophonist", "Ermintrude", "Dougal", "Florence")
     personal += ("2016-01-25", "1991-06-06", "2024-02")
     for found in report.findings:

@@ -60,8 +60,16 @@ def test_every_rules_example_really_fails(rule, testshire) -> None:
     for kind in rule.kinds:
         # a plan is checked with the assessment it follows (examples/assessment-multi-agency.yaml)
         followed = document("early-help-assessment") if kind == "plan" else None
-        report = eh.validate(testshire, document(kind, rule.example), assessment=followed)
-        assert rule.code in report.codes, f"{rule.code}: its example does not produce it"
+        failing = document(kind, rule.example)
+        report = eh.validate(testshire, failing, assessment=followed)
+        if rule.cannot_tell is None:
+            assert rule.code in report.codes, f"{rule.code}: its example does not produce it"
+            continue
+        # a rule that cannot tell which documents its source covers runs for none: the
+        # example is listed with why, and the check itself still finds it
+        assert rule.code not in report.codes
+        assert (rule.code, rule.cannot_tell) in {(n.code, n.reason) for n in report.not_checked}
+        assert list(rule.check(failing, _core.Context(testshire, None, followed)))
 
 
 def test_a_code_cannot_be_registered_twice() -> None:
@@ -81,6 +89,7 @@ def test_a_code_cannot_be_registered_twice() -> None:
             {"kinds": ("referral",), "requires": (_core.ASSESSMENT,)},
             "which only a plan's rules are given",
         ),
+        ({"cannot_tell": " "}, "say why the rule cannot tell"),
     ],
 )
 def test_rule_metadata_is_checked(kwargs, message) -> None:
@@ -150,6 +159,31 @@ def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
         "ask the family",
         "our practice standard",
     )
+
+
+def test_a_finding_may_cite_the_authority_it_ran_under(testshire, temporary_rules) -> None:
+    @eh.rule(
+        code="LA002",
+        title="cites-the-lowest-level",
+        severity="warning",
+        summary="Cites the authority's lowest level on one finding",
+        kinds=["early-help-assessment"],
+        source="our practice standard",
+    )
+    def cites(doc, ctx):
+        lowest = ctx.authority.levels[0]
+        yield _core.hit(
+            ("factors",), "from the config", source=f"{ctx.authority.id}: {lowest.source}"
+        )
+        yield _core.hit(("strengths",), "from the rule")
+
+    temporary_rules.append("LA002")
+    report = eh.validate(testshire, document("early-help-assessment"))
+    sources = {f.message: f.source for f in report.findings if f.code == "LA002"}
+    assert sources == {
+        "from the config": f"testshire: {testshire.levels[0].source}",
+        "from the rule": "our practice standard",
+    }
 
 
 def config_with(tmp_path, validation):

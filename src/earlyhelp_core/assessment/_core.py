@@ -6,8 +6,9 @@ run, its source) and a pure function that *yields* :class:`Hit` s with paths rel
 the document. The engine adds the code, severity and source, applies the authority's
 overrides, and orders the findings. A rule that raises does not hide the others: its
 failure becomes a finding of its own code. A rule that cannot run (a parameter it needs
-is not set, a plan's assessment was not given, the config switched it off) is never
-silently passed over: the report lists it under ``not_checked``, with why.
+is not set, a plan's assessment was not given, the config switched it off, or no document
+records whether the rule's source covers it) is never silently passed over: the report
+lists it under ``not_checked``, with why.
 """
 
 from __future__ import annotations
@@ -65,17 +66,30 @@ class Severity(StrEnum):
 
 @attrs.frozen
 class Hit:
-    """What a rule yields: where (relative to the document), what, and how to fix it."""
+    """What a rule yields: where (relative to the document), what, and how to fix it.
+
+    ``source`` is for a rule whose finding rests on what the authority's config says (a
+    level's description and its source): the citation of that finding under that
+    authority. Without it the finding carries the rule's own source.
+    """
 
     path: Path
     message: str
     hint: str | None = None
     input: str | int | None = None
+    source: str | None = None
 
 
-def hit(path: Path, message: str, hint: str | None = None, input: str | int | None = None) -> Hit:
+def hit(
+    path: Path,
+    message: str,
+    hint: str | None = None,
+    input: str | int | None = None,
+    *,
+    source: str | None = None,
+) -> Hit:
     """Build a :class:`Hit` (the form rules use)."""
-    return Hit(tuple(path), message, hint, input)
+    return Hit(tuple(path), message, hint, input, source)
 
 
 @attrs.frozen
@@ -88,7 +102,8 @@ class Finding:
         path: where in the document, outermost first; rendered as ``factors[0].about``.
         message: one line, naming ids and paths, never personal data.
         hint: how to fix it.
-        source: the rule's source (document and section, or guidance).
+        source: the rule's source (document and section, or guidance); for a rule that
+            rests on the authority's config, the citation under that authority.
         input: the offending value when it is not personal (an id, a level), else None.
         line: 1-based line in the file, when the document came from one.
         col: 1-based column, likewise.
@@ -248,6 +263,11 @@ class Rule:
     """What must be present for the rule to run: parameters it reads that must be set,
     and ``"assessment"`` for a plan rule that compares the plan with its assessment.
     When one is missing the rule does not run and the report lists it as not checked."""
+    cannot_tell: str | None = attrs.field(default=None, kw_only=True)
+    """Set when the rule's source covers only some documents of its kinds and no document
+    records whether it is one of them: why the rule cannot tell. The rule then runs for no
+    document, rather than guess, and every report lists it as not checked with this reason.
+    The check stays, for the day the documents record what it needs."""
 
     @property
     def doc(self) -> str:
@@ -289,6 +309,7 @@ class Rule:
             "kinds": list(self.kinds),
             "reads": list(self.reads),
             "requires": list(self.requires),
+            "cannot_tell": self.cannot_tell,
             "source": self.source,
         }
 
@@ -303,7 +324,8 @@ def register(new: Rule) -> Rule:
 
     Raises:
         ValueError: the code is malformed, already taken or retired; a parameter it
-            reads does not exist; or it requires something it does not read.
+            reads does not exist; it requires something it does not read; or its
+            ``cannot_tell`` is given but empty.
     """
     if not CODE_PATTERN.match(new.code):
         raise ValueError(f"rule code {new.code!r} must look like 'EH012' (letters then 3 digits)")
@@ -320,6 +342,11 @@ def register(new: Rule) -> Rule:
         raise ValueError(
             f"rule {new.code} requires {needless}, which it does not read; a rule requires "
             f"parameters among its reads={list(new.reads)!r}, or {ASSESSMENT!r}"
+        )
+    if new.cannot_tell is not None and not new.cannot_tell.strip():
+        raise ValueError(
+            f"rule {new.code} cannot_tell={new.cannot_tell!r}; say why the rule cannot tell "
+            "which documents its source covers, or leave it None"
         )
     if ASSESSMENT in new.requires and tuple(new.kinds) != ("plan",):
         raise ValueError(
@@ -345,13 +372,16 @@ def rule(
     source: str,
     reads: Iterable[str] = (),
     requires: Iterable[str] = (),
+    cannot_tell: str | None = None,
 ) -> Callable[[Check], Check]:
     """Declare a rule: decorate its check function, which yields :class:`Hit` s.
 
     ``reads`` names the authority parameters the check looks at; ``requires`` those of
     them that must be set for the check to run at all (and ``"assessment"`` for a plan
     rule that compares the plan with its assessment). A rule whose requirement is missing
-    does not run, and the report says so in ``not_checked``.
+    does not run, and the report says so in ``not_checked``. ``cannot_tell`` is for a rule
+    whose source covers only some documents when no document records which: it says why,
+    and the rule runs for none of them, listed in ``not_checked`` with that reason.
 
     Example::
 
@@ -376,6 +406,7 @@ def rule(
                 source=source,
                 check=check,
                 requires=tuple(requires),
+                cannot_tell=cannot_tell,
             )
         )
         return check
@@ -414,6 +445,8 @@ def _why_not_run(
     unset = [n for n in current.requires if n != ASSESSMENT and getattr(params, n).value is None]
     if unset:
         return f"{authority.id}'s config does not set {' or '.join(unset)}"
+    if current.cannot_tell is not None:
+        return current.cannot_tell
     if ASSESSMENT in current.requires and doc is not None and assessment is None:
         named = getattr(doc, "assessment", None)
         which = f" ({named})" if named else ""
@@ -539,7 +572,7 @@ def run_rules(
         if doc.kind not in current.kinds:
             continue
         override = overrides.get(current.code)
-        if override is not None or current.requires:
+        if override is not None or current.requires or current.cannot_tell is not None:
             why = _why_not_run(current, authority, doc, context.assessment)
             if why is not None:
                 skipped.append(NotChecked(current.code, current.title, why))
@@ -570,7 +603,7 @@ def run_rules(
                     path=found.path,
                     message=found.message,
                     hint=found.hint,
-                    source=current.source,
+                    source=found.source or current.source,
                     input=found.input,
                     line=pos[0] if pos else None,
                     col=pos[1] if pos else None,

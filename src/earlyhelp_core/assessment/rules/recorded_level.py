@@ -6,14 +6,33 @@ from collections.abc import Iterator
 
 from ..._located import did_you_mean
 from ...models import Assessment
-from ...thresholds import Judgement
+from ...thresholds import Judgement, LevelInfo
 from .._core import Context, Hit, Severity, hit, rule
 
-JUDGEMENT = (
-    "Thresholds guide professional judgement and do not replace it; a judgement that "
-    "differs from the threshold is recorded with its reasons (Working Together, threshold "
-    "document, sources/domain-facts.md §3)"
+THRESHOLD_DOCUMENT = (
+    "Working Together 2023: safeguarding partners must publish a threshold document that "
+    "covers the early help assessment process, the levels of early help and targeted early "
+    "help, and the criteria for section 17 and section 47 of the Children Act 1989 "
+    "(sources/domain-facts.md §3, 'Threshold document (WT 2023)')"
 )
+RATIONALE = (
+    "asking for the reasons when a recorded level differs from the matrix's is this "
+    "library's own check, which no source cited here states"
+)
+NOT_APPLIED = (
+    "keeping the matrix's level over a lower recorded one, and asking for the difference to "
+    "be discussed, is this library's own check, which no source cited here states"
+)
+AUTHORITY_LEVEL = (
+    "the level the matrix gives is the authority's own: each finding cites it from the "
+    "config of the authority the rule runs under"
+)
+
+
+def _matrix_level_source(ctx: Context, level: LevelInfo, own: str) -> str:
+    """The finding's citation: the threshold document, the matrix's level as the
+    authority's config cites it, and what is the library's own."""
+    return f"{THRESHOLD_DOCUMENT}; {ctx.authority.id} level {level.id!r}: {level.source}; {own}"
 
 
 @rule(
@@ -57,7 +76,7 @@ def recorded_level_unknown(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A recorded level that differs from the matrix gives its reasons",
     kinds=["early-help-assessment"],
-    source=JUDGEMENT,
+    source=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {RATIONALE}",
 )
 def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A recorded level above or below the level the matrix gives, with no `rationale`.
@@ -79,6 +98,7 @@ def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
             f"{decision.computed_level.id!r} and gives no rationale",
             "add a `rationale` saying why your judgement differs",
             input=recorded.level,
+            source=_matrix_level_source(ctx, decision.computed_level, RATIONALE),
         )
 
 
@@ -125,7 +145,7 @@ def override_below_safety_floor(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A recorded level below the matrix's is discussed, not applied",
     kinds=["early-help-assessment"],
-    source=JUDGEMENT,
+    source=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {NOT_APPLIED}",
 )
 def recorded_level_lower(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A recorded level below the level the matrix gives (no significant-harm factor involved).
@@ -148,4 +168,5 @@ def recorded_level_lower(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         f"{decision.computed_level.id!r}; the decision keeps {decision.computed_level.id!r}",
         "discuss the difference with a manager and record the outcome",
         input=recorded.id if recorded else None,
+        source=_matrix_level_source(ctx, decision.computed_level, NOT_APPLIED),
     )

@@ -24,6 +24,13 @@ FEEDBACK = (
     f"{BEDFORD_FRONT_DOOR}, l. 267: 'Referrers into the MASH will be informed of the outcome "
     "of their referral for Early Help within 24 hrs of the referral having been made'"
 )
+FEEDBACK_SCOPE = (
+    "the feedback time (referral_feedback_hours) is for referrals for early help into the "
+    "MASH, as its source says, and a referral does not record what it asks for (its route "
+    "is a free id): the rule cannot tell which referrals the time covers"
+)
+"""Why EH071 and EH072 run for no referral: they would otherwise apply the time to every
+route, and to referrals that ask for something other than early help."""
 NO_NFA = (
     f"{BEDFORD_FRONT_DOOR}, l. 265: 'No referral into MASH will receive a 'no further action' "
     "outcome'"
@@ -173,11 +180,18 @@ def referrer_agency_missing(doc: Referral, ctx: Context) -> Iterator[Hit]:
     reads=["referral_feedback_hours"],
     source=FEEDBACK,
     requires=["referral_feedback_hours"],
+    cannot_tell=FEEDBACK_SCOPE,
 )
 def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """The outcome reached the referrer later after receipt than the authority allows
     (``referral_feedback_hours``, counted in clock hours from ``received_at`` to
     ``outcome_communicated_at``). Not checked where the authority sets no time.
+
+    The time is for referrals for early help into the MASH, not for every referral route.
+    A referral records its route as a free id and does not record what it asks for, so the
+    rule cannot tell which referrals the time covers: it runs for none, and every report
+    lists it under ``not_checked`` saying why, rather than hold a referral to a time that
+    may not apply to it.
 
     Why it matters: a referrer who hears nothing cannot tell whether the family is being
     helped, and may stop sharing concerns; the authority has promised referrers an answer
@@ -212,10 +226,15 @@ def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     reads=["referral_feedback_hours"],
     source=FEEDBACK,
     requires=["referral_feedback_hours"],
+    cannot_tell=FEEDBACK_SCOPE,
 )
 def feedback_not_recorded(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A decided referral (``decided_at`` set) with no ``outcome_communicated_at``, where
     the authority sets a feedback time. The rule does not compare with today's date.
+
+    Like EH071 it rests on the feedback time, which is for referrals for early help into
+    the MASH; no referral records whether it is one, so the rule runs for none and every
+    report lists it under ``not_checked``.
 
     Why it matters: the authority promises referrers the outcome within a set time. Unless
     the record says when the referrer was told, nobody can show the promise was kept, and a
@@ -251,9 +270,12 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
     outcome (``no_further_action_allowed: false``). Not checked where the authority is
     silent.
 
-    Why it matters: the authority has committed that every referral through its front door
-    gets a response, at least information, advice or a route to universal services; a
-    family referred and then left with nothing is what the commitment rules out.
+    Why it matters: the authority has committed that no referral through its front door
+    ends with no further action; a family referred and then left with nothing is what the
+    commitment rules out. Information and advice, or a pointer to universal services, would
+    leave the family with no service acting on the referral, so the hint names only the
+    decisions that act on it: early help, or a statutory response where its threshold is
+    met.
 
     Example that fails::
 
@@ -266,8 +288,9 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
         yield hit(
             ("decision",),
             "the decision is no-further-action, which this authority does not allow",
-            "record the response offered (information-and-advice, universal-services, "
-            "early-help or higher)",
+            "decide a response that acts on the referral: early-help, or, where its "
+            "threshold is met, section-17-assessment, specialist-assessment, "
+            "section-47-enquiry or immediate-protection",
             input=ReferralDecision.NO_FURTHER_ACTION.value,
         )
 

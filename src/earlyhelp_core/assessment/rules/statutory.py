@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ...models import Assessment
 from ...prevention import Response
+from ...thresholds import LevelInfo
 from .._core import Context, Hit, Severity, hit, rule
 
 
@@ -21,26 +22,45 @@ def _first_reason_path(doc: Assessment, ctx: Context) -> tuple[str | int, ...]:
     return ("factors",)
 
 
+SECTION_47 = (
+    "Children Act 1989 s47: where there is reasonable cause to suspect a child is suffering, "
+    "or likely to suffer, significant harm, the local authority must make enquiries "
+    "(sources/domain-facts.md §3, Children Act 1989 definitions)"
+)
+SECTION_17 = (
+    "Children Act 1989 s17(10), child in need: without the local authority's services the "
+    "child is unlikely to achieve or maintain a reasonable standard of health or "
+    "development, or their health or development is likely to be significantly impaired, "
+    "or they are disabled (sources/domain-facts.md §3, Children Act 1989 definitions)"
+)
+AUTHORITY_LEVEL = (
+    "what the level calls for is the authority's own: each finding quotes the level's "
+    "title and description and cites the level's source, from the config of the authority "
+    "it runs under"
+)
+
+
+def _level_source(general: str, ctx: Context, level: LevelInfo) -> str:
+    """The finding's citation: the law, then the level as the authority's config cites it."""
+    return f"{general}; {ctx.authority.id} level {level.id!r}: {level.source}"
+
+
 @rule(
     code="EH040",
     title="section-47-referral-required",
     severity=Severity.ERROR,
-    summary="A section-47 level is a referral now, not an early help assessment",
+    summary="A section-47 level is for children's social care, not early help alone",
     kinds=["early-help-assessment"],
-    source=(
-        "Children Act 1989 s47 and Working Together: reasonable cause to suspect significant "
-        "harm means a strategy discussion and enquiries (sources/domain-facts.md §3); Bromley "
-        "tier 4: 'require immediate referral to children's social care and/or the police' "
-        "(sources/001_a91837fca6d6ef15.txt, l. 825-827)"
-    ),
+    source=f"{SECTION_47}; {AUTHORITY_LEVEL}",
 )
 def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]:
-    """An assessment whose level (computed or recorded) has the section-47 response.
+    """An assessment whose level (computed or recorded) has the section-47 response. The
+    message quotes the level as the authority describes it.
 
-    Why it matters: the family's needs have gone past early help; a child may be at risk
-    of significant harm now. The referral to children's social care (and the police where
-    there is a crime or immediate danger) must be made immediately, not after an early
-    help plan.
+    Why it matters: at this level there is reasonable cause to suspect the child is
+    suffering, or likely to suffer, significant harm, and the local authority must make
+    enquiries. An early help plan does not answer that; the authority's description of the
+    level says what must happen, and the finding shows it to the practitioner.
 
     Example that fails::
 
@@ -49,11 +69,14 @@ def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
     """
     decision = ctx.decision
     if decision is not None and decision.response is Response.SECTION_47:
+        level = decision.level
         yield hit(
             _first_reason_path(doc, ctx),
-            f"the level is {decision.level.id!r} (section 47): refer to children's social care "
-            "and/or the police immediately",
-            "make the referral now; early help may support the family alongside, not instead",
+            f"the level is {level.id!r} ({level.title}), a section 47 level: {level.description}",
+            "act on the level as its description says: where there is reasonable cause to "
+            "suspect significant harm the local authority must make enquiries, which early "
+            "help does not replace",
+            source=_level_source(SECTION_47, ctx, level),
         )
 
 
@@ -63,18 +86,15 @@ def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
     severity=Severity.WARNING,
     summary="A section-17 level needs a referral to children's social care",
     kinds=["early-help-assessment"],
-    source=(
-        "Children Act 1989 s17, child in need (sources/domain-facts.md §3); Bromley tier 3: "
-        "'a referral to children's social care is required' "
-        "(sources/001_a91837fca6d6ef15.txt, l. 821-823)"
-    ),
+    source=f"{SECTION_17}; {AUTHORITY_LEVEL}",
 )
 def section_17_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]:
-    """An assessment whose level (computed or recorded) has the section-17 response.
+    """An assessment whose level (computed or recorded) has the section-17 response. The
+    message quotes the level as the authority describes it.
 
-    Why it matters: at this level the child is likely to be a child in need; the authority
-    expects a referral to children's social care for a child and family assessment, with
-    early help continuing where it helps.
+    Why it matters: at this level the child is likely to be a child in need, whom the
+    local authority assesses under section 17; an early help plan alone does not give the
+    family that assessment. The authority's description of the level says what it expects.
 
     Example that fails::
 
@@ -82,13 +102,15 @@ def section_17_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
     """
     decision = ctx.decision
     if decision is not None and decision.response is Response.SECTION_17:
+        level = decision.level
         yield hit(
             _first_reason_path(doc, ctx)
             if decision.level == decision.computed_level
             else ("recorded_level",),
-            f"the level is {decision.level.id!r} (section 17): a referral to children's social "
-            "care is required",
-            "refer to children's social care (child in need) with the family's knowledge",
+            f"the level is {level.id!r} ({level.title}), a section 17 level: {level.description}",
+            "consider a referral to children's social care for a child in need (section 17) "
+            "assessment, or record why the need is met at a lower level",
+            source=_level_source(SECTION_17, ctx, level),
         )
 
 
