@@ -43,6 +43,56 @@ def _continuum(authority: eh.Authority) -> str:
     return "\n".join(lines)
 
 
+def _cells_section(config: Any, order: dict[str, int]) -> list[str]:
+    """The indicator cells of a config's factors, as a table (none: nothing)."""
+    out: list[str] = []
+    with_cells = {f: m for f, m in sorted(config.factors.items()) if m.cells}
+    if with_cells:
+        out += [
+            "### Indicator cells",
+            "",
+            "What a need looks like at each level, in the threshold document's terms. An "
+            "assessment names the cell that fits (`cell: <level>`); without one, the factor's "
+            "level above is the default and validation asks for a choice (EH035).",
+            "",
+            "| factor | level | cell | basis | source |",
+            "|---|---|---|---|---|",
+        ]
+        for fid, m in with_cells.items():
+            for c in sorted(m.cells, key=lambda c: order[c.level]):
+                default = " (default)" if c.level == m.level else ""
+                out.append(
+                    f"| {fid} | {c.level}{default} | {_cell(c.text)} | {c.source.basis} | "
+                    f"{_cell(c.source.ref)}: {_cell(c.source.section)} |"
+                )
+        out.append("")
+    return out
+
+
+def _considerations_section(config: Any) -> list[str]:
+    """A config's considerations, as a table."""
+    out: list[str] = []
+    out += ["", "## Considerations", ""]
+    if config.considerations:
+        out += [
+            "Advisories for needs that come together as the authority's documents describe; "
+            "they are shown on the decision and as EH036 warnings, and never change the level.",
+            "",
+            "| id | when | below | consider | basis | source |",
+            "|---|---|---|---|---|---|",
+        ]
+        for item in config.considerations:
+            w = item.when
+            out.append(
+                f"| {item.id} | {w.at_least}+ needs at {w.at_level} or above across "
+                f"{w.across_domains}+ domains | {item.below} | {_cell(item.consider)} | "
+                f"{item.source.basis} | {_cell(item.source.ref)}: {_cell(item.source.section)} |"
+            )
+    else:
+        out.append("None.")
+    return out
+
+
 def authority_page(authority: eh.Authority) -> str:
     config = authority.config
     out = [
@@ -69,6 +119,13 @@ def authority_page(authority: eh.Authority) -> str:
         out += [f"### {lv.title}", "", _cell(lv.description), ""]
         if lv.family_can_expect:
             out += [f"*What the family can expect:* {_cell(lv.family_can_expect)}", ""]
+        if lv.next_step:
+            ns = lv.next_step.source
+            out += [
+                f"*Next step:* {_cell(lv.next_step.text)} ({ns.ref}: {_cell(ns.section)}; "
+                f"{ns.basis})",
+                "",
+            ]
         if lv.mapping_source:
             ms = lv.mapping_source
             out += [f"*Prevention and response:* {_cell(ms.section)} ({ms.basis}, {ms.ref}).", ""]
@@ -94,6 +151,7 @@ def authority_page(authority: eh.Authority) -> str:
             f"{_cell(lf.source.ref)}: {_cell(lf.source.section)} |"
         )
     out += ["", "⚠ a significant-harm factor: always a section-47 level (the safety floor).", ""]
+    out += _cells_section(config, order)
     if config.not_applicable:
         out += ["### Not applicable", "", "| factor | reason |", "|---|---|"]
         out += [f"| {f} | {_cell(na.reason)} |" for f, na in sorted(config.not_applicable.items())]
@@ -109,6 +167,7 @@ def authority_page(authority: eh.Authority) -> str:
             )
     else:
         out.append("None: the sources give no counts (see the note below).")
+    out += _considerations_section(config)
     out += ["", "## Parameters", "", "| parameter | value | source or note |", "|---|---|---|"]
     for name in type(config.parameters).model_fields:
         p = getattr(config.parameters, name)

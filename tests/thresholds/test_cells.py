@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import earlyhelp_core as eh
@@ -284,3 +284,54 @@ def test_basis_counts_count_each_cited_part_by_source_and_basis() -> None:
     assert parts["escalation"] == {"stated": 1, "reading": 0}
     assert counts["*"] == parts
     assert list(parts) == [p for p in BASIS_PARTS if p in parts]
+
+
+# --------------------------------------------------------------------------- drawn configs
+
+
+@given(data=st.data())
+def test_on_any_config_considerations_only_add_advice(data) -> None:
+    from earlyhelp_core.testing import assessments, authority_configs
+
+    config = data.draw(authority_configs())
+    with_c = eh.thresholds.compile_config(config)
+    without = eh.thresholds.compile_config(config.model_copy(update={"considerations": ()}))
+    doc = data.draw(assessments(with_c))
+    a, b = with_c.classify(doc), without.classify(doc)
+    assert (a.level, a.computed_level, a.reasons, a.judgement) == (
+        b.level,
+        b.computed_level,
+        b.reasons,
+        b.judgement,
+    )
+    assert b.considerations == ()
+    for item in a.considerations:
+        assert a.level.rank < with_c.level(item.level).rank
+        rule = next(r for r in with_c.considerations if r.id == item.id)
+        assert len(item.factors) >= rule.at_least
+
+
+@given(data=st.data())
+def test_on_any_config_a_higher_cell_never_lowers_and_a_named_cell_is_the_reason(data) -> None:
+    from earlyhelp_core.testing import assessments, authorities
+
+    authority = data.draw(authorities())
+    assume(authority.cells)
+    # the needs with cells, and a few others beside them
+    others = data.draw(st.lists(st.sampled_from(sorted(authority.placements)), max_size=4))
+    doc = data.draw(assessments(authority, factors=sorted({*authority.cells, *others})))
+    decision = authority.classify(doc)
+    named = {o.factor: o.cell for o in doc.factors if o.cell is not None}
+    for reason in decision.reasons:
+        if reason.factor in authority.cells and reason.kind is not ReasonKind.ESCALATION:
+            expected = ReasonKind.CELL
+            if reason.factor not in named and len(authority.cells[reason.factor]) > 1:
+                expected = ReasonKind.DEFAULT_CELL
+            assert reason.kind is expected
+            assert reason.cell is not None
+    factors = [o.factor for o in doc.factors]
+    for factor, cells in authority.cells.items():
+        if factor in factors and len(cells) > 1:
+            low = authority.level_for(factors, cells={factor: cells[0].level})
+            high = authority.level_for(factors, cells={factor: cells[-1].level})
+            assert low.rank <= high.rank

@@ -33,7 +33,10 @@ def authority_configs(
     mapped to a level, or (a few, now and then) marked not applicable with a reason;
     significant-harm factors are always mapped to a section-47 level. There are 0-3 local
     factors (``<id>:<name>``), 0-3 escalation rules (each counting two or more factors)
-    whose ``then`` ranks above their ``at_level``, so every level is reachable; every
+    whose ``then`` ranks above their ``at_level``, so every level is reachable; 0-3 factors
+    with indicator cells at 1-3 levels, one of them the factor's default (a
+    significant-harm factor's only at section-47 levels); 0-2 considerations asking about a
+    level above the one they count at; every
     parameter set to a realistic value with a source (or, about one
     in eight, null with a note) with ``child_age_max <= send_age_max``,
     ``review_score_min <= review_score_max``, and a Supporting Families framework set
@@ -147,7 +150,33 @@ def _factors(
             "note": draw(_texts(30)) if factor.id in noted else None,
         }
     _reach_every_level(mapped, levels)
+    _add_cells(draw, mapped, levels, refs)
     return mapped, not_applicable
+
+
+def _add_cells(
+    draw: st.DrawFn,
+    mapped: dict[str, Any],
+    levels: list[dict[str, Any]],
+    refs: list[dict[str, Any]],
+) -> None:
+    """Give a few factors indicator cells at 1-3 levels (a significant-harm factor only at
+    section-47 levels), one of them the factor's level: the default when no cell is named.
+    The default keeps its place, so every level stays reachable."""
+    significant = {f.id for f in vocabulary.significant_harm()}
+    for fid in draw(st.lists(st.sampled_from(sorted(mapped)), max_size=3, unique=True)):
+        allowed = [
+            lv["id"]
+            for lv in levels
+            if fid not in significant or lv["response"] is Response.SECTION_47
+        ]
+        at = draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=3, unique=True))
+        if mapped[fid]["level"] not in at:
+            at[0] = mapped[fid]["level"]
+        mapped[fid]["cells"] = [
+            {"level": level, "text": draw(_texts(40)), "source": draw(st.sampled_from(refs))}
+            for level in at
+        ]
 
 
 def _reach_every_level(mapped: dict[str, Any], levels: list[dict[str, Any]]) -> None:
@@ -211,6 +240,35 @@ def _escalation(
             }
         )
     return rules
+
+
+def _considerations(
+    draw: st.DrawFn, levels: list[dict[str, Any]], refs: list[dict[str, Any]], taken: set[str]
+) -> list[dict[str, Any]]:
+    n = len(levels)
+    if n < 2:
+        return []  # a consideration asks about a higher level, so it needs two levels
+    out = []
+    for item_id in draw(st.lists(_kebab, max_size=2, unique=True)):
+        if item_id in taken:
+            continue  # escalation rules and considerations share ids
+        at = draw(st.integers(0, n - 2))
+        below = draw(st.integers(at + 1, n - 1))
+        out.append(
+            {
+                "id": item_id,
+                "when": {
+                    "at_least": draw(st.integers(2, 6)),
+                    "at_level": levels[at]["id"],
+                    "across_domains": draw(st.integers(1, 3)),
+                },
+                "below": levels[below]["id"],
+                "consider": draw(_texts(40)),
+                "source": draw(st.sampled_from(refs)),
+                "note": _maybe(draw),
+            }
+        )
+    return out
 
 
 def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -281,6 +339,7 @@ def _authority_configs(
     refs = [_ref(draw, sid) for sid in source_ids]
     levels = _levels(draw, n, refs)
     factors, not_applicable = _factors(draw, levels, refs)
+    rules_drawn = _escalation(draw, levels, refs) if escalation else []
     data = {
         "id": authority_id,
         "name": draw(_texts(40)),
@@ -292,7 +351,8 @@ def _authority_configs(
         "factors": factors,
         "not_applicable": not_applicable,
         "local_factors": _local_factors(draw, authority_id, levels, refs),
-        "escalation": _escalation(draw, levels, refs) if escalation else [],
+        "escalation": rules_drawn,
+        "considerations": _considerations(draw, levels, refs, {r["id"] for r in rules_drawn}),
         "parameters": _parameters(draw, refs),
         "validation": _validation(draw),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -177,8 +177,16 @@ def _pool(factor_ids: tuple[str, ...] | None) -> list[str]:
 
 
 def _observations(
-    draw: st.DrawFn, family: Family, factor_ids: list[str], on: date, max_size: int
+    draw: st.DrawFn,
+    family: Family,
+    factor_ids: list[str],
+    on: date,
+    max_size: int,
+    *,
+    cells: Mapping[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
+    """Observations of factors; where ``cells`` gives a factor's cell levels, most name
+    one of them and some name none (the authority's default applies)."""
     chosen = (
         draw(st.lists(st.sampled_from(factor_ids), max_size=max_size, unique=True))
         if factor_ids and max_size
@@ -189,14 +197,27 @@ def _observations(
         about = draw(st.lists(st.sampled_from(family.member_ids), max_size=2, unique=True))
         noted = draw(st.none() | st.dates(on - timedelta(days=365), on))
         evidence = draw(st.none() | _texts())
-        out.append(
-            {"factor": factor, "about": tuple(about), "noted_on": noted, "evidence": evidence}
-        )
+        row = {"factor": factor, "about": tuple(about), "noted_on": noted, "evidence": evidence}
+        options = (cells or {}).get(factor)
+        if options:
+            row["cell"] = draw(st.none() | st.sampled_from(options))
+        out.append(row)
     return out
 
 
 def _professional(draw: st.DrawFn) -> dict[str, str]:
     return {"name": draw(_texts(30)), "agency": draw(_texts(30)), "role": draw(_texts(30))}
+
+
+def _cell_levels(authority: Authority | None) -> dict[str, list[str]]:
+    """Each factor with indicator cells -> the level ids of its cells (that a document may
+    name)."""
+    if authority is None:
+        return {}
+    return {
+        factor: [c.level for c in cells if _ID_RE.match(c.level)]
+        for factor, cells in authority.cells.items()
+    }
 
 
 def _level_ids(authority: Authority | None) -> list[str]:
@@ -285,7 +306,9 @@ def _assessments(
             "assessor": _professional(draw),
             "consent": consent,
             "family": family,
-            "factors": _observations(draw, family, _pool(factor_ids), on, max_factors),
+            "factors": _observations(
+                draw, family, _pool(factor_ids), on, max_factors, cells=_cell_levels(authority)
+            ),
             "strengths": draw(st.lists(_texts(), max_size=3)),
             "voice": voice,
             "recorded_level": recorded,
