@@ -160,3 +160,39 @@ def test_next_steps_are_the_authoritys_own_words_with_their_source() -> None:
     decision = bromley.classify(_family())
     assert decision.to_dict()["next_step"] == decision.level.next_step
     assert decision.to_dict()["next_step_source"] == decision.level.next_step_source
+
+
+HEADLINE_PHRASES = (
+    "Additional support is needed by the family",
+    "Support is delivered in the Universal setting",
+    "Needs identified by the agency",
+    "Single agency response",
+    "Where people are especially vulnerable",
+    "high-level and complex needs",
+    "work across boundaries with other agencies",
+    "commission packages",
+    "network within their community",
+    "Where expert help is needed",
+    "parenting support",
+    "social and emotional support",
+    "use and access these services",
+)
+"""Words of the Bedford strategy's 8.2 table that describe a level (its headline and type of
+response columns), not a need (its 'what's happening for these families' column)."""
+
+
+def test_a_bedford_mapping_that_cites_only_a_levels_headline_says_the_need_is_not_named() -> None:
+    """Quoting a level's headline is not a source for placing a need there: such a mapping
+    says the need is not named and is a reading."""
+    import re
+
+    headline_only = []
+    for factor, mapping in eh.load_authority("bedford").config.factors.items():
+        quoted = re.findall(r"'([^']+)'", mapping.source.section)
+        if mapping.source.ref != "bedford-strategy" or not quoted:
+            continue
+        if all(any(h.lower() in q.lower() for h in HEADLINE_PHRASES) for q in quoted):
+            headline_only.append(factor)
+            assert mapping.source.section.startswith("Not named among the 8.2 indicators"), factor
+            assert mapping.source.basis == "reading", factor
+    assert len(headline_only) >= 17  # every one of them found, none missed
