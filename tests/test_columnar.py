@@ -4,7 +4,7 @@ the engines users already have (Dask; Spark where it is installed)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 pa = pytest.importorskip("pyarrow")
@@ -17,12 +17,19 @@ BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
 
 
 def long_table(docs: list[eh.Assessment]) -> pa.Table:
-    records, factors = [], []
+    records, factors, cells = [], [], []
     for i, doc in enumerate(docs):
-        ids = [o.factor for o in doc.factors] or [None]
-        records += [f"r{i:04}"] * len(ids)
-        factors += ids
-    return pa.table({"record": records, "factor": pa.array(factors, pa.string())})
+        rows = [(o.factor, o.cell) for o in doc.factors] or [(None, None)]
+        records += [f"r{i:04}"] * len(rows)
+        factors += [f for f, _ in rows]
+        cells += [c for _, c in rows]
+    return pa.table(
+        {
+            "record": records,
+            "factor": pa.array(factors, pa.string()),
+            "cell": pa.array(cells, pa.string()),
+        }
+    )
 
 
 def assert_same_as_classify(authority: eh.Authority, docs: list[eh.Assessment]) -> None:
@@ -47,6 +54,30 @@ def test_same_levels_as_classify_with_escalation_rules(data) -> None:
     authority = data.draw(authorities(escalation=True))
     docs = data.draw(st.lists(assessments(authority), min_size=1, max_size=10))
     assert_same_as_classify(authority, docs)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_same_levels_as_classify_with_indicator_cells(data) -> None:
+    authority = data.draw(authorities())
+    assume(authority.cells)
+    pool = sorted({*authority.cells, *list(authority.placements)[:20]})
+    docs = data.draw(st.lists(assessments(authority, factors=pool), min_size=1, max_size=10))
+    assert_same_as_classify(authority, docs)
+
+
+def test_a_named_cell_places_the_need_and_an_unknown_one_is_the_default() -> None:
+    bromley = BUNDLED[eh.list_authorities().index("bromley")]
+    cohort = pa.table(
+        {
+            "record": ["a", "b", "c"],
+            "factor": ["early-development-delay"] * 3,
+            "cell": ["tier-4", None, "tier-9"],
+        }
+    )
+    levels = classify_table(bromley, cohort)["level"].to_pylist()
+    default = bromley.placements["early-development-delay"].id
+    assert levels == ["tier-4", default, default]
 
 
 def test_the_same_factor_twice_counts_once_and_unknown_factors_are_ignored() -> None:

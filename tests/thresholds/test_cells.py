@@ -335,3 +335,31 @@ def test_on_any_config_a_higher_cell_never_lowers_and_a_named_cell_is_the_reason
             low = authority.level_for(factors, cells={factor: cells[0].level})
             high = authority.level_for(factors, cells={factor: cells[-1].level})
             assert low.rank <= high.rank
+
+
+def test_a_need_observed_with_and_without_a_cell_counts_at_the_higher(testshire) -> None:
+    """Adding an observation never lowers the level: a lower named cell beside an unnamed
+    observation (the default) leaves the default standing."""
+    alone = testshire.classify(observed("early-development-delay"))
+    both = testshire.classify(
+        observed("early-development-delay", ("early-development-delay", "level-2"))
+    )
+    assert alone.level.id == both.level.id == "level-3"
+    assert both.reasons[0].kind is ReasonKind.DEFAULT_CELL
+
+
+@given(data=st.data())
+def test_on_any_config_adding_an_observation_never_lowers_the_level(data) -> None:
+    from earlyhelp_core.testing import assessments, authorities
+
+    authority = data.draw(authorities())
+    doc = data.draw(assessments(authority))
+    factor = data.draw(st.sampled_from(sorted({*authority.cells, *authority.placements})))
+    options = [None, *(c.level for c in authority.cells.get(factor, ()))]
+    extra = {"factor": factor, "cell": data.draw(st.sampled_from(options))}
+    more = eh.Assessment.model_validate(
+        {**doc.model_dump(), "factors": [*doc.model_dump()["factors"], extra]}
+    )
+    assert (
+        authority.classify(more).computed_level.rank >= authority.classify(doc).computed_level.rank
+    )

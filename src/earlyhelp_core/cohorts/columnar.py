@@ -4,8 +4,9 @@ For the "what if the threshold changed" question over a million records. Needs t
 ``columnar`` extra (``pip install "earlyhelp_core[columnar]"``, which brings pyarrow).
 
 The input is *long*: one row per record and factor, in two columns, ``record`` (any id)
-and ``factor`` (a vocabulary or local factor id). A record with no factors is one row
-with a null ``factor``. It may be a ``pyarrow.Table``, a pandas or a polars DataFrame:
+and ``factor`` (a vocabulary or local factor id), and optionally ``cell`` (the level id of the
+indicator cell the observation names, or null). A record with no factors is one row with a
+null ``factor``. It may be a ``pyarrow.Table``, a pandas or a polars DataFrame:
 
 ```python
 import pyarrow as pa
@@ -79,7 +80,8 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
             f"the cohort needs columns 'record' and 'factor'; missing {missing}, "
             f"found {table.column_names}"
         )
-    table = table.select(["record", "factor"]).combine_chunks()
+    has_cells = "cell" in table.column_names and bool(authority.cells)
+    table = table.select(["record", "factor", *(["cell"] if has_cells else [])]).combine_chunks()
     index = {lv.id: i for i, lv in enumerate(authority.levels)}
     placed = {f: index[level.id] for f, level in authority.placements.items()}
     factor_ids = pa.array(list(placed), pa.string())
@@ -88,6 +90,15 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
     factor = table["factor"].cast(pa.string())
     at = pc.index_in(factor, value_set=factor_ids)
     level = pc.take(factor_levels, at)  # null where the factor is unknown or missing
+    if has_cells:
+        # a named cell the factor has places it at the cell's level (as classify does)
+        cells = {f"{f}\x1f{c.level}": c.index for f, cs in authority.cells.items() for c in cs}
+        key = pc.binary_join_element_wise(factor, table["cell"].cast(pa.string()), "\x1f")
+        cell_at = pc.take(
+            pa.array(list(cells.values()), pa.int32()),
+            pc.index_in(key, value_set=pa.array(list(cells), pa.string())),
+        )
+        level = pc.coalesce(cell_at, level)
     rows = pa.table({"record": table["record"], "factor": factor, "level": level})
     best = rows.group_by("record").aggregate([("level", "max")])
     result_record = best["record"]

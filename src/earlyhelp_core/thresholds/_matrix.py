@@ -667,22 +667,25 @@ class Authority:
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         chosen: dict[str, str] | None = None
+        named: dict[str, str | None] = {}  # the cell each need counts at (None: the default)
         if self._cells:
             chosen = {}
+            best: dict[str, int] = {}  # a need observed twice counts at its higher placement
             for o in assessment.factors:
-                cell = self._cells.get(o.factor, {}).get(o.cell) if o.cell else None
-                if cell is not None and (
-                    o.factor not in chosen
-                    or cell.index > self._cells[o.factor][chosen[o.factor]].index
-                ):
-                    chosen[o.factor] = cell.level
+                cells = self._cells.get(o.factor)
+                if not cells:
+                    continue
+                cell = cells.get(o.cell) if o.cell else None
+                at = cell.index if cell is not None else self._factor_level[o.factor]
+                if at > best.get(o.factor, -1):
+                    best[o.factor] = at
+                    chosen[o.factor] = self.levels[at].id
+                    named[o.factor] = cell.level if cell is not None else None
         index, top, fired, unmapped, placed = self._evaluate(
             [o.factor for o in assessment.factors], chosen
         )
-        if chosen:
-            reasons = tuple(self._reason(f, chosen.get(f)) for f in top)
-        elif self._cells:
-            reasons = tuple(self._reason(f, None) for f in top)
+        if self._cells:
+            reasons = tuple(self._reason(f, named.get(f)) for f in top)
         else:
             reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
