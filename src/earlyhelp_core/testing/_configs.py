@@ -302,7 +302,25 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "review_score_max": score_max,
         "supporting_families_framework": framework,
         "supporting_families_min_headlines": least,
+        "referral_routes": param(_routes(draw)),
     }
+
+
+def _routes(draw: st.DrawFn) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """1-4 referral routes with distinct ids, at most one of them the first point."""
+    ids = draw(st.lists(_kebab, min_size=1, max_size=4, unique=True))
+    first = draw(st.none() | st.sampled_from(ids))
+    return st.just(
+        [
+            {
+                "id": rid,
+                "title": draw(_texts(30)),
+                "referrers": draw(st.sampled_from(["professional", "self", "any"])),
+                "first_point": rid == first,
+            }
+            for rid in ids
+        ]
+    )
 
 
 def _validation(draw: st.DrawFn) -> dict[str, Any]:

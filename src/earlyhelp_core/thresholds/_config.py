@@ -31,6 +31,8 @@ __all__ = [
     "LocalFactor",
     "NotApplicable",
     "Parameters",
+    "ReferralRoute",
+    "RoutesParameter",
     "RuleOverride",
     "SourceRef",
     "SwitchParameter",
@@ -224,6 +226,42 @@ class FrameworkParameter(_Parameter):
     value: SupportingFamiliesFramework | None
 
 
+class ReferralRoute(Model):
+    """A route by which a referral reaches the authority (``marf``, ``mash``, ``self``)."""
+
+    id: Kebab
+    title: Text
+    referrers: Literal["professional", "self", "any"] = "any"
+    """Who uses it: professionals, families referring themselves, or anyone."""
+    first_point: StrictBool = False
+    """The route professionals use first (the City of London's MARF 'as the first point
+    of call'); a professional referral by another route is flagged."""
+
+
+class RoutesParameter(_Parameter):
+    """The referral routes the authority declares, with their source, or null with a note."""
+
+    value: tuple[ReferralRoute, ...] | None = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> RoutesParameter:
+        problems: list[tuple[Path, str, str, Any]] = []
+        seen: set[str] = set()
+        for i, route in enumerate(self.value or ()):
+            if route.id in seen:
+                problems.append(
+                    (
+                        ("value", i, "id"),
+                        "duplicate_id",
+                        f"route {route.id!r} is declared twice",
+                        None,
+                    )
+                )
+            seen.add(route.id)
+        raise_problems("RoutesParameter", problems)
+        return self
+
+
 class Parameters(Model):
     """The authority's policy values that validators read."""
 
@@ -243,6 +281,8 @@ class Parameters(Model):
     programme the authority's assessment records."""
     supporting_families_min_headlines: CountParameter
     """How many of that framework's headlines a family's needs must meet."""
+    referral_routes: RoutesParameter
+    """The routes a referral may take (a referral's ``route`` is one of their ids)."""
 
 
 class RuleOverride(Model):
