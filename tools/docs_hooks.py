@@ -177,7 +177,7 @@ def authority_page(authority: eh.Authority) -> str:
             else ""
         )
         note = f" *{_cell(p.note)}*" if p.note else ""
-        value = "—" if p.value is None else f"`{json.dumps(p.value)}`"
+        value = "—" if p.value is None else f"`{json.dumps(p.model_dump(mode='json')['value'])}`"
         out.append(f"| `{name}` | {value} | {where}{note} |")
     out += ["", "## Sources", ""]
     out += [f"- **{s.id}**: {_cell(s.title)} ({_cell(s.where)})" for s in config.sources]
