@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
-from ..cohorts import DecisionSummary, RecordResult, ValidationSummary, results_of_jsonl
+from ..cohorts import (
+    DecisionSummary,
+    RecordResult,
+    StepSummary,
+    ValidationSummary,
+    results_of_jsonl,
+)
+from ..models import Plan
 from ..thresholds import Authority
 
 __all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
@@ -143,6 +150,7 @@ def assess_jsonl(
 def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
     """Validate every record of a JSON Lines input."""
     summary = ValidationSummary(authority)
+    steps = StepSummary(authority)
     progress = Progress(err)
     table = _Csv(out)
     interrupted = False
@@ -151,6 +159,8 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
             for result in results_of_jsonl(authority, stream, "validate", source=source):
                 progress.step()
                 summary.add(result)
+                if isinstance(result.document, Plan):
+                    steps.add(result.document)
                 if fmt == "jsonl":
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 elif fmt == "csv":
@@ -188,6 +198,9 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     where = err if fmt in ("jsonl", "csv") or interrupted else out
     for line in summary.lines():
         print(line, file=where)
+    if steps.plans or steps.other_authority:
+        for line in steps.lines():
+            print(line, file=where)
     if interrupted:
         return _interrupted(err)
     return 1 if summary.failed or summary.unreadable else 0

@@ -13,11 +13,12 @@ The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.coh
 """
 
 from ._records import RecordResult, classify_many, read_record, results_of_jsonl, validate_many
-from ._summary import DecisionSummary, ValidationSummary
+from ._summary import DecisionSummary, StepSummary, ValidationSummary
 
 __all__ = [
     "DecisionSummary",
     "RecordResult",
+    "StepSummary",
     "ValidationSummary",
     "classify_many",
     "read_record",

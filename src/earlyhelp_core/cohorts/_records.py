@@ -49,6 +49,8 @@ class RecordResult:
         report: for :func:`validate_many`, the report.
         problems: why the record could not be read (empty when it was).
         compared: when comparing two matrices, the second one's decision.
+        document: the record as a document, when it could be read (kept out of ``repr``
+            and ``to_dict``: it holds personal data).
     """
 
     index: int
@@ -57,6 +59,7 @@ class RecordResult:
     report: Report | None = None
     problems: tuple[Problem, ...] = ()
     compared: Decision | None = None
+    document: Document | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def ok(self) -> bool:
@@ -190,9 +193,10 @@ def _results(
                 doc.id,
                 decision=authority.classify(doc),
                 compared=also.classify(doc) if also is not None else None,
+                document=doc,
             )
         else:
-            yield RecordResult(index, doc.id, report=validate(authority, doc))
+            yield RecordResult(index, doc.id, report=validate(authority, doc), document=doc)
 
 
 def classify_many(

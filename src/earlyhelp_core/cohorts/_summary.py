@@ -13,13 +13,17 @@ summary.lines()           # the text `earlyhelp assess` prints
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from ..models import Plan, StepDirection
+from ..prevention import Response
 
 if TYPE_CHECKING:
     from ..thresholds import Authority
     from ._records import RecordResult
 
-__all__ = ["DecisionSummary", "ValidationSummary"]
+__all__ = ["DecisionSummary", "StepSummary", "ValidationSummary"]
 
 
 class DecisionSummary:
@@ -165,4 +169,116 @@ class ValidationSummary:
             f"  {code} not checked in {n:,} records: {why}"
             for (code, why), n in self.not_checked.items()
         ]
+        return out
+
+
+class StepSummary:
+    """Step-ups to and step-downs from children's social care over a cohort of plans.
+
+    A step-up *to* children's social care goes to a level whose response is section 17
+    or 47 from one below; a step-down *from* it goes the other way. Other steps (between
+    early help levels) are counted apart. The ratio the City of London strategy watches,
+    "fewer cases stepped up than stepped down", is ``up / down``.
+
+    Args:
+        authority: the authority whose levels the plans' steps name.
+        since: count steps on or after this day (None: from the first).
+        until: count steps on or before this day (None: to the last).
+
+    Plans that name another authority are not counted: their ids are listed in
+    ``other_authority``. Steps naming a level the authority does not have are counted in
+    ``unknown_levels`` (validation reports them, EH056).
+    """
+
+    def __init__(
+        self, authority: Authority, *, since: date | None = None, until: date | None = None
+    ) -> None:
+        if since is not None and until is not None and until < since:
+            raise ValueError(f"until {until} is before since {since}")
+        self.authority = authority
+        self.since = since
+        self.until = until
+        self.up = 0
+        self.down = 0
+        self.other_steps = 0
+        self.unknown_levels = 0
+        self.plans = 0
+        self.other_authority: list[str] = []
+        self._moves: Counter[tuple[str, str]] = Counter()
+
+    def add(self, plan: Plan) -> None:
+        """Count one plan's steps in the period."""
+        if not isinstance(plan, Plan):
+            raise TypeError(f"plan must be a Plan, got {type(plan).__name__}")
+        if plan.authority is not None and plan.authority != self.authority.id:
+            self.other_authority.append(plan.id)
+            return
+        self.plans += 1
+        rank = {lv.id: lv for lv in self.authority.levels}
+        for step in plan.steps:
+            if (self.since and step.on < self.since) or (self.until and step.on > self.until):
+                continue
+            before, after = rank.get(step.from_level), rank.get(step.to_level)
+            if before is None or after is None:
+                self.unknown_levels += 1
+                continue
+            self._moves[(before.id, after.id)] += 1
+            statutory_before = before.response >= Response.SECTION_17
+            statutory_after = after.response >= Response.SECTION_17
+            if step.direction is StepDirection.STEP_UP and statutory_after and not statutory_before:
+                self.up += 1
+            elif (
+                step.direction is StepDirection.STEP_DOWN
+                and statutory_before
+                and not statutory_after
+            ):
+                self.down += 1
+            else:
+                self.other_steps += 1
+
+    @property
+    def ratio(self) -> float | None:
+        """Step-ups to children's social care per step-down from it (None: no step-downs)."""
+        return self.up / self.down if self.down else None
+
+    @property
+    def moves(self) -> dict[tuple[str, str], int]:
+        """(from level, to level) -> steps, most first."""
+        return dict(sorted(self._moves.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "authority": self.authority.id,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "plans": self.plans,
+            "stepped_up_to_social_care": self.up,
+            "stepped_down_from_social_care": self.down,
+            "ratio": self.ratio,
+            "other_steps": self.other_steps,
+            "unknown_levels": self.unknown_levels,
+            "other_authority": list(self.other_authority),
+            "moves": [{"from": a, "to": b, "steps": n} for (a, b), n in self.moves.items()],
+        }
+
+    def lines(self) -> list[str]:
+        """The summary as text."""
+        period = ""
+        if self.since or self.until:
+            period = f" from {self.since or 'the start'} to {self.until or 'the end'}"
+        ratio = f"{self.ratio:.2f}" if self.ratio is not None else "no step-downs"
+        out = [
+            f"steps in {self.plans:,} plans under {self.authority.id}{period}: "
+            f"{self.up:,} up to children's social care, {self.down:,} down from it "
+            f"(up per down: {ratio}); {self.other_steps:,} other steps"
+        ]
+        if self.unknown_levels:
+            out.append(f"  {self.unknown_levels:,} steps name levels {self.authority.id} lacks")
+        if self.other_authority:
+            out.append(
+                f"  {len(self.other_authority):,} plans of other authorities not counted: "
+                + ", ".join(self.other_authority[:5])
+                + (" ..." if len(self.other_authority) > 5 else "")
+            )
         return out
