@@ -165,9 +165,10 @@ def test_validate_jsonl_from_stdin(capsys, cohort, monkeypatch) -> None:
     code, out, _ = run(capsys, "validate", "-", "--authority", "bromley")
     assert code == 1
     assert "<stdin>: record 0 (EHA-2024-0104): EH041 warning" in out
-    assert out.strip().splitlines()[-2:] == [
+    assert out.strip().splitlines()[-3:] == [
         "9 records under bromley: 2 with errors, 3 could not be read; "
         "EH030 1, EH036 2, EH040 1, EH041 1, EH090 2",
+        "  EH004 not checked in 6 records: bromley's config does not set share_consent_required",
         "  EH021 not checked in 6 records: bromley's config does not set voice_max_age_days",
     ]
 

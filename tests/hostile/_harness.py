@@ -145,6 +145,7 @@ parameters:
   referral_feedback_hours: {{value: 24, source: {_SRC}}}
   no_further_action_allowed: {{value: false, source: {_SRC}}}
   consent_required: {{value: true, source: {_SRC}}}
+  share_consent_required: {{value: false, source: {_SRC}}}
   voice_max_age_days: {{value: 90, source: {_SRC}}}
   review_score_min: {{value: 1, source: {_SRC}}}
   review_score_max: {{value: 10, source: {_SRC}}}

@@ -85,6 +85,7 @@ def make_config() -> dict[str, Any]:
             "referral_feedback_hours": {"value": 24, "source": SRC},
             "no_further_action_allowed": {"value": False, "source": SRC},
             "consent_required": {"value": True, "source": SRC},
+            "share_consent_required": {"value": True, "source": SRC},
             "voice_max_age_days": {"value": 90, "source": SRC},
             "review_score_min": {"value": 1, "source": SRC},
             "review_score_max": {"value": 10, "source": SRC},

@@ -16,12 +16,33 @@ __all__ = ["Assessment", "Consent", "RecordedLevel", "Voice"]
 class Consent(Model):
     """The family's consent to early help, which is voluntary.
 
-    ``given_on`` is when it was given and ``by`` the member who gave it.
+    ``given_on`` is when it was given and ``by`` the member who gave it. ``to_share`` is
+    the family's consent to share information with other agencies; where information is
+    shared without it because seeking it would place the child at greater risk,
+    ``shared_without_consent_because`` records why (and ``to_share`` is not ``true``).
     """
 
     given: Flag
     given_on: Day | None = None
     by: Id | None = None
+    to_share: Flag | None = None
+    shared_without_consent_because: Text | None = personal(default=None)
+
+    @model_validator(mode="after")
+    def _sharing(self) -> Consent:
+        problems: list[tuple[Path, str, str, Any]] = []
+        if self.to_share is True and self.shared_without_consent_because is not None:
+            problems.append(
+                (
+                    ("shared_without_consent_because",),
+                    "sharing_both",
+                    "consent to share is recorded as given; a reason for sharing without "
+                    "consent is for when it was not sought",
+                    None,
+                )
+            )
+        raise_problems("Consent", problems)
+        return self
 
 
 class Voice(Model):

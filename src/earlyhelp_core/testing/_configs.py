@@ -297,6 +297,7 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "referral_feedback_hours": param(st.integers(1, 240)),
         "no_further_action_allowed": param(st.booleans()),
         "consent_required": param(st.booleans()),
+        "share_consent_required": param(st.booleans()),
         "voice_max_age_days": param(st.integers(7, 365)),
         "review_score_min": score_min,
         "review_score_max": score_max,

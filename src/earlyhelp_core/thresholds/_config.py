@@ -272,6 +272,9 @@ class Parameters(Model):
     referral_feedback_hours: CountParameter
     no_further_action_allowed: SwitchParameter
     consent_required: SwitchParameter
+    share_consent_required: SwitchParameter
+    """Whether information is shared with other agencies only with the family's consent,
+    unless seeking it would place the child at greater risk (the reason then recorded)."""
     voice_max_age_days: CountParameter
     review_score_min: CountParameter
     review_score_max: CountParameter

@@ -96,3 +96,45 @@ def consent_undated(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         )
     if consent.given and consent.by is None:
         yield hit(("consent",), "consent does not say who gave it (`by`)", "name the family member")
+
+
+SHARING = (
+    "The authority's rule on consent to share information (its config's "
+    "`share_consent_required`, cited)"
+)
+
+
+@rule(
+    code="EH004",
+    title="share-consent-missing",
+    severity=Severity.WARNING,
+    summary="Consent to share information is recorded, or why it was not sought",
+    kinds=["early-help-assessment"],
+    reads=["share_consent_required"],
+    source=SHARING,
+    requires=["share_consent_required"],
+)
+def share_consent_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
+    """An assessment that records neither the family's consent to share information with
+    other agencies nor why it was shared without consent, where the authority requires it.
+
+    Why it matters: early help is voluntary and agencies share what the family agrees to;
+    the exception, sharing because seeking consent would place the child at greater risk,
+    is a decision that must be recorded with its reason, never a silent omission.
+
+    Example that fails::
+
+        consent: {to_share: false}
+    """
+    if not ctx.params.share_consent_required.value:
+        return
+    consent = doc.consent
+    if consent.to_share is True or consent.shared_without_consent_because is not None:
+        return
+    yield hit(
+        ("consent", "to_share"),
+        "no consent to share information is recorded"
+        + (" (recorded as not given)" if consent.to_share is False else ""),
+        "record `to_share: true`, or `shared_without_consent_because` where seeking consent "
+        "would place the child at greater risk",
+    )
