@@ -74,7 +74,7 @@ def quoted_strategy_passages() -> Iterator[Any]:
         for cite in citations(data):
             source = where[cite["ref"]].split()[0]
             if not re.fullmatch(r"sources/\d{3}_[0-9a-f]+\.txt", source):
-                continue  # the domain facts are a digest with tables, not a text to quote
+                continue  # an address or a page elsewhere: README says what was read of it
             for quote in QUOTE.findall(cite["section"]) or [None]:
                 yield pytest.param(
                     source, cite["section"], quote, id=f"{path.name}:{cite['section'][:60]}"
@@ -141,3 +141,78 @@ def test_a_rule_quotes_only_what_a_file_it_names_says(
     pieces = [normal(p) for p in ELISION.split(quote) if normal(p)]
     missing = [p for p in pieces if not any(p in text for text in texts)]
     assert not missing, f"{code}: none of {files} says {missing}"
+
+
+# The working notes (sources/domain-facts.md) are the project's own digest of pages read while
+# the vocabulary and the configs were built. A citation names the document itself, as
+# sources/README.md lists it, never the notes.
+NOTES = "domain-facts"
+
+
+def declared_sources() -> Iterator[Any]:
+    for path in CITING:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for source in data.get("sources", []):
+            yield pytest.param(source, id=f"{path.name}:{source['id']}")
+
+
+SOURCES = list(declared_sources())
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_config_or_vocabulary_source_is_the_working_notes(source: dict[str, Any]) -> None:
+    for field in ("title", "where", "note"):
+        assert NOTES not in (source.get(field) or ""), (
+            f"{source['id']} cites the working notes in its {field}: name the document itself"
+        )
+
+
+def test_no_rule_cites_the_working_notes() -> None:
+    citing = [rule.code for rule in eh.rules() if NOTES in rule.source]
+    assert not citing, f"{citing} cite the working notes: name the document itself"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_document_cited_beyond_sources_is_described_in_the_readme(
+    source: dict[str, Any],
+) -> None:
+    # a strategy text or a threshold-document note in sources/ is described in README's
+    # tables by file; every other document has its own entry, by id, under National documents
+    where = source["where"]
+    if where.startswith("sources/") or "sources/threshold-documents/" in where:
+        return
+    readme = (ROOT / "sources" / "README.md").read_text(encoding="utf-8")
+    national = readme.split("## National documents", 1)[1]
+    assert f"`{source['id']}`" in national, f"sources/README.md does not describe {source['id']}"
+
+
+def test_the_working_notes_say_they_are_not_a_source() -> None:
+    notes = (ROOT / "sources" / "domain-facts.md").read_text(encoding="utf-8")
+    assert "not a source" in notes.splitlines()[0]
+    readme = (ROOT / "sources" / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `domain-facts.md`")]
+    assert "Not a source" in row
+
+
+@pytest.mark.parametrize("path", CITING[:2], ids=lambda p: p.name)
+def test_each_config_says_what_it_imports_and_from_where(path: Path) -> None:
+    # both bundled configs take values the authority's documents do not give from national
+    # documents; the note says which, and names the documents
+    note = yaml.safe_load(path.read_text(encoding="utf-8"))["note"]
+    assert "IMPORTED." in note
+    imported = note.split("IMPORTED.", 1)[1]
+    for named in (
+        "Working Together to Safeguard Children",
+        "consent_required",
+        "referral_decision_working_days",
+        "SEND code of practice",
+        "send_age_max",
+        "sources/README.md",
+    ):
+        assert named in imported, f"{path.name}: the IMPORTED paragraph does not name {named!r}"
+
+
+def test_the_concepts_page_does_not_say_nothing_is_imported() -> None:
+    concepts = (ROOT / "docs" / "concepts.md").read_text(encoding="utf-8")
+    assert "nothing is filled in from elsewhere" not in concepts
+    assert "IMPORTED" in concepts

@@ -248,13 +248,14 @@ def test_eh033_lower_judgement_is_reported(testshire) -> None:
 
 @pytest.mark.parametrize("code", ["EH031", "EH033"])
 def test_eh031_eh033_credit_working_together_only_with_what_it_says(code) -> None:
-    # domain facts §3: Working Together has safeguarding partners publish a threshold
-    # document (the early help levels, the s17 and s47 criteria); it says nothing on
-    # recording the reasons for a level that differs from it
+    # Working Together has safeguarding partners publish a threshold document (the early
+    # help levels, the s17 and s47 criteria); it says nothing on recording the reasons for a
+    # level that differs from it. The clause names the guidance and where it was read.
     (current,) = [r for r in eh.rules() if r.code == code]
     (clause,) = [c for c in current.source.split(";") if "Working Together" in c]
     assert "threshold document" in clause
-    assert "sources/domain-facts.md §3" in clause
+    assert "Working Together to Safeguard Children 2023" in clause
+    assert "sources/README.md" in clause
     for claim in ("judgement", "reasons", "rationale", "replace"):
         assert claim not in clause
 

@@ -13,7 +13,8 @@ __all__ = ["age_on"]
 AGES = (
     "sources/003_ad7a1e81f3700b97.txt (City of London: early help for children and young "
     "people aged 0-18, and up to 25 with SEND); sources/001_a91837fca6d6ef15.txt (Bromley: "
-    "'aged from birth to 18'); SEND Code of Practice 0-25 (sources/domain-facts.md §9)"
+    "'aged from birth to 18'); SEND code of practice: 0 to 25 years (Department for "
+    "Education and Department of Health, 2015, see sources/README.md)"
 )
 
 
@@ -109,7 +110,10 @@ def child_past_upper_age(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="An unborn child's expected date is not before the assessment",
     kinds=["early-help-assessment"],
-    source="The assessment's own dates; early help from pre-birth (sources/domain-facts.md §3)",
+    source=(
+        "The assessment's own dates; early help 'may occur at any point from pre-birth' "
+        "(sources/003_ad7a1e81f3700b97.txt, City of London, l. 19)"
+    ),
 )
 def unborn_date_passed(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An unborn child whose expected date is before the assessment date.

@@ -9,7 +9,9 @@ from .._core import Context, Hit, Severity, hit, rule
 
 VOLUNTARY = (
     "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help: early help is "
-    "voluntary); Working Together, consent (sources/domain-facts.md §3)"
+    "voluntary); that early help needs the family's consent is reported as national "
+    "guidance by local procedures, not found in Working Together's own words (see "
+    "sources/README.md)"
 )
 
 

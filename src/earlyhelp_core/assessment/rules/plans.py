@@ -19,28 +19,36 @@ LEAD_PROFESSIONAL = (
     "sources/003_ad7a1e81f3700b97.txt (City of London Early Help Strategy, §5 Our "
     "objectives, Objective 4, l. 232: every family referred 'will have a named lead "
     "professional'); sources/002_5690c2041d93ffbe.txt §1.1, l. 46 (Bedford, quoting Working "
-    "Together 2013: 'a trusted lead professional'); Working Together, lead practitioner "
-    "(sources/domain-facts.md §3)"
+    "Together 2013: 'a trusted lead professional'); Working Together to Safeguard Children "
+    "2018 and 2023, the lead practitioner (as a council's guidance quotes them, see "
+    "sources/README.md)"
 )
 COVERS_NEEDS = (
-    "Working Together 2023, lead practitioner: the family plan covers every need "
-    "(sources/domain-facts.md §3, S13); Supporting Families: an action plan covering all "
-    "problems (sources/domain-facts.md §2a, S9)"
+    "Working Together to Safeguard Children 2023, the lead practitioner: the assessment and "
+    "the family plan respond to all needs identified (as a council's guidance quotes it); "
+    "Supporting Families programme guidance 2022 to 2025: an action plan covering every "
+    "need (as a council's page reports the claim terms, not read in the guidance itself) "
+    "(see sources/README.md)"
 )
-SMART = "SMART plans delivered through a team around the family (sources/domain-facts.md §8, S45)"
+SMART = (
+    "SMART plans delivered through a team around the family (local practice: Sefton "
+    "Council, effective reviewing of the plan, see sources/README.md)"
+)
 ORDER = (
-    "consent, then assessment, then plan, then review, then closure "
-    "(sources/domain-facts.md §8, S16)"
+    "consent, then assessment, then plan, then review, then closure (local practice: "
+    "Norfolk County Council, early help assessments and plans, see sources/README.md)"
 )
 REVIEW_INTERVAL = (
     "the authority's review interval (parameter review_interval_weeks); team around the "
-    "family and early help plan review intervals (sources/domain-facts.md §8, S46-S48)"
+    "family and early help plan reviews every 6-12 weeks or at least every 6-8 weeks in "
+    "local practice (Worcestershire, Trafford, see sources/README.md)"
 )
 IMPACT_SCORES = (
     "sources/003_ad7a1e81f3700b97.txt (City of London Early Help Strategy, §6 Our key "
     "indicators of impact and success, 2. Evaluating our impact, l. 270: Team Around the "
     "Family review plans and impact scores); the authority's scale (parameters "
-    "review_score_min, review_score_max); sources/domain-facts.md §8 (S48)"
+    "review_score_min, review_score_max); Outcomes Star tools score 1-10 (Triangle, see "
+    "sources/README.md)"
 )
 STEPS = (
     "sources/001_a91837fca6d6ef15.txt (Bromley Early Help Strategy, Understanding levels of "
@@ -653,7 +661,7 @@ def review_outcome_not_scored(doc: Plan, ctx: Context) -> Iterator[Hit]:
     kinds=["plan"],
     source=(
         "Consent, assessment, plan, review, closure: a plan follows its assessment "
-        "(sources/domain-facts.md §8, S16)"
+        "(local practice: Norfolk County Council, see sources/README.md)"
     ),
     requires=[ASSESSMENT],
 )

@@ -10,10 +10,12 @@ from ...thresholds import Judgement, LevelInfo
 from .._core import Context, Hit, Severity, hit, rule
 
 THRESHOLD_DOCUMENT = (
-    "Working Together 2023: safeguarding partners must publish a threshold document that "
-    "covers the early help assessment process, the levels of early help and targeted early "
-    "help, and the criteria for section 17 and section 47 of the Children Act 1989 "
-    "(sources/domain-facts.md §3, 'Threshold document (WT 2023)')"
+    "Working Together to Safeguard Children 2023 (HM Government): safeguarding partners "
+    "must publish a threshold document that covers the early help assessment process, the "
+    "levels of early help and targeted early help, and the criteria for section 17 and "
+    "section 47 of the Children Act 1989 (as a safeguarding partnership reports it, with "
+    "the 2018 edition's paragraph 16 as the Family Rights Group cites it, see "
+    "sources/README.md)"
 )
 RATIONALE = (
     "asking for the reasons when a recorded level differs from the matrix's is this "
@@ -110,7 +112,8 @@ def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     kinds=["early-help-assessment"],
     source=(
         "Children Act 1989 s47: reasonable cause to suspect significant harm requires enquiries "
-        "(sources/domain-facts.md §3; quoted in sources/002_5690c2041d93ffbe.txt, 1.2)"
+        "(legislation.gov.uk, ukpga/1989/41/section/47, see sources/README.md; quoted in "
+        "sources/002_5690c2041d93ffbe.txt, 1.2)"
     ),
 )
 def override_below_safety_floor(doc: Assessment, ctx: Context) -> Iterator[Hit]:

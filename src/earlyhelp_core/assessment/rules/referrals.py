@@ -36,26 +36,30 @@ NO_NFA = (
     "outcome'"
 )
 WT_DECISION = (
-    "Working Together, statutory timescales (sources/domain-facts.md §3, l. 116): within 1 "
-    "working day, acknowledge the referrer and decide the response"
+    "Working Together to Safeguard Children 2018 (HM Government), chapter 1: within 1 "
+    "working day of a referral, acknowledge the referrer and decide the response (as local "
+    "guidance reports it, see sources/README.md)"
 )
 WT_RESPONSE = (
-    "Working Together and the Children Act 1989 (sources/domain-facts.md §3): s47 enquiries "
-    "where there is reasonable cause to suspect significant harm (l. 133); s17 child in need "
-    "(l. 128); the referral decision chooses immediate protection, services, an s17 "
-    "assessment, s47 enquiries or a specialist assessment (l. 116)"
+    "Working Together to Safeguard Children 2018, chapter 1: the referral decision chooses "
+    "immediate protection, services, an s17 assessment, s47 enquiries or a specialist "
+    "assessment (as local guidance reports it); Children Act 1989 s47(1), enquiries where "
+    "there is reasonable cause to suspect significant harm, and s17(10), child in need "
+    "(see sources/README.md)"
 )
 VOLUNTARY = (
     "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help, l. 5): 'Early "
     "Help support is voluntary so a referral is usually carried out with the family. Also, "
-    "families can self-refer'; Working Together, consent and voluntary nature "
-    "(sources/domain-facts.md §3)"
+    "families can self-refer'; that early help needs the family's consent is reported as "
+    "national guidance by local procedures, not found in Working Together's own words "
+    "(see sources/README.md)"
 )
 REFERRER = (
     "sources/004_68220bc6fbd93d19.txt (Gloucestershire offer of early help, l. 5): a "
     "professional makes an inter-agency referral, families can self-refer; "
     f"{BEDFORD_FRONT_DOOR}, l. 267: referring agencies are informed of the outcome; "
-    "Working Together (sources/domain-facts.md §3, l. 116): acknowledge the referrer"
+    "Working Together to Safeguard Children 2018, chapter 1: acknowledge the referrer (as "
+    "local guidance reports it, see sources/README.md)"
 )
 
 NON_STATUTORY = frozenset(

@@ -25,13 +25,14 @@ def _first_reason_path(doc: Assessment, ctx: Context) -> tuple[str | int, ...]:
 SECTION_47 = (
     "Children Act 1989 s47: where there is reasonable cause to suspect a child is suffering, "
     "or likely to suffer, significant harm, the local authority must make enquiries "
-    "(sources/domain-facts.md §3, Children Act 1989 definitions)"
+    "(legislation.gov.uk, ukpga/1989/41/section/47, see sources/README.md)"
 )
 SECTION_17 = (
     "Children Act 1989 s17(10), child in need: without the local authority's services the "
     "child is unlikely to achieve or maintain a reasonable standard of health or "
     "development, or their health or development is likely to be significantly impaired, "
-    "or they are disabled (sources/domain-facts.md §3, Children Act 1989 definitions)"
+    "or they are disabled (legislation.gov.uk, ukpga/1989/41/section/17, read as a "
+    "solicitors' guide quotes it, see sources/README.md)"
 )
 AUTHORITY_LEVEL = (
     "what the level calls for is the authority's own: each finding quotes the level's "

@@ -41,10 +41,12 @@ def headlines_met(doc: Assessment, framework: SupportingFamiliesFramework) -> li
     kinds=["early-help-assessment"],
     reads=["supporting_families_framework", "supporting_families_min_headlines"],
     source=(
-        "The framework and minimum the authority's config names: Troubled Families phase 2, "
-        "2 of 6 headline problems (sources/domain-facts.md §2b, S11), or the Supporting "
-        "Families Outcome Framework 2022-25, at least 3 family needs from the framework "
-        "(§2a, S6); which needs meet which headline is the vocabulary's reading"
+        "The framework and minimum the authority's config names: Troubled Families "
+        "2015-20 (phase 2), at least 2 of 6 headline problems (DCLG's financial framework "
+        "of March 2015, read through the written statement to Parliament of 18 April "
+        "2017), or the Supporting Families programme guidance 2022 to 2025 (DLUHC), "
+        "chapter 4, at least 3 family needs from the framework; which needs meet which "
+        "headline is the vocabulary's reading (see sources/README.md)"
     ),
     requires=["supporting_families_framework", "supporting_families_min_headlines"],
 )

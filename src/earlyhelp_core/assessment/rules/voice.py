@@ -10,8 +10,12 @@ from .._core import Context, Hit, Severity, hit, rule
 
 WISHES = (
     "sources/001_a91837fca6d6ef15.txt (Bromley: 'the wishes and feelings of every child and "
-    "their family is consistently sought, heard and considered', l. 249); assessments reflect "
-    "the child's wishes and feelings (sources/domain-facts.md §3, S17)"
+    "their family is consistently sought, heard and considered', l. 249); an early help "
+    "assessment involves the child and the family (Working Together to Safeguard Children "
+    "2018, paragraph 10, as the Family Rights Group cites it) and takes account of the "
+    "child's wishes and feelings wherever possible (the Family Rights Group's guide); the "
+    "Children Act 1989 s17(4A) has the local authority ascertain them before deciding "
+    "services for a child in need (see sources/README.md)"
 )
 
 
