@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CITING = [
     ROOT / "configs" / "bromley.yaml",
     ROOT / "configs" / "bedford.yaml",
+    ROOT / "configs" / "city-of-london.yaml",
     ROOT / "src" / "earlyhelp_core" / "vocabulary" / "factors.yaml",
 ]
 QUOTE = re.compile(r"(?<![A-Za-z])'(.+?)'(?![A-Za-z])")
