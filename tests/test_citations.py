@@ -27,6 +27,7 @@ CITING = [
     ROOT / "configs" / "bromley.yaml",
     ROOT / "configs" / "bedford.yaml",
     ROOT / "configs" / "city-of-london.yaml",
+    ROOT / "configs" / "gloucestershire.yaml",
     ROOT / "src" / "earlyhelp_core" / "vocabulary" / "factors.yaml",
 ]
 QUOTE = re.compile(r"(?<![A-Za-z])'(.+?)'(?![A-Za-z])")
