@@ -6,7 +6,8 @@ citation's ``section`` ('...') must be in that text word for word, and, when the
 line numbers (``l. 143-145, 429``), on those lines. Quote marks, dashes, spacing, case and
 footnote markers do not count; a quote may leave words out with ``...`` or ``[...]``.
 A passage a validation rule's source quotes must likewise be in a file of ``sources/`` that
-the source names.
+the source names. A threshold document could be read only in part: a passage quoted from one
+must be in the research notes on it (``sources/threshold-documents/``) that the config names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CITING = [
     ROOT / "configs" / "bromley.yaml",
     ROOT / "configs" / "bedford.yaml",
+    ROOT / "configs" / "city-of-london.yaml",
+    ROOT / "configs" / "gloucestershire.yaml",
     ROOT / "src" / "earlyhelp_core" / "vocabulary" / "factors.yaml",
 ]
 QUOTE = re.compile(r"(?<![A-Za-z])'(.+?)'(?![A-Za-z])")
@@ -216,3 +219,37 @@ def test_the_concepts_page_does_not_say_nothing_is_imported() -> None:
     concepts = (ROOT / "docs" / "concepts.md").read_text(encoding="utf-8")
     assert "nothing is filled in from elsewhere" not in concepts
     assert "IMPORTED" in concepts
+
+
+NOTES_FILE = re.compile(r"sources/threshold-documents/[\w.-]+\.md")
+
+
+def quoted_notes_passages() -> Iterator[Any]:
+    """Quotes in citations of a threshold document, which could be read only in part: the
+    research notes on it (``sources/threshold-documents/``) hold every passage read."""
+    for path in (p for p in CITING if p.parent.name == "configs"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = {s["id"]: s["where"] for s in data.get("sources", [])}
+        notes = sorted({f for w in where.values() for f in NOTES_FILE.findall(w)})
+        for cite in citations(data):
+            if not NOTES_FILE.search(where[cite["ref"]]):
+                continue
+            for quote in QUOTE.findall(cite["section"]):
+                yield pytest.param(notes, quote, id=f"{path.name}:{cite['ref']}:{quote[:40]}")
+
+
+NOTES_PASSAGES = list(quoted_notes_passages())
+
+
+def test_the_threshold_documents_are_quoted() -> None:
+    assert len(NOTES_PASSAGES) > 50
+
+
+@pytest.mark.parametrize(("notes", "quote"), NOTES_PASSAGES)
+def test_a_threshold_document_is_quoted_only_as_its_notes_read_it(
+    notes: list[str], quote: str
+) -> None:
+    texts = [normal("\n".join(source_lines(f)).replace("*", "")) for f in notes]
+    pieces = [normal(p) for p in ELISION.split(quote) if normal(p)]
+    missing = [p for p in pieces if not any(p in text for text in texts)]
+    assert not missing, f"none of {notes} reads {missing}"

@@ -41,7 +41,7 @@ FAMILY = {
 health, basic care not consistently met and inadequate supervision."""
 
 
-@pytest.fixture(scope="module", params=["bromley", "bedford"])
+@pytest.fixture(scope="module", params=["bromley", "bedford", "city-of-london"])
 def authority(request) -> eh.Authority:
     return eh.load_authority(request.param)
 

@@ -186,6 +186,11 @@ def authority_page(authority: eh.Authority) -> str:
     return "\n".join(out) + "\n"
 
 
+def _node(authority_id: str, level_id: str) -> str:
+    """A mermaid node id: hyphens (``city-of-london``) could be read as part of an edge."""
+    return f"{authority_id}_{level_id}".replace("-", "_")
+
+
 def authorities_index(authorities: list[eh.Authority]) -> str:
     out = [
         "# Bundled authorities",
@@ -213,17 +218,14 @@ def authorities_index(authorities: list[eh.Authority]) -> str:
                 "flowchart LR",
             ]
             for lv in a.levels:
-                out.append(f'    {a.id}_{lv.id.replace("-", "_")}["{a.id} {lv.id}"]')
+                out.append(f'    {_node(a.id, lv.id)}["{a.id} {lv.id}"]')
             for lv in b.levels:
-                out.append(f'    {b.id}_{lv.id.replace("-", "_")}["{b.id} {lv.id}"]')
+                out.append(f'    {_node(b.id, lv.id)}["{b.id} {lv.id}"]')
             for lv in a.levels:
                 t = a.translate(lv.id, to=b)
                 arrow = "-->" if t.exact or t.ambiguous else "-.->"
                 for target in t.targets:
-                    out.append(
-                        f"    {a.id}_{lv.id.replace('-', '_')} {arrow} "
-                        f"{b.id}_{target.id.replace('-', '_')}"
-                    )
+                    out.append(f"    {_node(a.id, lv.id)} {arrow} {_node(b.id, target.id)}")
             out += ["```", ""]
     return "\n".join(out) + "\n"
 

@@ -17,8 +17,8 @@ BUNDLED = eh.list_authorities()
 SIGNIFICANT = [f.id for f in eh.vocabulary.significant_harm()]
 
 
-def test_bromley_and_bedford_are_bundled() -> None:
-    assert {"bromley", "bedford"} <= set(BUNDLED)
+def test_the_four_seed_authorities_are_bundled() -> None:
+    assert {"bromley", "bedford", "city-of-london", "gloucestershire"} <= set(BUNDLED)
 
 
 @pytest.fixture(scope="module", params=BUNDLED)
