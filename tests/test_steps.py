@@ -13,7 +13,7 @@ import earlyhelp_core as eh
 from earlyhelp_core.cli import main
 from earlyhelp_core.cohorts import StepSummary
 
-from .assessment.conftest import document
+from .assessment.conftest import document, example_data
 
 
 def plan(*steps: tuple[str, str, str, str], authority: str = "bromley", pid: str = "P") -> eh.Plan:
@@ -115,3 +115,33 @@ def test_the_cohort_summary_of_validate_counts_steps(capsys, monkeypatch) -> Non
     assert "1 plans of other authorities not counted: B1" in out
     for line in lines:
         json.loads(line)  # each record is one JSON line
+
+
+def test_distance_travelled_follows_each_outcome_review_by_review() -> None:
+    from .conftest import EXAMPLES
+
+    example = eh.load_document(EXAMPLES / "plan-team-around-the-family.yaml")
+    assert isinstance(example, eh.Plan)
+    first, last = (
+        sorted(example.reviews, key=lambda r: r.held_on)[0],
+        max(example.reviews, key=lambda r: r.held_on),
+    )
+    travel = example.distance_travelled()
+    for outcome, moved in travel.items():
+        assert moved.first == first.scores[outcome]
+        assert moved.last == last.scores[outcome]
+        assert moved.change == sum(moved.steps) == moved.last - moved.first
+    # reviews out of order, an outcome scored once, an outcome never scored
+    reviews = [
+        {"held_on": "2024-06-01", "scores": {"a": 7, "b": 2}, "progress": "positive-change"},
+        {"held_on": "2024-04-01", "scores": {"a": 3}, "progress": "no-change"},
+        {"held_on": "2024-05-01", "scores": {"a": 5}, "progress": "positive-change"},
+    ]
+    outcomes = [{"id": o, "description": "d"} for o in ("a", "b", "c")]
+    data = {**example_data("plan"), "outcomes": outcomes, "reviews": reviews, "actions": []}
+    doc = eh.parse_document(data)
+    assert isinstance(doc, eh.Plan)
+    (only,) = doc.distance_travelled().items()
+    assert only[0] == "a"
+    assert (only[1].first, only[1].last, only[1].steps, only[1].change) == (3, 7, (2, 2), 4)
+    assert only[1].first_on == date(2024, 4, 1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any, Literal
 
+import attrs
 from pydantic import Field, StrictInt, model_validator
 
 from .._errors import Path
@@ -20,6 +23,7 @@ __all__ = [
     "Review",
     "Step",
     "StepDirection",
+    "Travel",
 ]
 
 
@@ -152,3 +156,41 @@ class Plan(Model):
                 )
         raise_problems("Plan", problems)
         return self
+
+    def distance_travelled(self) -> dict[str, Travel]:
+        """Each outcome scored at two or more reviews: how its score moved, review by review
+        (reviews in date order; the scale is the authority's, ``review_score_min`` to
+        ``review_score_max``). Outcomes scored once or never are left out."""
+        scored: dict[str, list[tuple[Day, int]]] = {}
+        for review in sorted(self.reviews, key=lambda r: r.held_on):
+            for outcome, score in review.scores.items():
+                scored.setdefault(outcome, []).append((review.held_on, score))
+        return {
+            outcome: Travel(
+                first_on=points[0][0],
+                first=points[0][1],
+                last_on=points[-1][0],
+                last=points[-1][1],
+                steps=tuple(b[1] - a[1] for a, b in pairwise(points)),
+            )
+            for outcome, points in scored.items()
+            if len(points) > 1
+        }
+
+
+@attrs.frozen
+class Travel:
+    """How one outcome's review score moved: from the first scored review to the last, and
+    the change between each review and the next."""
+
+    first_on: date
+    first: int
+    last_on: date
+    last: int
+    steps: tuple[int, ...]
+
+    @property
+    def change(self) -> int:
+        """The distance travelled: the last score minus the first (positive is progress on a
+        scale where higher is better)."""
+        return self.last - self.first
