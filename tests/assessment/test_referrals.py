@@ -106,11 +106,11 @@ def referral_rules() -> list[Rule]:
 
 def test_rules_are_registered_in_range() -> None:
     codes = [r.code for r in referral_rules()]
-    assert codes == [f"EH{n:03d}" for n in range(70, 81)]
+    assert codes == [f"EH{n:03d}" for n in range(70, 83)]
     for r in referral_rules():
         assert r.kinds == ("referral",)
-        # the route rules check what the authority's config declares, cited there
-        assert "sources/" in r.source or "referral_routes" in r.source
+        # the route and request rules check what the authority's config declares, cited there
+        assert "sources/" in r.source or "its config's `" in r.source
         assert r.what
         assert r.why
         assert r.example

@@ -102,3 +102,53 @@ def test_bedford_declares_its_mash_as_the_single_point_of_entry() -> None:
     assert routes.source is not None
     assert routes.source.basis == "stated"
     assert bedford.config.parameters.referral_routes.source.section.startswith("8.6")
+
+
+# --- requests for a level, and the graduated pathway ------------------------------------------
+
+
+def test_a_requested_level_the_authority_lacks_is_an_error(testshire) -> None:
+    report = eh.validate(testshire, document("referral", {"requested_level": "level-9"}))
+    (f,) = found(report, "EH081")
+    assert f.path == ("requested_level",)
+    assert "'level-9' is not a level of testshire" in f.message
+
+
+def test_a_statutory_request_without_support_tried_is_flagged(testshire) -> None:
+    report = eh.validate(testshire, document("referral", {"requested_level": "level-3"}))
+    (f,) = found(report, "EH082")
+    assert f.path == ("support_tried",)
+    assert "records no support tried" in f.message
+    tried = {
+        "requested_level": "level-3",
+        "support_tried": [
+            {"level": "level-2", "description": "parenting course", "started_on": "2024-01-08"}
+        ],
+    }
+    assert found(eh.validate(testshire, document("referral", tried)), "EH082") == []
+    lower = {"requested_level": "level-2"}  # not a statutory level: nothing to say
+    assert found(eh.validate(testshire, document("referral", lower)), "EH082") == []
+
+
+def test_a_significant_harm_referral_is_never_held_back_by_the_pathway(testshire) -> None:
+    harm = {"requested_level": "level-4", "factors": [{"factor": "physical-abuse"}]}
+    report = eh.validate(testshire, document("referral", harm))
+    assert found(report, "EH082") == []
+
+
+def test_without_a_graduated_pathway_the_rule_says_it_did_not_run() -> None:
+    bromley = eh.load_authority("bromley")
+    report = eh.validate(bromley, document("referral", {"requested_level": "tier-3"}))
+    assert found(report, "EH082") == []
+    assert "EH082" in {n.code for n in report.not_checked}
+
+
+def test_gloucestershire_follows_a_graduated_pathway() -> None:
+    glos = eh.load_authority("gloucestershire")
+    pathway = glos.config.parameters.graduated_pathway
+    assert pathway.value is True
+    assert pathway.source is not None
+    assert pathway.source.basis == "stated"
+    specialist = next(lv for lv in glos.levels if lv.response is eh.Response.SECTION_17)
+    report = eh.validate(glos, document("referral", {"requested_level": specialist.id}))
+    assert [f.code for f in report.findings if f.code == "EH082"] == ["EH082"]

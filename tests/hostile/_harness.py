@@ -151,6 +151,7 @@ parameters:
   review_score_max: {{value: 10, source: {_SRC}}}
   supporting_families_framework: {{value: supporting-families-2022, source: {_SRC}}}
   supporting_families_min_headlines: {{value: 3, source: {_SRC}}}
+  graduated_pathway: {{value: false, source: {_SRC}}}
   referral_routes: {{value: [{{id: mash, title: MASH, first_point: true}}], source: {_SRC}}}
 factors:
 """ + _factor_lines()

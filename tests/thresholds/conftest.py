@@ -91,6 +91,7 @@ def make_config() -> dict[str, Any]:
             "review_score_max": {"value": 10, "source": SRC},
             "supporting_families_framework": {"value": "supporting-families-2022", "source": SRC},
             "supporting_families_min_headlines": {"value": 3, "source": SRC},
+            "graduated_pathway": {"value": True, "source": SRC},
             "referral_routes": {
                 "value": [
                     {"id": "mash", "title": "MASH", "first_point": True},

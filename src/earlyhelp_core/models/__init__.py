@@ -4,7 +4,7 @@ from .assessment import Assessment, Consent, RecordedLevel, Voice
 from .documents import KINDS, Document, load_document, parse_document
 from .family import FactorObservation, Family, Member, Professional, Role, Send
 from .plan import Action, ActionStatus, Outcome, Plan, Progress, Review, Step, StepDirection, Travel
-from .referral import Referral, ReferralDecision, Referrer
+from .referral import Referral, ReferralDecision, Referrer, SupportTried
 
 __all__ = [
     "KINDS",
@@ -29,6 +29,7 @@ __all__ = [
     "Send",
     "Step",
     "StepDirection",
+    "SupportTried",
     "Travel",
     "Voice",
     "load_document",

@@ -8,11 +8,11 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from .._errors import Path
-from ._base import AuthorityId, Flag, Id, Instant, Model, Text, personal, raise_problems
+from ._base import AuthorityId, Day, Flag, Id, Instant, Model, Text, personal, raise_problems
 from .assessment import Consent
 from .family import FactorObservation, Family, check_members
 
-__all__ = ["Referral", "ReferralDecision", "Referrer"]
+__all__ = ["Referral", "ReferralDecision", "Referrer", "SupportTried"]
 
 
 class ReferralDecision(StrEnum):
@@ -57,6 +57,15 @@ class Referrer(Model):
         return self
 
 
+class SupportTried(Model):
+    """Support already given at a lower level of the graduated pathway, before this request."""
+
+    level: Id
+    description: Text = personal()
+    started_on: Day | None = None
+    ended_on: Day | None = None
+
+
 class Referral(Model):
     """A referral: who referred, by which route, when it was received, decided and answered."""
 
@@ -69,6 +78,10 @@ class Referral(Model):
     received_at: Instant
     consent: Consent | None = None
     factors: tuple[FactorObservation, ...] = ()
+    requested_level: Id | None = None
+    """The authority's level the referrer asks for (a Specialist response, say)."""
+    support_tried: tuple[SupportTried, ...] = ()
+    """Support already tried at lower levels (a graduated pathway asks for it)."""
     decision: ReferralDecision | None = None
     decided_at: Instant | None = None
     outcome_communicated_at: Instant | None = None

@@ -303,6 +303,7 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "review_score_max": score_max,
         "supporting_families_framework": framework,
         "supporting_families_min_headlines": least,
+        "graduated_pathway": param(st.booleans()),
         "referral_routes": param(_routes(draw)),
     }
 

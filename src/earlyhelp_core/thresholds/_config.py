@@ -284,6 +284,9 @@ class Parameters(Model):
     programme the authority's assessment records."""
     supporting_families_min_headlines: CountParameter
     """How many of that framework's headlines a family's needs must meet."""
+    graduated_pathway: SwitchParameter
+    """Whether a request for a statutory (section 17 or 47) level records the support already
+    tried at the lower levels (a graduated pathway), unless there is significant harm."""
     referral_routes: RoutesParameter
     """The routes a referral may take (a referral's ``route`` is one of their ids)."""
 

@@ -1,11 +1,14 @@
-"""Referral routes: a referral comes by a route its authority declares."""
+"""Referral routes and requests: a referral comes by a route its authority declares, and
+asks for a level the way its pathway expects."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ... import vocabulary
 from ..._located import did_you_mean
 from ...models import Referral
+from ...prevention import Response
 from .._core import Context, Hit, Severity, hit, rule
 
 WHO = {"self": "families referring themselves", "professional": "professionals"}
@@ -92,3 +95,81 @@ def route_not_first_point(doc: Referral, ctx: Context) -> Iterator[Hit]:
             f"refer by {first[0]}",
             input=doc.route,
         )
+
+
+PATHWAY = (
+    "The authority's graduated pathway (its config's `graduated_pathway`, cited): lower-level "
+    "support is tried first, and a request for a statutory response says what was tried"
+)
+
+
+@rule(
+    code="EH081",
+    title="requested-level-unknown",
+    severity=Severity.ERROR,
+    summary="A referral's requested level is one of the authority's levels",
+    kinds=["referral"],
+    source="The authority's threshold matrix (its config's `levels`)",
+)
+def requested_level_unknown(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A referral asking for a `requested_level` the authority does not have.
+
+    Why it matters: the front door answers a request for a level it knows; another
+    authority's level, or a typo, leaves the request unanswerable as written.
+
+    Example that fails::
+
+        requested_level: level-9
+    """
+    ids = [lv.id for lv in ctx.authority.levels]
+    if doc.requested_level is None or doc.requested_level in ids:
+        return
+    yield hit(
+        ("requested_level",),
+        f"{doc.requested_level!r} is not a level of {ctx.authority.id}",
+        did_you_mean(doc.requested_level, ids).strip(" ()") or f"levels: {', '.join(ids)}",
+        input=doc.requested_level,
+    )
+
+
+@rule(
+    code="EH082",
+    title="statutory-request-without-support-tried",
+    severity=Severity.WARNING,
+    summary="A non-urgent request for a statutory level records the support already tried",
+    kinds=["referral"],
+    source=PATHWAY,
+    reads=["graduated_pathway"],
+    requires=["graduated_pathway"],
+)
+def statutory_request_without_support(doc: Referral, ctx: Context) -> Iterator[Hit]:
+    """A request for a section 17 or section 47 level that records no support tried at the
+    lower levels, where the authority follows a graduated pathway. Never raised when the
+    referral records a significant-harm factor: such a referral is never delayed.
+
+    Why it matters: the pathway tries lower-level help first, and the specialist service
+    needs to know what was tried, for how long, and what changed.
+
+    Example that fails::
+
+        requested_level: level-3
+    """
+    if not ctx.params.graduated_pathway.value or doc.requested_level is None:
+        return
+    levels = {lv.id: lv for lv in ctx.authority.levels}
+    asked = levels.get(doc.requested_level)
+    if asked is None or asked.response < Response.SECTION_17 or doc.support_tried:
+        return
+    if any(
+        o.factor in vocabulary.ids() and vocabulary.get(o.factor).significant_harm
+        for o in doc.factors
+    ):
+        return  # significant harm: refer now, whatever was tried
+    yield hit(
+        ("support_tried",),
+        f"a request for {asked.id} ({asked.response.value}) records no support tried at "
+        f"lower levels of {ctx.authority.id}'s graduated pathway",
+        "record what was tried (`support_tried`: level, what, when); where there is "
+        "reasonable cause to suspect significant harm, refer now and say so",
+        input=doc.requested_level,
+    )
