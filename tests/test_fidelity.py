@@ -196,3 +196,45 @@ def test_a_bedford_mapping_that_cites_only_a_levels_headline_says_the_need_is_no
             assert mapping.source.section.startswith("Not named among the 8.2 indicators"), factor
             assert mapping.source.basis == "reading", factor
     assert len(headline_only) >= 17  # every one of them found, none missed
+
+
+def test_every_level_of_every_bundled_authority_translates_to_every_other() -> None:
+    """Four authorities, twelve directions: each level has a target, a match kind, and never
+    a target whose response is lower unless the match says it is inexact."""
+    bundled = [eh.load_authority(a) for a in eh.list_authorities()]
+    assert {a.id for a in bundled} >= {"bromley", "bedford", "city-of-london", "gloucestershire"}
+    for source in bundled:
+        for target in bundled:
+            if source is target:
+                continue
+            for level in source.levels:
+                found = source.translate(level.id, to=target)
+                assert found.targets, (source.id, level.id, target.id)
+                assert found.quality in {"exact", "ambiguous", "inexact"}
+                if found.matched_on is not eh.thresholds.MatchedOn.RESPONSE:
+                    assert all(t.response >= level.response for t in found.targets)
+                if found.readings:
+                    assert "reading" in found.explanation
+
+
+def test_the_command_line_translates_between_any_two(capsys) -> None:
+    assert main(["translate", "tier-2", "--from", "city-of-london", "--to", "gloucestershire"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("city-of-london tier-2 -> gloucestershire ")
+    assert (
+        main(
+            [
+                "translate",
+                "intensive",
+                "--from",
+                "gloucestershire",
+                "--to",
+                "bedford",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["matched_on"] in {m.value for m in eh.thresholds.MatchedOn}

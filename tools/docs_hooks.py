@@ -191,6 +191,33 @@ def _node(authority_id: str, level_id: str) -> str:
     return f"{authority_id}_{level_id}".replace("-", "_")
 
 
+def _side_by_side(authorities: list[eh.Authority]) -> list[str]:
+    """Every authority's levels in one table, a row per Munro prevention level and
+    response, so levels that translate exactly sit in the same row."""
+    rows = sorted(
+        {(lv.prevention, lv.response) for a in authorities for lv in a.levels},
+        key=lambda pr: (pr[1], pr[0]),
+    )
+    out = [
+        "Each authority's levels by Munro prevention level and social-care response (a level "
+        "whose prevention and response are a reading of its source is marked *r*).",
+        "",
+        "| prevention | response | " + " | ".join(a.id for a in authorities) + " |",
+        "|---|---|" + "---|" * len(authorities),
+    ]
+    for prevention, response in rows:
+        cells = []
+        for a in authorities:
+            here = [
+                f"{lv.id}{' *r*' if lv.mapping_basis == 'reading' else ''}"
+                for lv in a.levels
+                if (lv.prevention, lv.response) == (prevention, response)
+            ]
+            cells.append(", ".join(here) or "—")
+        out.append(f"| {prevention.value} | {response.value} | " + " | ".join(cells) + " |")
+    return out
+
+
 def authorities_index(authorities: list[eh.Authority]) -> str:
     out = [
         "# Bundled authorities",
@@ -204,6 +231,8 @@ def authorities_index(authorities: list[eh.Authority]) -> str:
         f"| [{a.id}]({a.id}.md) | {a.name} | {', '.join(lv.id for lv in a.levels)} | {a.version} |"
         for a in authorities
     ]
+    out += ["", "## Side by side", ""]
+    out += _side_by_side(authorities)
     out += ["", "## Crosswalk", ""]
     for a in authorities:
         for b in authorities:
