@@ -363,3 +363,41 @@ def test_on_any_config_adding_an_observation_never_lowers_the_level(data) -> Non
     assert (
         authority.classify(more).computed_level.rank >= authority.classify(doc).computed_level.rank
     )
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_an_authoritys_names_for_its_documents_are_shown_with_the_level(tmp_path) -> None:
+    config = make_config()
+    config["levels"][2]["labels"] = {
+        "assessment": "My Assessment",
+        "plan": "My Plan+",
+        "source": SRC,
+    }
+    authority = load(tmp_path, config)
+    level = authority.level("level-3")
+    assert (level.assessment_label, level.plan_label) == ("My Assessment", "My Plan+")
+    assert level.to_dict()["plan_label"] == "My Plan+"
+    doc = observed("offending")
+    decision = authority.classify(doc)
+    assert decision.level.id == "level-3"
+    text = eh.narrative(decision, doc, authority)
+    assert "calls the documents here: assessment: My Assessment; plan: My Plan+" in text
+    from earlyhelp_core.thresholds import basis_counts
+
+    assert basis_counts(authority.config)["*"]["labels"] == {"stated": 1, "reading": 0}
+
+
+def test_labels_need_a_source(tmp_path) -> None:
+    config = make_config()
+    config["levels"][1]["labels"] = {"plan": "My Plan"}
+    found = problems(tmp_path, config)
+    assert any(p[:3] == ("levels", 1, "labels") for p in found), found
+
+
+def test_gloucestershire_names_its_plans_by_level() -> None:
+    glos = eh.load_authority("gloucestershire")
+    assert glos.level("additional").plan_label == "My Plan"
+    intensive = glos.level("intensive")
+    assert (intensive.assessment_label, intensive.plan_label) == ("My Assessment", "My Plan+")

@@ -27,6 +27,7 @@ __all__ = [
     "EscalationWhen",
     "FactorMapping",
     "FrameworkParameter",
+    "Labels",
     "Level",
     "LocalFactor",
     "NotApplicable",
@@ -70,6 +71,15 @@ class Cited(Model):
     note: Text | None = None
 
 
+class Labels(Model):
+    """The authority's own names for the library's documents at a level ("My Plan",
+    "My Assessment"), shown in its outputs."""
+
+    assessment: Text | None = None
+    plan: Text | None = None
+    source: SourceRef
+
+
 class Level(Model):
     """One level of need: its rank, Munro prevention level and social-care response.
 
@@ -85,6 +95,7 @@ class Level(Model):
     response: Response
     family_can_expect: Text | None = None
     next_step: Cited | None = None
+    labels: Labels | None = None
     source: SourceRef
     mapping_source: SourceRef | None = None
     note: Text | None = None

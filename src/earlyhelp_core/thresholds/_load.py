@@ -62,6 +62,8 @@ def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
             yield ("levels", i, "mapping_source"), level.mapping_source
         if level.next_step is not None:
             yield ("levels", i, "next_step", "source"), level.next_step.source
+        if level.labels is not None:
+            yield ("levels", i, "labels", "source"), level.labels.source
     for key, mapping in config.factors.items():
         yield ("factors", key, "source"), mapping.source
         for k, cell in enumerate(mapping.cells):
@@ -84,6 +86,7 @@ def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:
 BASIS_PARTS: tuple[str, ...] = (
     "levels",
     "next_steps",
+    "labels",
     "mappings",
     "cells",
     "local_factors",
@@ -97,7 +100,7 @@ BASIS_PARTS: tuple[str, ...] = (
 
 def _part(path: Path) -> str:
     if path[0] == "levels":
-        return "next_steps" if "next_step" in path else "levels"
+        return "next_steps" if "next_step" in path else "labels" if "labels" in path else "levels"
     if path[0] == "factors":
         return "cells" if "cells" in path else "mappings"
     return str(path[0])
@@ -419,6 +422,8 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             next_step=lv.next_step.text if lv.next_step else lv.response.next_step,
             next_step_source=_cite(lv.next_step.source) if lv.next_step else None,
             mapping_basis=(lv.mapping_source or lv.source).basis,
+            assessment_label=lv.labels.assessment if lv.labels else None,
+            plan_label=lv.labels.plan if lv.labels else None,
         )
         for lv in config.levels
     )

@@ -68,6 +68,10 @@ class LevelInfo:
     """What a practitioner does next at this level: the config's words where it gives them
     (``next_step_source`` cites them), else the response's general next step."""
     next_step_source: str | None = None
+    assessment_label: str | None = None
+    """The authority's name for the early help assessment at this level ("My Assessment")."""
+    plan_label: str | None = None
+    """The authority's name for the plan at this level ("My Plan+")."""
     mapping_basis: str = "stated"
     """Whether the level's prevention level and response are ``stated`` by its source or
     are the authority's ``reading`` of it (the basis of ``mapping_source``, else of
@@ -85,6 +89,8 @@ class LevelInfo:
             "family_can_expect": self.family_can_expect,
             "next_step": self.next_step,
             "next_step_source": self.next_step_source,
+            "assessment_label": self.assessment_label,
+            "plan_label": self.plan_label,
         }
 
 

@@ -41,6 +41,13 @@ def narrative(d: Decision, doc: Assessment, authority: Authority) -> str:
         f"  prevention: {d.prevention.value}; response: {d.response.value}",
         _wrap(lv.description),
     ]
+    named = [
+        f"{what}: {label}"
+        for what, label in (("assessment", lv.assessment_label), ("plan", lv.plan_label))
+        if label
+    ]
+    if named:
+        lines.append(f"  {authority.name} calls the documents here: {'; '.join(named)}")
     if d.considerations:
         lines += ["", "Consider (the level is not changed by these):"]
         for item in d.considerations:
