@@ -83,3 +83,32 @@ def test_each_plan_is_paired_with_the_assessment_it_follows() -> None:
     pairs = with_assessments([plan, other, followed])
     assert pairs == [(plan, followed), (other, None), (followed, None)]
     assert with_assessments([plan]) == [(plan, None)]
+
+
+@pytest.mark.parametrize(
+    "authority_id", ["bromley", "bedford", "city-of-london", "gloucestershire"]
+)
+def test_every_example_classifies_and_validates_under_every_bundled_authority(
+    authority_id: str,
+) -> None:
+    """The examples name Bromley or Bedford; under any bundled authority they still give a
+    level (assessments) and a report (every document), without an error of the library."""
+    authority = eh.load_authority(authority_id)
+    followed = {
+        d.id: d
+        for p in EXAMPLES.glob("assessment-*.yaml")
+        if isinstance(d := eh.load_document(p), eh.Assessment)
+    }
+    for path in sorted(EXAMPLES.glob("*.*")):
+        doc = eh.load_document(path)
+        if isinstance(doc, eh.Assessment):
+            decision = authority.classify(doc)
+            assert decision.level in authority.levels
+            assert decision.provenance.authority == authority_id
+        before = (
+            followed.get(doc.assessment) if isinstance(doc, eh.Plan) and doc.assessment else None
+        )
+        report = eh.validate(authority, doc, assessment=before)
+        assert report.authority == authority_id
+        failed = [f.code for f in report.findings if f.message.startswith("internal error")]
+        assert failed == [], f"{path.name}: rules failed to run: {failed}"
