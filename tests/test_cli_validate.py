@@ -81,10 +81,17 @@ def test_json_output_carries_every_finding_field(capsys) -> None:
         "message",
         "hint",
         "input",
-        "source",
+        "citation",
+        "file",
         "url",
     }
     assert finding["path"] == ["factors", 0]
+    path = EXAMPLES / "assessment-significant-harm.yaml"
+    assert finding["file"] == str(path)
+    # the text output locates each finding in its file
+    _, out, _ = run(capsys, "validate", path)
+    line = next(row for row in out.splitlines() if " EH040 " in row)
+    assert line.startswith(f"{path}:{finding['line']}:{finding['col']}: EH040 error: ")
 
 
 def test_parse_problems_and_findings_together(capsys, tmp_path) -> None:

@@ -13,7 +13,7 @@ eh.vocabulary.get("persistent-absence")     # the national needs vocabulary
 from typing import TYPE_CHECKING, Any
 
 from . import vocabulary
-from ._errors import DocumentError, EarlyHelpError, LoadError, Problem, UnknownIdError
+from ._errors import DocumentError, EarlyHelpError, LoadError, Location, Problem, UnknownIdError
 from ._version import __version__
 from .models import (
     Assessment,
@@ -49,6 +49,7 @@ __all__ = [
     "Finding",
     "LevelInfo",
     "LoadError",
+    "Location",
     "Member",
     "NotChecked",
     "Plan",

@@ -23,6 +23,7 @@ __all__ = [
     "DocumentError",
     "EarlyHelpError",
     "LoadError",
+    "Location",
     "Path",
     "Problem",
     "UnknownIdError",
@@ -63,6 +64,30 @@ def render_path(path: Sequence[str | int]) -> str:
 
 
 @attrs.frozen
+class Location:
+    """Where something is: the file (``"<data>"`` for a mapping in memory), the line and
+    column when known, and the path inside the data. Problems, invariant violations and
+    findings each give one (``.location``)."""
+
+    file: str = "<data>"
+    line: int | None = None
+    col: int | None = None
+    path: Path = ()
+
+    def __str__(self) -> str:
+        """``file:line:col``, or as much of it as is known."""
+        if self.line is None:
+            return self.file
+        if self.col is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data, for JSON output."""
+        return {"file": self.file, "line": self.line, "col": self.col, "path": list(self.path)}
+
+
+@attrs.frozen
 class Problem:
     """One thing wrong with a file or a mapping, with where it is.
 
@@ -84,13 +109,9 @@ class Problem:
     kind: str = "invalid"
 
     @property
-    def location(self) -> str:
-        """``file:line:col``, or as much of it as is known."""
-        if self.line is None:
-            return self.source
-        if self.col is None:
-            return f"{self.source}:{self.line}"
-        return f"{self.source}:{self.line}:{self.col}"
+    def location(self) -> Location:
+        """Where the problem is (``str()`` of it is ``file:line:col``)."""
+        return Location(self.source, self.line, self.col, self.path)
 
     def __str__(self) -> str:
         return f"{self.location}: {render_path(self.path)}: {self.message}"

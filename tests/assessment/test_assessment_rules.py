@@ -269,11 +269,11 @@ def test_eh031_eh033_cite_the_level_the_authority_gives(authority) -> None:
     computed = decision.computed_level
     for code in ("EH031", "EH033"):
         (f,) = found(authority, lower, code)
-        assert f"; {authority.id} level {computed.id!r}: {computed.source};" in f.source
+        assert f"; {authority.id} level {computed.id!r}: {computed.source};" in f.citation
         for other in BUNDLED:
             if other.id != authority.id:
                 for where in _own_documents(other):
-                    assert where not in f.source
+                    assert where not in f.citation
 
 
 # ---------------------------------------------------------------- statutory route
@@ -312,14 +312,14 @@ def test_eh040_eh041_speak_in_the_words_of_the_authority_they_run_under(
     # the level's own title and description, and the level's own source, from its config
     assert level.title in f.message
     assert level.description in f.message
-    assert level.source in f.source
+    assert level.source in f.citation
     for other in BUNDLED:
         if other.id == authority.id:
             continue
         for lv in other.levels:
             assert lv.description not in f.message
         for where in _own_documents(other):
-            assert where not in f.source, f"{authority.id}'s {code} cites {other.id}'s {where}"
+            assert where not in f.citation, f"{authority.id}'s {code} cites {other.id}'s {where}"
             assert where not in f.message
 
 

@@ -154,7 +154,7 @@ def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
     temporary_rules.append("LA001")
     report = eh.validate(testshire, document("early-help-assessment", {"strengths": []}))
     (found,) = [f for f in report.findings if f.code == "LA001"]
-    assert (found.path, found.hint, found.source) == (
+    assert (found.path, found.hint, found.citation) == (
         ("strengths",),
         "ask the family",
         "our practice standard",
@@ -173,13 +173,13 @@ def test_a_finding_may_cite_the_authority_it_ran_under(testshire, temporary_rule
     def cites(doc, ctx):
         lowest = ctx.authority.levels[0]
         yield _core.hit(
-            ("factors",), "from the config", source=f"{ctx.authority.id}: {lowest.source}"
+            ("factors",), "from the config", citation=f"{ctx.authority.id}: {lowest.source}"
         )
         yield _core.hit(("strengths",), "from the rule")
 
     temporary_rules.append("LA002")
     report = eh.validate(testshire, document("early-help-assessment"))
-    sources = {f.message: f.source for f in report.findings if f.code == "LA002"}
+    sources = {f.message: f.citation for f in report.findings if f.code == "LA002"}
     assert sources == {
         "from the config": f"testshire: {testshire.levels[0].source}",
         "from the rule": "our practice standard",

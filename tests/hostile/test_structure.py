@@ -168,7 +168,7 @@ def test_an_unknown_key_is_printed_on_one_short_line(tmp_path: Path, key: str, s
         cases.append((target, write(tmp_path, target, text, suffix)))
     found = refused_by_api(cases)
     for (p,) in found.values():
-        shown = str(p)[len(p.location) :]
+        shown = str(p)[len(str(p.location)) :]
         assert p.kind == "unknown-key"
         assert shown.isprintable(), repr(shown[:200])
         assert len(shown) < 500, f"{len(shown):,} characters"

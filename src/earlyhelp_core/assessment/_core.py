@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .._errors import Path, Problem, render_path
+from .._errors import Location, Path, Problem, render_path
 from .._located import did_you_mean
 from ..models import KINDS, Assessment, Document, Plan, Referral
 from ..thresholds import ConfigError
@@ -68,7 +68,7 @@ class Severity(StrEnum):
 class Hit:
     """What a rule yields: where (relative to the document), what, and how to fix it.
 
-    ``source`` is for a rule whose finding rests on what the authority's config says (a
+    ``citation`` is for a rule whose finding rests on what the authority's config says (a
     level's description and its source): the citation of that finding under that
     authority. Without it the finding carries the rule's own source.
     """
@@ -77,7 +77,7 @@ class Hit:
     message: str
     hint: str | None = None
     input: str | int | None = None
-    source: str | None = None
+    citation: str | None = None
 
 
 def hit(
@@ -86,10 +86,10 @@ def hit(
     hint: str | None = None,
     input: str | int | None = None,
     *,
-    source: str | None = None,
+    citation: str | None = None,
 ) -> Hit:
     """Build a :class:`Hit` (the form rules use)."""
-    return Hit(tuple(path), message, hint, input, source)
+    return Hit(tuple(path), message, hint, input, citation)
 
 
 @attrs.frozen
@@ -102,11 +102,13 @@ class Finding:
         path: where in the document, outermost first; rendered as ``factors[0].about``.
         message: one line, naming ids and paths, never personal data.
         hint: how to fix it.
-        source: the rule's source (document and section, or guidance); for a rule that
-            rests on the authority's config, the citation under that authority.
+        citation: what the finding rests on: the rule's source (document and section, or
+            guidance) or, for a rule that rests on the authority's config, the citation
+            under that authority.
         input: the offending value when it is not personal (an id, a level), else None.
         line: 1-based line in the file, when the document came from one.
         col: 1-based column, likewise.
+        file: the file the document came from, when it came from one.
     """
 
     code: str
@@ -114,10 +116,17 @@ class Finding:
     path: Path
     message: str
     hint: str | None
-    source: str
+    citation: str
     input: str | int | None = None
     line: int | None = None
     col: int | None = None
+    file: str | None = None
+
+    @property
+    def location(self) -> Location:
+        """Where in the document (``str()`` is ``file:line:col``; ``<document>`` when the
+        document came from no file)."""
+        return Location(self.file or "<document>", self.line, self.col, self.path)
 
     @property
     def url(self) -> str:
@@ -135,7 +144,8 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
             "input": self.input,
-            "source": self.source,
+            "citation": self.citation,
+            "file": self.file,
             "url": self.url,
         }
 
@@ -460,6 +470,7 @@ def validate(
     *,
     assessment: Assessment | None = None,
     where: Callable[[Path], tuple[int, int] | None] | None = None,
+    file: str | None = None,
 ) -> Report:
     """Check an assessment, plan or referral against ``authority``'s policy.
 
@@ -469,6 +480,7 @@ def validate(
         assessment: for a plan, the assessment it follows (enables the checks that
             compare the two; without it they are listed in ``not_checked``).
         where: maps a path in the document to ``(line, col)`` in its file.
+        file: the file's name, for each finding's ``location``.
 
     Never raises on a parsed document: a rule that fails is reported as a finding with
     its own code.
@@ -477,7 +489,9 @@ def validate(
         raise TypeError(f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}")
     check_rule_overrides(authority)
     decision = authority.classify(doc) if isinstance(doc, Assessment) else None
-    findings, skipped = run_rules(doc, Context(authority, decision, assessment), where=where)
+    findings, skipped = run_rules(
+        doc, Context(authority, decision, assessment), where=where, file=file
+    )
     return Report(
         tuple(findings),
         kind=doc.kind,
@@ -561,6 +575,7 @@ def run_rules(
     context: Context,
     *,
     where: Callable[[Path], tuple[int, int] | None] | None = None,
+    file: str | None = None,
 ) -> tuple[list[Finding], list[NotChecked]]:
     """Run every rule that applies to ``doc``'s kind, never raising: the findings, and
     the rules that did not run with why."""
@@ -603,7 +618,8 @@ def run_rules(
                     path=found.path,
                     message=found.message,
                     hint=found.hint,
-                    source=found.source or current.source,
+                    citation=found.citation or current.source,
+                    file=file,
                     input=found.input,
                     line=pos[0] if pos else None,
                     col=pos[1] if pos else None,

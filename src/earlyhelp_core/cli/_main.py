@@ -384,13 +384,19 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 )
             continue
         authority = authorities[spec]
-        report = validate(authority, doc, assessment=followed_by[id(doc)], where=item.where.locate)
+        report = validate(
+            authority,
+            doc,
+            assessment=followed_by[id(doc)],
+            where=item.where.locate,
+            file=item.name,
+        )
         if not report.ok:
             status = EXIT_PROBLEMS
         results.append({"file": item.name, **report.to_dict()})
         if args.format == "text":
             for finding in report.findings:
-                print(f"{_location(item.name, finding.line, finding.col)}: {finding}", file=out)
+                print(f"{finding.location}: {finding}", file=out)
             for reason, codes in _by_reason(report.not_checked).items():
                 print(f"{item.name}: not checked: {', '.join(codes)}: {reason}", file=out)
             if report.ok:
@@ -408,12 +414,6 @@ def _by_reason(skipped: Iterable[NotChecked]) -> dict[str, list[str]]:
     for item in skipped:
         grouped.setdefault(item.reason, []).append(item.code)
     return grouped
-
-
-def _location(name: str, line: int | None, col: int | None) -> str:
-    if line is None:
-        return name
-    return f"{name}:{line}:{col}" if col is not None else f"{name}:{line}"
 
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,6 +20,7 @@ smallest counterexample (the factor ids of an assessment that shows it) when the
 
 from __future__ import annotations
 
+import builtins
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from .. import vocabulary
-from .._errors import Path, Problem, render_path
+from .._errors import Location, Path, Problem, render_path
 from ..models import Assessment
 from ..prevention import Response
 from ._matrix import Authority
@@ -79,9 +80,13 @@ class Violation:
         shown = ", ".join(self.counterexample) or "no factors"
         return f"{self.message} (counterexample: an assessment with {shown})"
 
+    @builtins.property  # `property` here is the field naming the invariant
+    def location(self) -> Location:
+        """Where in the config the invariant breaks (``str()`` is ``file:line:col``)."""
+        return Location(self.source, self.line, self.col, self.path)
+
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.col}"
-        return f"{where}: {self.property}: {render_path(self.path)}: {self._explained()}"
+        return f"{self.location}: {self.property}: {render_path(self.path)}: {self._explained()}"
 
     def to_problem(self) -> Problem:
         """As a located :class:`Problem` (how the loader reports it)."""

@@ -100,7 +100,7 @@ def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
             f"{decision.computed_level.id!r} and gives no rationale",
             "add a `rationale` saying why your judgement differs",
             input=recorded.level,
-            source=_matrix_level_source(ctx, decision.computed_level, RATIONALE),
+            citation=_matrix_level_source(ctx, decision.computed_level, RATIONALE),
         )
 
 
@@ -171,5 +171,5 @@ def recorded_level_lower(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         f"{decision.computed_level.id!r}; the decision keeps {decision.computed_level.id!r}",
         "discuss the difference with a manager and record the outcome",
         input=recorded.id if recorded else None,
-        source=_matrix_level_source(ctx, decision.computed_level, NOT_APPLIED),
+        citation=_matrix_level_source(ctx, decision.computed_level, NOT_APPLIED),
     )

@@ -77,7 +77,7 @@ def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
             "act on the level as its description says: where there is reasonable cause to "
             "suspect significant harm the local authority must make enquiries, which early "
             "help does not replace",
-            source=_level_source(SECTION_47, ctx, level),
+            citation=_level_source(SECTION_47, ctx, level),
         )
 
 
@@ -111,7 +111,7 @@ def section_17_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
             f"the level is {level.id!r} ({level.title}), a section 17 level: {level.description}",
             "consider a referral to children's social care for a child in need (section 17) "
             "assessment, or record why the need is met at a lower level",
-            source=_level_source(SECTION_17, ctx, level),
+            citation=_level_source(SECTION_17, ctx, level),
         )
 
 
