@@ -474,6 +474,7 @@ class Authority:
     _cells: Mapping[str, Mapping[str, CellInfo]] = attrs.field(factory=dict, repr=False)
     _considerations: tuple[ConsiderationRule, ...] = attrs.field(default=(), repr=False)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
+    _asks_below: int = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
     _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
     _domains: Mapping[str, Domain] = attrs.field(init=False, repr=False)
@@ -490,6 +491,10 @@ class Authority:
             MappingProxyType({f: self.levels[i] for f, i in self._factor_level.items()}),
         )
         object.__setattr__(self, "_domains", MappingProxyType(dict(self._factor_domain)))
+        # no consideration asks about a level at or below this one
+        object.__setattr__(
+            self, "_asks_below", max((c.below_index for c in self._considerations), default=0)
+        )
         lowest = self.levels[0]
         object.__setattr__(
             self, "_no_factors", (Reason((), ReasonKind.NO_FACTORS, lowest.id, lowest.source),)
@@ -586,7 +591,9 @@ class Authority:
         This is the one evaluation of the rule language: :meth:`classify`,
         :meth:`level_for`, the invariant checks and the cohort paths all rest on it.
         """
-        index, top, fired, unmapped, placed = self._evaluate(list(factors), cells)
+        index, top, fired, unmapped, placed = self._evaluate(
+            list(factors), cells, placed_too=bool(self._considerations)
+        )
         return Evaluation(
             self.levels[index],
             tuple(top),
@@ -596,17 +603,25 @@ class Authority:
         )
 
     def _evaluate(
-        self, factors: Sequence[str], cells: Mapping[str, str] | None = None
+        self,
+        factors: Sequence[str],
+        cells: Mapping[str, str] | None = None,
+        *,
+        placed_too: bool = False,
     ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...], dict[str, int] | None]:
-        """(level index, factors at it in order, firings, unmapped, the level index of each
-        placed factor when rules or considerations need it): the rule language."""
-        level_of = self._factor_level
+        """(level index, factors at it in order, firings, unmapped, and, when escalation
+        rules need it or ``placed_too``, the level index of each placed factor): the rule
+        language."""
+        level_of: Mapping[str, int] = self._factor_level
+        overlay: dict[str, int] | None = None  # the named cells' levels, over the mapping
         if cells and self._cells:
-            level_of = dict(level_of)
+            overlay = {}
             for factor, chosen in cells.items():
                 cell = self._cells.get(factor, {}).get(chosen)
                 if cell is not None:
-                    level_of[factor] = cell.index
+                    overlay[factor] = cell.index
+            if overlay:
+                level_of = {**level_of, **overlay}  # only when a need names a cell
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
@@ -621,7 +636,7 @@ class Authority:
         index = max(index, 0)
         fired: tuple[Firing, ...] = ()
         placed = None
-        if self._rules or self._considerations:
+        if self._rules or placed_too:
             placed = {f: level_of[f] for f in factors if f in level_of}
         if self._rules and placed is not None:
             fired = self._fire(placed)
@@ -640,9 +655,12 @@ class Authority:
         for item in self._considerations:
             if index >= item.below_index:
                 continue
-            hits = tuple(sorted(f for f, at in placed.items() if at >= item.at_index))
+            counted = [f for f, at in placed.items() if at >= item.at_index]
+            if len(counted) < item.at_least:
+                continue
+            hits = tuple(sorted(counted))
             domains = {self._factor_domain[f] for f in hits}
-            if len(hits) >= item.at_least and len(domains) >= item.across_domains:
+            if len(domains) >= item.across_domains:
                 needs = f"{len(hits)} need{'s' if len(hits) != 1 else ''}"
                 across = f" across {len(domains)} domains" if len(domains) > 1 else ""
                 message = f"{needs}{across} at {item.at_level} or above: consider {item.consider}"
@@ -672,9 +690,10 @@ class Authority:
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+        factors = [o.factor for o in assessment.factors]
         chosen: dict[str, str] | None = None
         named: dict[str, str | None] = {}  # the cell each need counts at (None: the default)
-        if self._cells:
+        if self._cells and not self._cells.keys().isdisjoint(factors):
             chosen = {}
             best: dict[str, int] = {}  # a need observed twice counts at its higher placement
             for o in assessment.factors:
@@ -687,11 +706,10 @@ class Authority:
                     best[o.factor] = at
                     chosen[o.factor] = self.levels[at].id
                     named[o.factor] = cell.level if cell is not None else None
-        index, top, fired, unmapped, placed = self._evaluate(
-            [o.factor for o in assessment.factors], chosen
-        )
-        if self._cells:
-            reasons = tuple(self._reason(f, named.get(f)) for f in top)
+        index, top, fired, unmapped, placed = self._evaluate(factors, chosen)
+        if named:
+            mapped = self._mapping_reason
+            reasons = tuple(self._reason(f, named.get(f)) if f in named else mapped[f] for f in top)
         else:
             reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
@@ -709,7 +727,7 @@ class Authority:
         if not reasons:
             reasons = self._no_factors
         computed = self.levels[index]
-        final, recorded, judgement = computed, None, Judgement.NONE
+        final, recorded, judgement, final_index = computed, None, Judgement.NONE, index
         if assessment.recorded_level is not None:
             rec = self._level_index.get(assessment.recorded_level.level)
             if rec is None:
@@ -717,7 +735,7 @@ class Authority:
             else:
                 recorded = self.levels[rec]
                 if rec > index:
-                    final, judgement = recorded, Judgement.RAISES
+                    final, judgement, final_index = recorded, Judgement.RAISES, rec
                 elif rec == index:
                     judgement = Judgement.AGREES
                 elif any(o.factor in self._significant for o in assessment.factors):
@@ -725,8 +743,10 @@ class Authority:
                 else:
                     judgement = Judgement.LOWER
         considerations: tuple[Consideration, ...] = ()
-        if placed is not None and self._considerations:
-            considerations = self._consider(placed, self._level_index[final.id])
+        if self._considerations and final_index < self._asks_below:
+            if placed is None:
+                placed = self._evaluate(factors, chosen, placed_too=True)[4]
+            considerations = self._consider(placed or {}, final_index)
         return Decision(
             level=final,
             computed_level=computed,
