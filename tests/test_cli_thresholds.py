@@ -199,3 +199,13 @@ def test_check_config_and_show_print_what_each_source_states(capsys) -> None:
     assert total == sum(
         n["stated"] + n["reading"] for s in data["sources"] for n in s["basis"].values()
     )
+
+
+def test_show_keeps_its_columns_with_a_long_level_id(capsys) -> None:
+    assert main(["show", "gloucestershire"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:7]
+    header, *levels = rows
+    at = header.index("prevention")
+    for row in levels:
+        assert row[at - 1] == " "
+        assert row[at:].split()[0] in {"primary", "secondary", "tertiary"}

@@ -568,10 +568,11 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         f"{authority.name} ({authority.id} {authority.version}), from {config.effective_from}",
         file=out,
     )
-    print(f"{'rank':<5} {'level':<22} {'prevention':<11} {'response':<14} factors", file=out)
+    width = max(22, *(len(lv.id) + 1 for lv in authority.levels))
+    print(f"{'rank':<5} {'level':<{width}} {'prevention':<11} {'response':<14} factors", file=out)
     for lv in authority.levels:
         print(
-            f"{lv.rank:<5} {lv.id:<22} {lv.prevention.value:<11} {lv.response.value:<14} "
+            f"{lv.rank:<5} {lv.id:<{width}} {lv.prevention.value:<11} {lv.response.value:<14} "
             f"{len(by_level[lv.id])}",
             file=out,
         )
