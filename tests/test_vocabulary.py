@@ -22,6 +22,7 @@ STRATEGY_SOURCE = {
 VERSIONED_CONTENT = {
     "2026.12": "9b607eaf140b5fb9b750b06675d916cb70ec6a62511b95d73cc016ada0fc06db",
     "2026.13": "7778e63b587b65972cb289082486bda797416db09119ab000e798673b22fdb9a",
+    "2026.14": "c17cc375874b3f49825121068ae7b236ca48c6007451dd6316bdd2b940c857f9",
 }
 """sha256 of the vocabulary's content (everything but its version), for its version."""
 
