@@ -478,6 +478,7 @@ class Authority:
     _provenance: Provenance = attrs.field(init=False, repr=False)
     _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
     _domains: Mapping[str, Domain] = attrs.field(init=False, repr=False)
+    _cell_view: Mapping[str, tuple[CellInfo, ...]] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -491,6 +492,16 @@ class Authority:
             MappingProxyType({f: self.levels[i] for f, i in self._factor_level.items()}),
         )
         object.__setattr__(self, "_domains", MappingProxyType(dict(self._factor_domain)))
+        object.__setattr__(
+            self,
+            "_cell_view",
+            MappingProxyType(
+                {
+                    f: tuple(sorted(c.values(), key=lambda x: x.index))
+                    for f, c in self._cells.items()
+                }
+            ),
+        )
         # no consideration asks about a level at or below this one
         object.__setattr__(
             self, "_asks_below", max((c.below_index for c in self._considerations), default=0)
@@ -569,9 +580,7 @@ class Authority:
     def cells(self) -> Mapping[str, tuple[CellInfo, ...]]:
         """Each factor's indicator cells, lowest level first (read-only; factors without
         cells are left out)."""
-        return MappingProxyType(
-            {f: tuple(sorted(c.values(), key=lambda x: x.index)) for f, c in self._cells.items()}
-        )
+        return self._cell_view
 
     @property
     def considerations(self) -> tuple[ConsiderationRule, ...]:
@@ -592,7 +601,7 @@ class Authority:
         :meth:`level_for`, the invariant checks and the cohort paths all rest on it.
         """
         index, top, fired, unmapped, placed = self._evaluate(
-            list(factors), cells, placed_too=bool(self._considerations)
+            list(factors), self._cell_levels(cells), placed_too=bool(self._considerations)
         )
         return Evaluation(
             self.levels[index],
@@ -602,26 +611,31 @@ class Authority:
             self._consider(placed, index) if placed is not None else (),
         )
 
+    def _cell_levels(self, cells: Mapping[str, str] | None) -> dict[str, int] | None:
+        """The level index of each named cell the matrix has (``factor -> cell level id``
+        in, ``factor -> level index`` out); cells it does not have are left out."""
+        if not cells or not self._cells:
+            return None
+        found = {}
+        for factor, chosen in cells.items():
+            cell = self._cells.get(factor, {}).get(chosen)
+            if cell is not None:
+                found[factor] = cell.index
+        return found
+
     def _evaluate(
         self,
         factors: Sequence[str],
-        cells: Mapping[str, str] | None = None,
+        at_cells: Mapping[str, int] | None = None,
         *,
         placed_too: bool = False,
     ) -> tuple[int, list[str], tuple[Firing, ...], tuple[str, ...], dict[str, int] | None]:
         """(level index, factors at it in order, firings, unmapped, and, when escalation
         rules need it or ``placed_too``, the level index of each placed factor): the rule
-        language."""
+        language. ``at_cells`` places factors at the level (index) of a named cell."""
         level_of: Mapping[str, int] = self._factor_level
-        overlay: dict[str, int] | None = None  # the named cells' levels, over the mapping
-        if cells and self._cells:
-            overlay = {}
-            for factor, chosen in cells.items():
-                cell = self._cells.get(factor, {}).get(chosen)
-                if cell is not None:
-                    overlay[factor] = cell.index
-            if overlay:
-                level_of = {**level_of, **overlay}  # only when a need names a cell
+        if at_cells:
+            level_of = {**level_of, **at_cells}  # only when a need names a cell
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
@@ -649,22 +663,34 @@ class Authority:
             unmapped = tuple(sorted(set(unmapped)))
         return index, top, fired, unmapped, placed
 
+    def _counted(
+        self, placed: Mapping[str, int], at_index: int, at_least: int, across_domains: int
+    ) -> tuple[tuple[str, ...], int] | None:
+        """The factors placed at ``at_index`` or above (sorted) and how many domains they
+        span, when there are ``at_least`` of them across ``across_domains``; else None. The
+        one count behind escalation rules and considerations."""
+        counted = [f for f, at in placed.items() if at >= at_index]
+        if len(counted) < at_least:
+            return None
+        domains = len({self._factor_domain[f] for f in counted})
+        if domains < across_domains:
+            return None
+        return tuple(sorted(counted)), domains
+
     def _consider(self, placed: Mapping[str, int], index: int) -> tuple[Consideration, ...]:
         """The considerations the placed factors raise at the decided level ``index``."""
         found = []
         for item in self._considerations:
             if index >= item.below_index:
                 continue
-            counted = [f for f, at in placed.items() if at >= item.at_index]
-            if len(counted) < item.at_least:
+            met = self._counted(placed, item.at_index, item.at_least, item.across_domains)
+            if met is None:
                 continue
-            hits = tuple(sorted(counted))
-            domains = {self._factor_domain[f] for f in hits}
-            if len(domains) >= item.across_domains:
-                needs = f"{len(hits)} need{'s' if len(hits) != 1 else ''}"
-                across = f" across {len(domains)} domains" if len(domains) > 1 else ""
-                message = f"{needs}{across} at {item.at_level} or above: consider {item.consider}"
-                found.append(Consideration(item.id, message, item.below, hits, item.source))
+            hits, domains = met
+            needs = f"{len(hits)} need{'s' if len(hits) != 1 else ''}"
+            across = f" across {domains} domains" if domains > 1 else ""
+            message = f"{needs}{across} at {item.at_level} or above: consider {item.consider}"
+            found.append(Consideration(item.id, message, item.below, hits, item.source))
         return tuple(found)
 
     def _reason(self, factor: str, chosen: str | None) -> Reason:
@@ -691,11 +717,9 @@ class Authority:
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         factors = [o.factor for o in assessment.factors]
-        chosen: dict[str, str] | None = None
+        best: dict[str, int] = {}  # a need observed twice counts at its higher placement
         named: dict[str, str | None] = {}  # the cell each need counts at (None: the default)
         if self._cells and not self._cells.keys().isdisjoint(factors):
-            chosen = {}
-            best: dict[str, int] = {}  # a need observed twice counts at its higher placement
             for o in assessment.factors:
                 cells = self._cells.get(o.factor)
                 if not cells:
@@ -704,9 +728,8 @@ class Authority:
                 at = cell.index if cell is not None else self._factor_level[o.factor]
                 if at > best.get(o.factor, -1):
                     best[o.factor] = at
-                    chosen[o.factor] = self.levels[at].id
                     named[o.factor] = cell.level if cell is not None else None
-        index, top, fired, unmapped, placed = self._evaluate(factors, chosen)
+        index, top, fired, unmapped, placed = self._evaluate(factors, best)
         if named:
             mapped = self._mapping_reason
             reasons = tuple(self._reason(f, named.get(f)) if f in named else mapped[f] for f in top)
@@ -745,7 +768,7 @@ class Authority:
         considerations: tuple[Consideration, ...] = ()
         if self._considerations and final_index < self._asks_below:
             if placed is None:
-                placed = self._evaluate(factors, chosen, placed_too=True)[4]
+                placed = self._evaluate(factors, best, placed_too=True)[4]
             considerations = self._consider(placed or {}, final_index)
         return Decision(
             level=final,
@@ -776,17 +799,15 @@ class Authority:
         """The level a set of factor ids reaches under this matrix (as :meth:`classify`
         computes it, without the reasons or a recorded judgement); ``cells`` as for
         :meth:`evaluate`."""
-        return self.levels[self._evaluate(list(factors), cells)[0]]
+        return self.levels[self._evaluate(list(factors), self._cell_levels(cells))[0]]
 
     def _fire(self, mapped: Mapping[str, int]) -> tuple[Firing, ...]:
         """The escalation rules the mapped factors (id -> level index) satisfy."""
         fired = []
         for rule in self._rules:
-            hits = tuple(sorted(f for f, at in mapped.items() if at >= rule.at_index))
-            if len(hits) >= rule.at_least and (
-                len({self._factor_domain[f] for f in hits}) >= rule.across_domains
-            ):
-                fired.append(Firing(rule, hits))
+            met = self._counted(mapped, rule.at_index, rule.at_least, rule.across_domains)
+            if met is not None:
+                fired.append(Firing(rule, met[0]))
         return tuple(fired)
 
     def translate(self, level_id: str, *, to: Authority) -> Translation:
