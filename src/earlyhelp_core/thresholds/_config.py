@@ -163,12 +163,9 @@ class EscalationRule(Model):
     note: Text | None = None
 
 
-class ConsiderationWhen(Model):
-    """``at_least`` needs placed at ``at_level`` or above, across ``across_domains`` domains."""
-
-    at_least: Positive
-    at_level: Kebab
-    across_domains: Positive = 1
+class ConsiderationWhen(EscalationWhen):
+    """``at_least`` needs placed at ``at_level`` or above, across ``across_domains`` domains
+    (the same count as an escalation rule's)."""
 
 
 class Consideration(Model):

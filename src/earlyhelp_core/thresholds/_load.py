@@ -20,7 +20,7 @@ from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import Violation, consistency, safety
-from ._config import AuthorityConfig, FactorMapping, SourceRef
+from ._config import AuthorityConfig, EscalationWhen, FactorMapping, SourceRef
 from ._matrix import (
     Authority,
     CellInfo,
@@ -208,6 +208,25 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         )
         return None
 
+    def check_count(
+        path: Path, when: EscalationWhen, key: str, upper: str, why: str
+    ) -> tuple[int, int] | None:
+        """An escalation rule's or a consideration's count (``when``) and the level it
+        raises to or asks about (``key``): both levels' indexes, or None when a level is
+        unknown or does not rank above the counted one (each reported)."""
+        at = check_level((*path, "when", "at_level"), when.at_level)
+        top = check_level((*path, key), upper)
+        if when.across_domains > 3:
+            report((*path, "when", "across_domains"), "there are only 3 domains", "value")
+        if at is None or top is None:
+            return None
+        if top <= at:
+            report(
+                (*path, key), f"{upper!r} must rank above {when.at_level!r}: {why}", "rule-order"
+            )
+            return None
+        return at, top
+
     # sources
     declared = {s.id for s in config.sources}
     for path, ref in _sources(config):
@@ -289,19 +308,12 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if rule.id in rule_ids:
             report(("escalation", i, "id"), f"rule id {rule.id!r} is used twice", "duplicate-id")
         rule_ids.add(rule.id)
-        at = check_level(("escalation", i, "when", "at_level"), rule.when.at_level)
-        then = check_level(("escalation", i, "then"), rule.then)
-        if rule.when.across_domains > 3:
-            report(("escalation", i, "when", "across_domains"), "there are only 3 domains", "value")
-        if at is None or then is None:
+        found = check_count(
+            ("escalation", i), rule.when, "then", rule.then, "a rule raises the level"
+        )
+        if found is None:
             continue
-        if then <= at:
-            report(
-                ("escalation", i, "then"),
-                f"{rule.then!r} must rank above {rule.when.at_level!r}: a rule raises the level",
-                "rule-order",
-            )
-            continue
+        at, then = found
         rules.append(
             EscalationRule(
                 id=rule.id,
@@ -326,22 +338,16 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
                 "duplicate-id",
             )
         consideration_ids.add(item.id)
-        at = check_level(("considerations", i, "when", "at_level"), item.when.at_level)
-        below = check_level(("considerations", i, "below"), item.below)
-        if item.when.across_domains > 3:
-            report(
-                ("considerations", i, "when", "across_domains"), "there are only 3 domains", "value"
-            )
-        if at is None or below is None:
+        found = check_count(
+            ("considerations", i),
+            item.when,
+            "below",
+            item.below,
+            "a consideration asks whether needs at one level add up to a higher one",
+        )
+        if found is None:
             continue
-        if below <= at:
-            report(
-                ("considerations", i, "below"),
-                f"{item.below!r} must rank above {item.when.at_level!r}: a consideration asks "
-                "whether needs at one level add up to a higher one",
-                "rule-order",
-            )
-            continue
+        at, below = found
         considerations.append(
             ConsiderationRule(
                 id=item.id,
