@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("_version", "_errors", "_resources"),
     ("_reader",),
     ("_located", "_schema_check", "_model"),
-    ("prevention", "vocabulary"),
+    ("prevention", "vocabulary", "_calendar"),
     ("models",),
     ("thresholds",),
     ("assessment",),

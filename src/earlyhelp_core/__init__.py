@@ -35,9 +35,11 @@ from .models import (
 )
 
 __all__ = [
+    "ENGLAND",
     "Assessment",
     "Authority",
     "AuthorityConfig",
+    "Closure",
     "ConfigError",
     "Consent",
     "Decision",
@@ -70,6 +72,7 @@ __all__ = [
     "UnknownIdError",
     "Violation",
     "Voice",
+    "WorkingCalendar",
     "__version__",
     "check_authority",
     "classify_many",
@@ -88,6 +91,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._calendar import ENGLAND, Closure, WorkingCalendar
     from .assessment._core import (
         Finding,
         NotChecked,
@@ -117,6 +121,9 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "ENGLAND": "_calendar",
+    "Closure": "_calendar",
+    "WorkingCalendar": "_calendar",
     "RecordResult": "cohorts",
     "classify_many": "cohorts",
     "validate_many": "cohorts",
