@@ -83,8 +83,10 @@ def test_json_output_carries_every_finding_field(capsys) -> None:
         "input",
         "citation",
         "file",
+        "calendar",
         "url",
     }
+    assert finding["calendar"] is None  # EH040 counts no working days
     assert finding["path"] == ["factors", 0]
     path = EXAMPLES / "assessment-significant-harm.yaml"
     assert finding["file"] == str(path)
@@ -106,7 +108,10 @@ def test_parse_problems_and_findings_together(capsys, tmp_path) -> None:
 def test_rules_lists_every_rule(capsys) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0
-    assert len(out.strip().splitlines()) == len(eh.rules())
+    *listed, blank, calendar = out.strip().splitlines()
+    assert [line.split()[0] for line in listed] == [r.code for r in eh.rules()]
+    assert blank == ""
+    assert calendar.startswith("[working days] counted as Monday to Friday less")
     assert out.startswith("EH001  error    assessment  consent-not-given: ")
     code, out, _ = run(capsys, "rules", "--format", "json")
     assert {r["code"] for r in json.loads(out)} == {r.code for r in eh.rules()}

@@ -355,6 +355,17 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
             if rule.cannot_tell is not None
             else []
         ),
+        *(
+            [
+                "**Counts working days**: Monday to Friday, less the England and Wales bank "
+                "holidays (with their substitute days, from the `holidays` package) and the "
+                "authority's closure days (`closure_days`). Each finding names the calendar it "
+                f"counted in (`calendar`); under the test authority: *{authority.calendar.name}*.",
+                "",
+            ]
+            if rule.counts_working_days
+            else []
+        ),
         f"*{_cell(rule.summary)}.*",
         "",
         "## What it checks",
@@ -405,10 +416,19 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
 
 
 def rules_index(rules: Any) -> str:
-    out = ["# Validation rules", "", "| code | severity | documents | rule |", "|---|---|---|---|"]
+    out = [
+        "# Validation rules",
+        "",
+        "Rules marked *working days* count them in the authority's calendar: Monday to Friday, "
+        "less the England and Wales bank holidays and the authority's closure days "
+        f"({eh.ENGLAND.name} with no closure days).",
+        "",
+        "| code | severity | documents | rule |",
+        "|---|---|---|---|",
+    ]
     out += [
         f"| [{r.code}]({r.code}.md) | {r.severity.value} | {', '.join(r.kinds)} | "
-        f"{r.title}: {_cell(r.summary)} |"
+        f"{r.title}: {_cell(r.summary)}{' *working days*' if r.counts_working_days else ''} |"
         for r in rules
     ]
     return "\n".join(out) + "\n"

@@ -87,6 +87,9 @@ def _translate(error: Any) -> tuple[tuple[str | int, ...], str, str, bool]:
         return (*path, key), f"unknown key {quote(key)}{hint}", "unknown-key", True
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        if len(missing) > 1:  # an older file meets new required keys all at once: name them all
+            keys = ", ".join(repr(k) for k in missing)
+            return path, f"missing required keys {keys}", "missing", False
         return path, f"missing required key {missing[0]!r}", "missing", False
     if kind in ("anyOf", "oneOf"):
         names = [_expected(alt) for alt in schema.get(kind, []) if isinstance(alt, dict)]

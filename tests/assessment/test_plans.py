@@ -33,6 +33,7 @@ SEVERITY = {
     "EH063": "error",
     "EH064": "warning",
     "EH065": "error",
+    "EH066": "warning",
 }
 
 

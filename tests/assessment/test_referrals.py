@@ -1,22 +1,19 @@
 """Referral rules EH070-EH089: referrer, feedback and decision times, decision against level,
-consent; and the working-day arithmetic they use."""
+consent."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import earlyhelp_core as eh
 from earlyhelp_core.assessment._core import Context, Rule, rules
-from earlyhelp_core.assessment.rules.referrals import add_working_days, working_days_between
 from earlyhelp_core.models import ReferralDecision
 from earlyhelp_core.testing import referrals
 
@@ -106,7 +103,7 @@ def referral_rules() -> list[Rule]:
 
 def test_rules_are_registered_in_range() -> None:
     codes = [r.code for r in referral_rules()]
-    assert codes == [f"EH{n:03d}" for n in range(70, 83)]
+    assert codes == [f"EH{n:03d}" for n in range(70, 84)]
     for r in referral_rules():
         assert r.kinds == ("referral",)
         # the route and request rules check what the authority's config declares, cited there
@@ -299,95 +296,7 @@ def test_eh073_other_decisions(strict: eh.Authority) -> None:
     assert findings(strict, "decision: information-and-advice", "EH073") == []
 
 
-# --- EH074 decision-late, and working days ---------------------------------------------------
-
-MON, TUE, WED, THU, FRI, SAT, SUN = (date(2024, 2, d) for d in range(12, 19))
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        (MON, MON, 0),
-        (MON, TUE, 1),
-        (MON, FRI, 4),
-        (FRI, SAT, 0),
-        (FRI, SUN, 0),
-        (FRI, date(2024, 2, 19), 1),  # Friday -> Monday
-        (SAT, date(2024, 2, 19), 0),  # Saturday counts from Monday
-        (SAT, date(2024, 2, 20), 1),
-        (SUN, date(2024, 2, 20), 1),
-        (SAT, SUN, 0),
-        (SAT, FRI, 0),  # before the start: none
-        (date(2024, 2, 29), date(2024, 3, 1), 1),  # leap day, Thursday -> Friday
-        (date(2024, 5, 31), date(2024, 6, 3), 1),  # month end, Friday -> Monday
-        (date(2024, 6, 29), date(2024, 7, 1), 0),  # month end, Saturday -> Monday
-        (date(2024, 9, 30), date(2024, 10, 1), 1),  # month end, Monday -> Tuesday
-        (date(2024, 12, 31), date(2025, 1, 1), 1),  # bank holiday: not known, counted
-        (date(2023, 12, 30), date(2024, 1, 2), 1),  # year end, Saturday -> Tuesday
-        (MON, date(2024, 3, 11), 20),  # four weeks
-    ],
-)
-def test_working_days_between(start: date, end: date, expected: int) -> None:
-    assert working_days_between(start, end) == expected
-
-
-@pytest.mark.parametrize(
-    ("start", "days", "expected"),
-    [
-        (MON, 0, MON),
-        (MON, 1, TUE),
-        (THU, 1, FRI),
-        (FRI, 1, date(2024, 2, 19)),
-        (SAT, 0, date(2024, 2, 19)),
-        (SAT, 1, date(2024, 2, 20)),
-        (SUN, 1, date(2024, 2, 20)),
-        (FRI, 5, date(2024, 2, 23)),
-        (date(2024, 1, 31), 1, date(2024, 2, 1)),  # month end
-        (date(2024, 2, 29), 1, date(2024, 3, 1)),  # leap day
-        (date(2024, 5, 31), 1, date(2024, 6, 3)),  # month end on a Friday
-        (date(2024, 8, 31), 1, date(2024, 9, 3)),  # month end on a Saturday
-        (date(2024, 12, 31), 3, date(2025, 1, 3)),  # year end
-    ],
-)
-def test_add_working_days(start: date, days: int, expected: date) -> None:
-    assert add_working_days(start, days) == expected
-
-
-def test_add_working_days_rejects_negative() -> None:
-    with pytest.raises(ValueError, match="0 or more"):
-        add_working_days(MON, -1)
-
-
-def naive_between(start: date, end: date) -> int:
-    day = start
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    count = 0
-    while day < end:
-        day += timedelta(days=1)
-        count += day.weekday() < 5
-    return count
-
-
-@given(
-    st.dates(date(1900, 1, 1), date(2100, 12, 31)),
-    st.integers(-10, 60),
-    st.integers(0, 40),
-)
-def test_working_days_agree_with_a_naive_count(start: date, offset: int, n: int) -> None:
-    end = start + timedelta(days=offset)
-    assert working_days_between(start, end) == naive_between(start, end)
-    deadline = add_working_days(start, n)
-    assert deadline.weekday() < 5
-    assert working_days_between(start, deadline) == n
-    assert working_days_between(start, deadline + timedelta(days=1)) == n + (
-        (deadline + timedelta(days=1)).weekday() < 5
-    )
-
-
-def test_working_days_at_the_ends_of_the_calendar() -> None:
-    assert working_days_between(date.min, date.max) > 0
-    assert working_days_between(date.max, date.max) == 0  # 9999-12-31 is a Friday
+# --- EH074 decision-late (tests/test_calendar.py counts the days) ----------------------------------------------
 
 
 def test_eh074_fires_after_the_working_days_allowed(strict: eh.Authority) -> None:

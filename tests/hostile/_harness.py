@@ -143,6 +143,9 @@ parameters:
   review_interval_weeks: {{value: 12, source: {_SRC}}}
   referral_decision_working_days: {{value: 1, source: {_SRC}}}
   referral_feedback_hours: {{value: 24, source: {_SRC}}}
+  assessment_working_days: {{value: 45, source: {_SRC}}}
+  conference_working_days: {{value: 15, source: {_SRC}}}
+  closure_days: {{value: null, note: none}}
   no_further_action_allowed: {{value: false, source: {_SRC}}}
   consent_required: {{value: true, source: {_SRC}}}
   share_consent_required: {{value: false, source: {_SRC}}}

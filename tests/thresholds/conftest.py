@@ -83,6 +83,15 @@ def make_config() -> dict[str, Any]:
             "review_interval_weeks": {"value": 12, "source": SRC},
             "referral_decision_working_days": {"value": 1, "source": SRC},
             "referral_feedback_hours": {"value": 24, "source": SRC},
+            "assessment_working_days": {"value": 45, "source": SRC},
+            "conference_working_days": {"value": 15, "source": SRC},
+            "closure_days": {
+                "value": [
+                    {"on": "2024-12-24", "why": "Christmas Eve"},
+                    {"on": "2024-12-31", "why": "New Year's Eve"},
+                ],
+                "source": SRC,
+            },
             "no_further_action_allowed": {"value": False, "source": SRC},
             "consent_required": {"value": True, "source": SRC},
             "share_consent_required": {"value": True, "source": SRC},

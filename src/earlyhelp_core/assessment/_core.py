@@ -29,6 +29,7 @@ from ..thresholds import ConfigError
 from ..thresholds._config import Parameters
 
 if TYPE_CHECKING:
+    from .._calendar import WorkingCalendar
     from ..thresholds import Authority, Decision
 
 __all__ = [
@@ -109,6 +110,9 @@ class Finding:
         line: 1-based line in the file, when the document came from one.
         col: 1-based column, likewise.
         file: the file the document came from, when it came from one.
+        calendar: for a rule that counts working days, the calendar it counted them in
+            (``authority.calendar.name``: Monday to Friday less the England and Wales bank
+            holidays, and the authority's closure days); None for any other rule.
     """
 
     code: str
@@ -121,6 +125,7 @@ class Finding:
     line: int | None = None
     col: int | None = None
     file: str | None = None
+    calendar: str | None = None
 
     @property
     def location(self) -> Location:
@@ -146,12 +151,14 @@ class Finding:
             "input": self.input,
             "citation": self.citation,
             "file": self.file,
+            "calendar": self.calendar,
             "url": self.url,
         }
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.code} {self.severity}: {render_path(self.path)}: {self.message}{hint}"
+        days = f" [working days: {self.calendar}]" if self.calendar else ""
+        return f"{self.code} {self.severity}: {render_path(self.path)}: {self.message}{hint}{days}"
 
 
 def _order(finding: Finding) -> tuple[Any, ...]:
@@ -247,6 +254,12 @@ class Context:
         """The authority's parameters."""
         return self.authority.config.parameters
 
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working days to count in: the authority's calendar (bank holidays and its
+        closure days). A rule that counts them declares ``counts_working_days=True``."""
+        return self.authority.calendar
+
 
 Check = Callable[[Any, Context], Iterable[Hit]]
 
@@ -278,6 +291,9 @@ class Rule:
     records whether it is one of them: why the rule cannot tell. The rule then runs for no
     document, rather than guess, and every report lists it as not checked with this reason.
     The check stays, for the day the documents record what it needs."""
+    counts_working_days: bool = attrs.field(default=False, kw_only=True)
+    """Whether the rule counts working days (in ``ctx.calendar``): its findings then name
+    the calendar (``Finding.calendar``)."""
 
     @property
     def doc(self) -> str:
@@ -320,6 +336,7 @@ class Rule:
             "reads": list(self.reads),
             "requires": list(self.requires),
             "cannot_tell": self.cannot_tell,
+            "counts_working_days": self.counts_working_days,
             "source": self.source,
         }
 
@@ -383,6 +400,7 @@ def rule(
     reads: Iterable[str] = (),
     requires: Iterable[str] = (),
     cannot_tell: str | None = None,
+    counts_working_days: bool = False,
 ) -> Callable[[Check], Check]:
     """Declare a rule: decorate its check function, which yields :class:`Hit` s.
 
@@ -392,6 +410,8 @@ def rule(
     does not run, and the report says so in ``not_checked``. ``cannot_tell`` is for a rule
     whose source covers only some documents when no document records which: it says why,
     and the rule runs for none of them, listed in ``not_checked`` with that reason.
+    ``counts_working_days`` marks a rule that counts working days in ``ctx.calendar``:
+    each of its findings names that calendar, and ``earlyhelp rules`` lists it.
 
     Example::
 
@@ -417,6 +437,7 @@ def rule(
                 check=check,
                 requires=tuple(requires),
                 cannot_tell=cannot_tell,
+                counts_working_days=counts_working_days,
             )
         )
         return check
@@ -609,6 +630,7 @@ def run_rules(
                 )
             ]
             severity = Severity.ERROR
+        calendar = authority.calendar.name if current.counts_working_days and hits else None
         for found in hits:
             pos = where(found.path) if where is not None else None
             findings.append(
@@ -623,6 +645,7 @@ def run_rules(
                     input=found.input,
                     line=pos[0] if pos else None,
                     col=pos[1] if pos else None,
+                    calendar=calendar,
                 )
             )
     return findings, skipped

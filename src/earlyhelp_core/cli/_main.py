@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import attrs
 
 from .. import vocabulary
+from .._calendar import ENGLAND
 from .._errors import DocumentError, LoadError, Problem, UnknownIdError
 from .._reader import SourceMap
 from .._resources import data_dir
@@ -154,7 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
         "rules",
         help="list the validation rules",
         description="List every validation rule: code, severity, the documents it checks and "
-        "its summary.",
+        "its summary. Rules that count working days are marked, and the calendar they count "
+        "in is named: Monday to Friday less the England and Wales bank holidays, and with "
+        "--authority that authority's closure days too.",
+    )
+    p.add_argument(
+        "--authority",
+        metavar="ID|PATH",
+        help="name the calendar of this authority (its closure days)",
     )
     _add_format(p)
 
@@ -418,12 +426,28 @@ def _by_reason(skipped: Iterable[NotChecked]) -> dict[str, list[str]]:
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     all_rules = rules()
+    authority = None if args.authority is None else load_authority(args.authority)
+    calendar = ENGLAND if authority is None else authority.calendar
     if args.format == "json":
-        _dump([r.to_dict() for r in all_rules], out)
+        _dump(
+            [
+                {**r.to_dict(), "calendar": calendar.name if r.counts_working_days else None}
+                for r in all_rules
+            ],
+            out,
+        )
         return EXIT_OK
     for r in all_rules:
         kinds = ",".join("assessment" if k == "early-help-assessment" else k for k in r.kinds)
-        print(f"{r.code}  {r.severity.value:<7}  {kinds:<10}  {r.title}: {r.summary}", file=out)
+        days = " [working days]" if r.counts_working_days else ""
+        line = f"{r.code}  {r.severity.value:<7}  {kinds:<10}  {r.title}: {r.summary}{days}"
+        print(line, file=out)
+    whose = (
+        f"under {authority.id}"
+        if authority is not None
+        else "(an authority's closure days too: earlyhelp rules --authority ID)"
+    )
+    print(f"\n[working days] counted as {calendar.name} {whose}", file=out)
     return EXIT_OK
 
 

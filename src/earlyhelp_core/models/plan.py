@@ -83,13 +83,22 @@ class Review(Model):
 
 
 class Step(Model):
-    """A step-up or step-down between levels of need (YAML keys ``from`` and ``to``)."""
+    """A step-up or step-down between levels of need (YAML keys ``from`` and ``to``).
+
+    A step-up to child protection may record the strategy discussion that started section
+    47 enquiries and the initial child protection conference that followed it.
+    """
 
     on: Day
     direction: StepDirection
     from_level: Id = Field(alias="from")
     to_level: Id = Field(alias="to")
     reason: Text = personal()
+    strategy_discussion_on: Day | None = None
+    """The day of the strategy discussion that started section 47 enquiries (the first,
+    if there were several); a step-up only."""
+    conference_on: Day | None = None
+    """The day of the initial child protection conference; a step-up only."""
 
 
 class Plan(Model):
@@ -154,6 +163,7 @@ class Plan(Model):
                         step.to_level,
                     )
                 )
+            problems.extend(_step_dates(i, step))
         raise_problems("Plan", problems)
         return self
 
@@ -176,6 +186,34 @@ class Plan(Model):
             for outcome, points in scored.items()
             if len(points) > 1
         }
+
+
+def _step_dates(i: int, step: Step) -> list[tuple[Path, str, str, Any]]:
+    """The strategy discussion and conference days belong to a step-up, in that order."""
+    problems: list[tuple[Path, str, str, Any]] = []
+    for key in ("strategy_discussion_on", "conference_on"):
+        if getattr(step, key) is not None and step.direction is not StepDirection.STEP_UP:
+            problems.append(
+                (
+                    ("steps", i, key),
+                    "step_up_only",
+                    f"`{key}` belongs to a step-up to child protection; this step is a "
+                    f"{step.direction}",
+                    None,
+                )
+            )
+    held, conference = step.strategy_discussion_on, step.conference_on
+    if held is not None and conference is not None and conference < held:
+        problems.append(
+            (
+                ("steps", i, "conference_on"),
+                "date_order",
+                "the initial child protection conference is before the strategy discussion "
+                "(`strategy_discussion_on`) that starts the enquiries it follows",
+                None,
+            )
+        )
+    return problems
 
 
 @attrs.frozen

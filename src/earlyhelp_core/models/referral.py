@@ -85,6 +85,9 @@ class Referral(Model):
     decision: ReferralDecision | None = None
     decided_at: Instant | None = None
     outcome_communicated_at: Instant | None = None
+    assessment_completed_on: Day | None = None
+    """The day the section 17 (child and family) assessment the referral was decided for
+    was completed; only with ``decision: section-17-assessment``."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Referral:
@@ -115,5 +118,35 @@ class Referral(Model):
                         None,
                     )
                 )
+        problems.extend(self._assessment_dates())
         raise_problems("Referral", problems)
         return self
+
+    def _assessment_dates(self) -> list[tuple[Path, str, str, Any]]:
+        completed = self.assessment_completed_on
+        if completed is None:
+            return []
+        decision = self.decision
+        if decision is not ReferralDecision.SECTION_17_ASSESSMENT:
+            decided = "no decision is recorded" if decision is None else f"it is {decision}"
+            return [
+                (
+                    ("assessment_completed_on",),
+                    "assessment_without_decision",
+                    "`assessment_completed_on` is the day the section 17 assessment that the "
+                    f"referral was decided for was completed, but {decided}; record "
+                    "`decision: section-17-assessment`, or remove the date",
+                    None,
+                )
+            ]
+        if completed < self.received_at.date():
+            return [
+                (
+                    ("assessment_completed_on",),
+                    "date_order",
+                    "`assessment_completed_on` is before the day the referral was received "
+                    "(`received_at`)",
+                    None,
+                )
+            ]
+        return []

@@ -295,6 +295,9 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "review_interval_weeks": param(st.integers(2, 26)),
         "referral_decision_working_days": param(st.integers(1, 10)),
         "referral_feedback_hours": param(st.integers(1, 240)),
+        "assessment_working_days": param(st.integers(1, 60)),
+        "conference_working_days": param(st.integers(1, 30)),
+        "closure_days": param(_closures(draw)),
         "no_further_action_allowed": param(st.booleans()),
         "consent_required": param(st.booleans()),
         "share_consent_required": param(st.booleans()),
@@ -306,6 +309,12 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         "graduated_pathway": param(st.booleans()),
         "referral_routes": param(_routes(draw)),
     }
+
+
+def _closures(draw: st.DrawFn) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """1-5 distinct closure days, each with why."""
+    days = draw(st.lists(st.dates(), min_size=1, max_size=5, unique=True))
+    return st.just([{"on": day.isoformat(), "why": draw(_texts(30))} for day in days])
 
 
 def _routes(draw: st.DrawFn) -> st.SearchStrategy[list[dict[str, Any]]]:

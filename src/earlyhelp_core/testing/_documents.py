@@ -381,15 +381,20 @@ def _plans(
         else:
             low, high = draw(st.lists(_ids, min_size=2, max_size=2, unique=True))
         direction = draw(st.sampled_from(["step-up", "step-down"]))
-        steps.append(
-            {
-                "on": draw(st.dates(start, start + timedelta(days=365))),
-                "direction": direction,
-                "from": low if direction == "step-up" else high,
-                "to": high if direction == "step-up" else low,
-                "reason": draw(_texts()),
-            }
-        )
+        on = draw(st.dates(start, start + timedelta(days=365)))
+        step: dict[str, Any] = {
+            "on": on,
+            "direction": direction,
+            "from": low if direction == "step-up" else high,
+            "to": high if direction == "step-up" else low,
+            "reason": draw(_texts()),
+        }
+        if direction == "step-up" and draw(st.booleans()):
+            # a strategy discussion, and often the initial conference some weeks after it
+            step["strategy_discussion_on"] = on
+            if draw(st.booleans()):
+                step["conference_on"] = on + timedelta(days=draw(st.integers(0, 40)))
+        steps.append(step)
     actions = [
         {
             "description": draw(_texts()),
@@ -458,6 +463,11 @@ def _referrals(
     if draw(st.booleans()):
         data["decision"] = draw(st.sampled_from(ReferralDecision))
         data["decided_at"] = received + timedelta(minutes=draw(st.integers(0, 60 * 24 * 5)))
+        if data["decision"] is ReferralDecision.SECTION_17_ASSESSMENT and draw(st.booleans()):
+            # the assessment's end, some 0-90 days after the referral
+            data["assessment_completed_on"] = received.date() + timedelta(
+                days=draw(st.integers(0, 90))
+            )
     if draw(st.booleans()):
         data["outcome_communicated_at"] = received + timedelta(
             minutes=draw(st.integers(0, 60 * 24 * 5))

@@ -6,6 +6,7 @@ This model checks the *shape* of a config. What needs the whole file and the voc
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
@@ -270,6 +271,40 @@ class RoutesParameter(_Parameter):
         return self
 
 
+class ClosureDay(Model):
+    """A day the authority's services close besides the bank holidays (an office closure
+    between Christmas and New Year, say)."""
+
+    on: Day
+    why: Text
+    """What the closure is, in a few words (shown where a count skips the day)."""
+
+
+class ClosuresParameter(_Parameter):
+    """The authority's closure days, with their source, or null with a note (the bank
+    holidays alone)."""
+
+    value: tuple[ClosureDay, ...] | None = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ClosuresParameter:
+        problems: list[tuple[Path, str, str, Any]] = []
+        seen: set[date] = set()
+        for i, closure in enumerate(self.value or ()):
+            if closure.on in seen:
+                problems.append(
+                    (
+                        ("value", i, "on"),
+                        "duplicate_day",
+                        f"closure day {closure.on.isoformat()} is listed twice",
+                        None,
+                    )
+                )
+            seen.add(closure.on)
+        raise_problems("ClosuresParameter", problems)
+        return self
+
+
 class Parameters(Model):
     """The authority's policy values that validators read."""
 
@@ -278,6 +313,15 @@ class Parameters(Model):
     review_interval_weeks: CountParameter
     referral_decision_working_days: CountParameter
     referral_feedback_hours: CountParameter
+    assessment_working_days: CountParameter
+    """The most working days from a referral to the end of the children's social care
+    (section 17) assessment that follows it (Working Together: 45)."""
+    conference_working_days: CountParameter
+    """The most working days from the strategy discussion that starts section 47 enquiries
+    to the initial child protection conference (Working Together: 15)."""
+    closure_days: ClosuresParameter
+    """Days the authority's services close besides the England and Wales bank holidays:
+    they are not working days in any count the rules make."""
     no_further_action_allowed: SwitchParameter
     consent_required: SwitchParameter
     share_consent_required: SwitchParameter

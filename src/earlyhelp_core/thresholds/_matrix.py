@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._check import Violation
 
 from .. import vocabulary
+from .._calendar import ENGLAND, Closure, WorkingCalendar
 from .._errors import Path, UnknownIdError, quote
 from .._located import did_you_mean
 from ..models import Assessment
@@ -479,6 +480,7 @@ class Authority:
     _placements: Mapping[str, LevelInfo] = attrs.field(init=False, repr=False)
     _domains: Mapping[str, Domain] = attrs.field(init=False, repr=False)
     _cell_view: Mapping[str, tuple[CellInfo, ...]] = attrs.field(init=False, repr=False)
+    _calendar: WorkingCalendar = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -506,6 +508,12 @@ class Authority:
         object.__setattr__(
             self, "_asks_below", max((c.below_index for c in self._considerations), default=0)
         )
+        closures = self.config.parameters.closure_days.value or ()
+        object.__setattr__(
+            self,
+            "_calendar",
+            ENGLAND.with_closures((Closure(c.on, c.why) for c in closures), self.config.id),
+        )
         lowest = self.levels[0]
         object.__setattr__(
             self, "_no_factors", (Reason((), ReasonKind.NO_FACTORS, lowest.id, lowest.source),)
@@ -531,6 +539,12 @@ class Authority:
     def version(self) -> str:
         """The config's version."""
         return self.config.version
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working days the rules count under this authority: Monday to Friday, less
+        the England and Wales bank holidays and the config's ``closure_days``."""
+        return self._calendar
 
     def locate(self, violation: Violation) -> Violation:
         """``violation`` with the file, line and column of its path in this config."""

@@ -1,8 +1,9 @@
 """The built-in validation rules. Importing this package registers them, in code order.
 
 One module per family of rules: consent, ages, the child's voice, the recorded level,
-the statutory route, plans, referrals, Supporting Families, and the indicator cells and
-considerations of the authority's threshold document.
+the statutory route, plans, referrals, Supporting Families, the statutory timescales
+counted in working days, and the indicator cells and considerations of the authority's
+threshold document.
 """
 
 from . import (
@@ -15,6 +16,7 @@ from . import (
     routes,
     statutory,
     supporting_families,
+    timescales,
     voice,
 )
 
@@ -28,5 +30,6 @@ __all__ = [
     "routes",
     "statutory",
     "supporting_families",
+    "timescales",
     "voice",
 ]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 from ...models import Referral, ReferralDecision
 from ...prevention import Response
 from .._core import Context, Hit, Severity, hit, rule
 
-__all__ = ["add_working_days", "working_days_between"]
+__all__: list[str] = []
 
 BEDFORD_FRONT_DOOR = (
     "sources/002_5690c2041d93ffbe.txt (Bedford Borough Early Help Strategy 2015-18), "
@@ -79,55 +78,7 @@ BELOW_SECTION_17 = frozenset({ReferralDecision.NO_FURTHER_ACTION, *NON_STATUTORY
 them: Working Together names it beside the s17 assessment, not below it."""
 
 
-# --- working days -------------------------------------------------------------------------
-
-
-def _weekdays_through(ordinal: int) -> int:
-    """Monday-Friday days from 0001-01-01 (a Monday, ordinal 1) to ``ordinal``, inclusive."""
-    weeks, rest = divmod(ordinal, 7)
-    return weeks * 5 + min(rest, 5)
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days (Monday-Friday) after ``start``'s day, up to and including ``end``.
-
-    A ``start`` on a Saturday or Sunday counts from the next Monday, as if received then.
-    An ``end`` on or before that day gives 0. Bank holidays are not known: they count as
-    working days. Pure arithmetic on ordinals: never raises for any two dates.
-
-    >>> working_days_between(date(2024, 2, 9), date(2024, 2, 12))  # Friday -> Monday
-    1
-    >>> working_days_between(date(2024, 2, 10), date(2024, 2, 12))  # Saturday -> Monday
-    0
-    """
-    first = start.toordinal()
-    while (first - 1) % 7 >= 5:  # Saturday or Sunday: the clock starts on Monday
-        first += 1
-    return max(0, _weekdays_through(end.toordinal()) - _weekdays_through(first))
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day that is ``days`` working days (Monday-Friday) after ``start``.
-
-    A ``start`` on a Saturday or Sunday counts from the next Monday. With ``days=0`` the
-    answer is that first working day. Bank holidays are not known.
-
-    Raises:
-        ValueError: ``days`` is negative.
-        OverflowError: the answer would fall after the year 9999.
-    """
-    if days < 0:
-        raise ValueError(f"days must be 0 or more, got {days}")
-    day = start
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    weeks, rest = divmod(days, 5)
-    day += timedelta(weeks=weeks)
-    while rest:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            rest -= 1
-    return day
+# --- helpers ------------------------------------------------------------------------------
 
 
 def _duration(seconds: float) -> str:
@@ -296,55 +247,6 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
             "threshold is met, section-17-assessment, specialist-assessment, "
             "section-47-enquiry or immediate-protection",
             input=ReferralDecision.NO_FURTHER_ACTION.value,
-        )
-
-
-@rule(
-    code="EH074",
-    title="decision-late",
-    severity=Severity.WARNING,
-    summary="The front door decides within the authority's working days",
-    kinds=["referral"],
-    reads=["referral_decision_working_days"],
-    source=WT_DECISION,
-    requires=["referral_decision_working_days"],
-)
-def decision_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
-    """A decision made later than ``referral_decision_working_days`` working days after the
-    referral was received. Not checked where the authority sets no time.
-
-    The deadline is the end of the Nth working day after the day of receipt, both days
-    taken in the timezone of ``received_at``. Working days are Monday to Friday, and a
-    referral received on a Saturday or Sunday counts from the next Monday. Bank holidays
-    are not known to the library, so a decision after a bank holiday may be flagged.
-
-    Why it matters: a referral may describe a child at risk; Working Together expects the
-    decision about the response within one working day, and a slow decision leaves the
-    child and the referrer waiting.
-
-    Example that fails::
-
-        decided_at: 2024-02-15T11:00:00+00:00
-        outcome_communicated_at: 2024-02-15T12:00:00+00:00
-    """
-    allowed = ctx.params.referral_decision_working_days.value
-    decided = doc.decided_at
-    if allowed is None or decided is None:
-        return
-    received = doc.received_at
-    try:
-        decided_day = decided.astimezone(received.tzinfo).date()
-    except OverflowError:  # at the very end of the calendar: the local date does not exist
-        return
-    taken = working_days_between(received.date(), decided_day)
-    if taken > allowed:
-        yield hit(
-            ("decided_at",),
-            f"the decision came {_plural(taken, 'working day')} after the day the referral "
-            f"was received; the authority allows {allowed}",
-            "decide referrals sooner; bank holidays count here as working days, so if one "
-            "fell in between, the decision may have been in time",
-            input=taken,
         )
 
 
