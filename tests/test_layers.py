@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("models",),
     ("thresholds",),
     ("assessment",),
-    ("cohorts",),
+    ("cohorts", "interop"),
     ("_schemas", "testing", "cli"),
 ]
 """Lowest first. The package's ``__init__`` (the public façade) sits above them all."""

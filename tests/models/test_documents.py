@@ -133,7 +133,7 @@ def test_impossible_text_date() -> None:
     ],
 )
 def test_an_impossible_date_reads_the_same_from_yaml_and_json(tmp_path, day, why) -> None:
-    doc = with_({("family", "members", 0, "date_of_birth"): ..., ("assessor",): ...})
+    doc = with_({("family", "members", 0, "date_of_birth"): ..., ("assessed_on",): ...})
     doc["family"]["members"][0]["date_of_birth"] = "DAY"
     text = json.dumps(doc, default=str, indent=1)
     (tmp_path / "a.json").write_text(text.replace('"DAY"', f'"{day}"'))
@@ -145,7 +145,7 @@ def test_an_impossible_date_reads_the_same_from_yaml_and_json(tmp_path, day, why
         found[name] = [(p.path, p.kind, p.message, p.line) for p in info.value.problems]
     assert found["a.json"] == found["a.yaml"]
     (missing, bad) = found["a.yaml"]  # every problem at once, not just the date
-    assert missing[1:3] == ("missing", "missing required key 'assessor'")
+    assert missing[1:3] == ("missing", "missing required key 'assessed_on'")
     assert bad[:3] == (
         ("family", "members", 0, "date_of_birth"),
         "date",
@@ -227,9 +227,21 @@ def test_text_refuses_control_characters() -> None:
 
 
 def test_missing_key() -> None:
-    p = one(with_({("assessor",): ...}))
+    p = one(with_({("assessed_on",): ...}))
     assert p.path == ()
-    assert p.message == "missing required key 'assessor'"
+    assert p.message == "missing required key 'assessed_on'"
+
+
+def test_assessor_and_consent_may_be_left_unrecorded_and_the_rules_say_so() -> None:
+    """A source that does not record who assessed or the family's consent (a census
+    return) gives None, never an invented value; EH005 and EH001 then report them."""
+    doc = eh.parse_document(with_({("assessor",): ..., ("consent",): ...}))
+    assert isinstance(doc, eh.Assessment)
+    assert doc.assessor is None
+    assert doc.consent is None
+    report = eh.validate(eh.load_authority("bromley"), doc)
+    assert {"EH001", "EH005"} <= set(report.codes)
+    assert not {"EH002", "EH003", "EH004"} & set(report.codes)
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,21 @@ for result in eh.classify_many(bromley, records):   # documents, mappings or JSO
 The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.cohorts.columnar`.
 """
 
-from ._records import RecordResult, classify_many, read_record, results_of_jsonl, validate_many
+from ._records import (
+    RecordResult,
+    Unread,
+    classify_many,
+    read_record,
+    results_of_jsonl,
+    validate_many,
+)
 from ._summary import DecisionSummary, StepSummary, ValidationSummary
 
 __all__ = [
     "DecisionSummary",
     "RecordResult",
     "StepSummary",
+    "Unread",
     "ValidationSummary",
     "classify_many",
     "read_record",

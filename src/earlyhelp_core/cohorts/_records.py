@@ -1,8 +1,9 @@
 """Cohorts: classify and validate many records lazily, one result per record, never stopping.
 
-Records may be parsed documents, mappings (as ``json.loads`` gives them) or JSON text (one
-JSON Lines line). A record that cannot be read becomes a result holding its located
-problems; the run goes on. Only one record is held at a time, so memory stays flat
+Records may be parsed documents, mappings (as ``json.loads`` gives them), JSON text (one
+JSON Lines line), or :class:`Unread` records from a reader (a census return, an extract).
+A record that cannot be read becomes a result holding its located problems; the run goes
+on. Only one record is held at a time, so memory stays flat
 whatever the cohort's size.
 """
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RecordResult",
+    "Unread",
     "classify_many",
     "read_jsonl",
     "read_record",
@@ -34,7 +36,19 @@ __all__ = [
     "validate_many",
 ]
 
-Record = Document | Mapping[str, Any] | str | bytes
+
+@attrs.frozen
+class Unread:
+    """A record a reader could not turn into a document (a census child with an unknown
+    code, an extract row whose key has no match): its id, when known, and the located
+    problems. Cohort runs give it a result holding those problems, and go on.
+    """
+
+    id: str | None
+    problems: tuple[Problem, ...]
+
+
+Record = Document | Unread | Mapping[str, Any] | str | bytes
 
 
 @attrs.frozen
@@ -98,6 +112,8 @@ def read_record(record: Record, *, source: str = "<record>", line: int | None = 
     """
     if isinstance(record, Assessment | Plan | Referral):
         return record
+    if isinstance(record, Unread):
+        raise DocumentError(list(record.problems))
     if isinstance(record, bytes):
         try:
             record = record.decode("utf-8")
@@ -164,7 +180,13 @@ def _results(
     """One result per record; with ``also``, each result's ``compared`` holds the decision
     of the second matrix for the same record (read once)."""
     for index, record, line in items:
-        raw_id = _id_of(record) if isinstance(record, Mapping) else None
+        raw_id = (
+            _id_of(record)
+            if isinstance(record, Mapping)
+            else record.id
+            if isinstance(record, Unread)
+            else None
+        )
         where = source if line is not None else f"{source}[{index}]"
         try:
             doc = read_record(record, source=where, line=line)

@@ -83,8 +83,12 @@ class Assessment(Model):
     id: Id
     authority: AuthorityId | None = None
     assessed_on: Day
-    assessor: Professional
-    consent: Consent
+    assessor: Professional | None = None
+    """Who assessed. None only where the source does not record it (an assessment read from
+    a census return or a data extract); EH005 reports it missing."""
+    consent: Consent | None = None
+    """The family's consent. None where it is not recorded (EH001 reports that where the
+    authority requires consent); never read None as "not given"."""
     family: Family
     factors: tuple[FactorObservation, ...] = ()
     strengths: tuple[Text, ...] = personal(default=())
@@ -94,7 +98,7 @@ class Assessment(Model):
     @model_validator(mode="after")
     def _consistent(self) -> Assessment:
         ids = {m.id for m in self.family.members}
-        consent = self.consent
+        consent = self.consent if self.consent is not None else Consent(given=False)
         if (
             (consent.by is None or consent.by in ids)
             and (consent.given or consent.given_on is None)

@@ -1,4 +1,5 @@
-"""Consent: early help is voluntary, so an assessment needs the family's consent."""
+"""Consent and who assessed (EH001-EH009): early help is voluntary, so an assessment needs
+the family's consent, and it is done by a practitioner who can be named."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ VOLUNTARY = (
     requires=["consent_required"],
 )
 def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
-    """An assessment whose consent is recorded as not given, where the authority requires it.
+    """An assessment whose consent is recorded as not given, or not recorded at all (an
+    assessment read from a census return or an extract), where the authority requires it.
 
     Why it matters: early help is voluntary. Without the family's consent there is no
     early help assessment to act on, and information should not be shared with other
@@ -36,7 +38,15 @@ def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
 
         consent: {given: false, given_on: null, by: null}
     """
-    if ctx.params.consent_required.value and not doc.consent.given:
+    if not ctx.params.consent_required.value:
+        return
+    if doc.consent is None:
+        yield hit(
+            (),
+            "no consent is recorded (`consent`); early help needs the family's agreement",
+            "record the family's consent (`consent: {given: true, given_on, by}`)",
+        )
+    elif not doc.consent.given:
         yield hit(
             ("consent", "given"),
             "consent is recorded as not given; early help needs the family's agreement",
@@ -63,7 +73,7 @@ def consent_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         assessed_on: 2024-03-01
         consent: {given: true, given_on: 2024-03-05, by: p1}
     """
-    given_on = doc.consent.given_on
+    given_on = doc.consent.given_on if doc.consent is not None else None
     if given_on is not None and given_on > doc.assessed_on:
         days = (given_on - doc.assessed_on).days
         yield hit(
@@ -92,6 +102,8 @@ def consent_undated(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         consent: {given: true, given_on: null}
     """
     consent = doc.consent
+    if consent is None:  # not recorded: EH001's
+        return
     if consent.given and consent.given_on is None:
         yield hit(
             ("consent",), "consent has no date (`given_on`)", "add the date consent was given"
@@ -131,6 +143,8 @@ def share_consent_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     if not ctx.params.share_consent_required.value:
         return
     consent = doc.consent
+    if consent is None:  # no consent of any kind recorded: EH001's
+        return
     if consent.to_share is True or consent.shared_without_consent_because is not None:
         return
     yield hit(
@@ -140,3 +154,38 @@ def share_consent_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
         "record `to_share: true`, or `shared_without_consent_because` where seeking consent "
         "would place the child at greater risk",
     )
+
+
+ASSESSOR = (
+    "Working Together to Safeguard Children 2018, the lead practitioner undertakes the "
+    "assessment, provides help and coordinates it (as Middlesbrough Council's guidance "
+    "quotes it, see sources/README.md)"
+)
+
+
+@rule(
+    code="EH005",
+    title="assessor-not-recorded",
+    severity=Severity.ERROR,
+    summary="An early help assessment names who assessed",
+    kinds=["early-help-assessment"],
+    source=ASSESSOR,
+)
+def assessor_not_recorded(doc: Assessment, ctx: Context) -> Iterator[Hit]:
+    """An assessment with no ``assessor``: one read from a source that does not record who
+    assessed (a census return, a data extract), or written without it.
+
+    Why it matters: the practitioner who assessed is the family's first contact and the one
+    accountable for the assessment; without a name and agency nobody can follow it up, ask
+    what was seen, or become the lead practitioner.
+
+    Example that fails::
+
+        assessor: null
+    """
+    if doc.assessor is None:
+        yield hit(
+            (),
+            "the assessment does not say who assessed (`assessor`)",
+            "add the assessor's name, agency and role",
+        )
