@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from .. import vocabulary
 from .._errors import Path
+from ..vocabulary import CinCode
 from ._base import Day, FactorId, Id, Model, Text, personal, raise_problems
 
 __all__ = [
@@ -176,6 +178,31 @@ class FactorObservation(Model):
     about: tuple[Id, ...] = ()
     noted_on: Day | None = None
     evidence: Text | None = personal(default=None)
+    census_code: CinCode | None = None
+    """The Children in Need census code the need was recorded under, where it came from a
+    census return or an extract (``18C``: physical abuse, adult on child); one of the
+    factor's own ``cin_codes``."""
+
+    @model_validator(mode="after")
+    def _code_is_the_factors(self) -> FactorObservation:
+        code = self.census_code
+        if code is None:
+            return self
+        known = vocabulary.get(self.factor).cin_codes if self.factor in vocabulary.ids() else ()
+        if code not in known:
+            claims = ", ".join(known) or "none"
+            raise_problems(
+                "FactorObservation",
+                [
+                    (
+                        ("census_code",),
+                        "census_code",
+                        f"census code {code!r} is not one of {self.factor!r}'s codes ({claims})",
+                        code,
+                    )
+                ],
+            )
+        return self
 
 
 def check_members(
