@@ -23,6 +23,7 @@ VERSIONED_CONTENT = {
     "2026.12": "9b607eaf140b5fb9b750b06675d916cb70ec6a62511b95d73cc016ada0fc06db",
     "2026.13": "7778e63b587b65972cb289082486bda797416db09119ab000e798673b22fdb9a",
     "2026.14": "c17cc375874b3f49825121068ae7b236ca48c6007451dd6316bdd2b940c857f9",
+    "2026.15": "be6075d7aee19397dc01e74d04dfee3e548886b3915ef06ee926def969608837",
 }
 """sha256 of the vocabulary's content (everything but its version), for its version."""
 
@@ -264,3 +265,101 @@ def test_cited_source_files_are_in_the_repository() -> None:
         path = source.where.split()[0]
         if path.startswith("sources/"):
             assert (root / path).is_file(), f"{source.id}: {path} is missing"
+
+
+# --- the census code set ----------------------------------------------------------------------
+
+
+def test_every_census_code_is_listed_once_with_its_meaning_in_census_order() -> None:
+    codes = eh.vocabulary.census_codes()
+    assert tuple(c.code for c in codes) == CIN_CODES
+    assert all(c.meaning.strip() for c in codes)
+    source = eh.vocabulary.catalogue().census_codes.source
+    assert (source.ref, source.basis) == ("ssd-spec", "stated")
+
+
+def test_every_valid_census_code_maps_to_exactly_the_factors_that_claim_it() -> None:
+    for code in CIN_CODES:
+        claimed_by = [f.id for f in eh.vocabulary.factors() if code in f.cin_codes]
+        if code == CIN_NO_FACTORS:
+            assert claimed_by == []
+            assert eh.vocabulary.census_factor(code) is None
+        else:
+            assert len(claimed_by) == 1, (code, claimed_by)
+            assert eh.vocabulary.census_factor(code) == claimed_by[0]
+
+
+def test_20_is_other_and_21_is_no_factors() -> None:
+    assert eh.vocabulary.census_factor("20") == "other-need"
+    assert eh.vocabulary.census_code("20").meaning == "Other"
+    none = eh.vocabulary.census_code("21")
+    assert none.about == "none"
+    assert none.meaning.startswith("No factors identified")
+
+
+@pytest.mark.parametrize("number", ["1", "2", "3", "4", "5", "6"])
+def test_codes_1_to_6_split_by_whose_need_it_is(number: str) -> None:
+    about = {L: eh.vocabulary.census_code(number + L).about for L in "ABC"}
+    assert about == {"A": "child", "B": "parent", "C": "household"}
+    prefixes = {
+        "A": "child-",
+        "B": "parental-",
+        "C": "household-",
+    }
+    for letter, prefix in prefixes.items():
+        factor = eh.vocabulary.census_factor(number + letter)
+        assert factor is not None
+        assert factor.startswith(prefix)
+
+
+def test_the_letters_of_18_and_19_say_who_harmed_the_child_not_whose_need() -> None:
+    for code in ("18B", "18C", "19B", "19C"):
+        assert eh.vocabulary.census_code(code).about == "child"
+    assert "another child" in eh.vocabulary.census_code("18B").meaning
+    assert "an adult" in eh.vocabulary.census_code("19C").meaning
+
+
+@pytest.mark.parametrize("code", ["RB", "1D", "21A", "", "1a"])
+def test_an_unknown_census_code_is_refused(code: str) -> None:
+    with pytest.raises(eh.UnknownIdError, match="unknown census code"):
+        eh.vocabulary.census_code(code)
+
+
+def test_a_vocabulary_whose_codes_are_claimed_twice_or_not_at_all_does_not_load() -> None:
+    from earlyhelp_core.vocabulary import VocabularyError, catalogue
+    from earlyhelp_core.vocabulary._model import VocabularyFile
+
+    data = catalogue().model_dump(mode="json")
+    data["factors"][0]["cin_codes"] = ["16A"]  # neglect's code, claimed a second time
+    with pytest.raises(ValueError, match="'16A' is claimed by"):
+        VocabularyFile.model_validate(data)
+    data = catalogue().model_dump(mode="json")
+    data["census_codes"]["codes"] = data["census_codes"]["codes"][1:]
+    with pytest.raises(ValueError, match="listed once each"):
+        VocabularyFile.model_validate(data)
+    assert issubclass(VocabularyError, eh.LoadError)
+
+
+def test_earlyhelp_vocabulary_shows_each_census_code_with_its_meaning_and_source(capsys) -> None:
+    from earlyhelp_core.cli import main
+
+    assert main(["vocabulary", "--census-codes", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [row["code"] for row in shown["codes"]] == list(CIN_CODES)
+    assert shown["source"]["ref"] == "ssd-spec"
+    by_code = {row["code"]: row for row in shown["codes"]}
+    assert by_code["21"]["factor"] is None
+    assert by_code["1B"] == {
+        "code": "1B",
+        "about": "parent",
+        "meaning": eh.vocabulary.census_code("1B").meaning,
+        "factor": "parental-alcohol-misuse",
+    }
+    assert main(["vocabulary", "--census-codes"]) == 0
+    text = capsys.readouterr().out
+    assert "21   none" in text
+    assert "source: ssd-spec" in text
+    assert main(["vocabulary", "physical-abuse"]) == 0
+    assert "census code 18C: " in capsys.readouterr().out
+    assert main(["vocabulary", "neglect", "--census-codes"]) == 1  # a usage error
+    assert "not both" in capsys.readouterr().err

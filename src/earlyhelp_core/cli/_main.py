@@ -209,9 +209,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "vocabulary",
         help="list the national needs factors",
-        description="List the factors of the national needs vocabulary, or show one.",
+        description="List the factors of the national needs vocabulary, or show one; or, "
+        "with --census-codes, the Children in Need census factor codes, each with its "
+        "meaning, whom it is about, the factor that claims it, and the source.",
     )
     p.add_argument("factor", nargs="?", metavar="FACTOR", help="show only this factor id")
+    p.add_argument(
+        "--census-codes",
+        action="store_true",
+        help="list the census assessment factor codes instead of the factors",
+    )
     _add_format(p)
 
     p = sub.add_parser(
@@ -651,7 +658,29 @@ def _translate(args: argparse.Namespace, out: TextIO) -> int:
 # --------------------------------------------------------------------------- vocabulary
 
 
+def _census_codes(fmt: str, out: TextIO) -> int:
+    source = vocabulary.catalogue().census_codes.source
+    rows = [
+        {**c.model_dump(mode="json"), "factor": vocabulary.census_factor(c.code)}
+        for c in vocabulary.census_codes()
+    ]
+    if fmt == "json":
+        _dump({"source": source.model_dump(mode="json"), "codes": rows}, out)
+        return EXIT_OK
+    for row in rows:
+        factor = row["factor"] or "(no factors: the only code of its assessment)"
+        print(f"{row['code']:<4} {row['about']:<9}  {factor}", file=out)
+        print(_wrap(row["meaning"]), file=out)
+    print(file=out)
+    print(_wrap(f"source: {source.ref}, {source.section} ({source.basis})"), file=out)
+    return EXIT_OK
+
+
 def _vocabulary(args: argparse.Namespace, out: TextIO) -> int:
+    if args.census_codes:
+        if args.factor:
+            raise UserError("give a FACTOR or --census-codes, not both")
+        return _census_codes(args.format, out)
     factors = [vocabulary.get(args.factor)] if args.factor else list(vocabulary.factors())
     if args.format == "json":
         _dump([f.model_dump(mode="json") for f in factors], out)
@@ -663,6 +692,9 @@ def _vocabulary(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{f.id:<{width}}  {f.domain}/{f.dimension}{codes}{flags}", file=out)
         if args.factor:
             print(_wrap(f"{f.title}: {f.description}"), file=out)
+            for code in f.cin_codes:
+                meaning = vocabulary.census_code(code).meaning
+                print(_wrap(f"census code {code}: {meaning}"), file=out)
             for src in f.sources:
                 print(_wrap(f"source: {src.ref}, {src.section} ({src.basis})"), file=out)
             if f.note:

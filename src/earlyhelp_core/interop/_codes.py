@@ -10,11 +10,10 @@ only code of its assessment.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 from .. import vocabulary
-from ..vocabulary import CIN_CODES, CIN_NO_FACTORS
+from ..vocabulary import CIN_CODES
 
 __all__ = ["SPLIT", "Subject", "factor_of", "subject_of"]
 
@@ -25,28 +24,19 @@ SPLIT: dict[str, Subject] = {"A": "child", "B": "parent", "C": "household"}
 """The person split of codes 1 to 6."""
 
 
-@cache
-def _claims() -> dict[str, str]:
-    return {code: f.id for f in vocabulary.factors() for code in f.cin_codes}
-
-
 def factor_of(code: str) -> str | None:
     """The vocabulary factor that claims ``code``; None for 21 (no factors).
 
     Raises:
         KeyError: ``code`` is not a census factor code.
     """
-    if code == CIN_NO_FACTORS:
-        return None
     if code not in CIN_CODES:
         raise KeyError(code)
-    return _claims()[code]
+    return vocabulary.census_factor(code)
 
 
 def subject_of(code: str) -> Subject:
     """Whom the need of ``code`` is about: the A/B/C split for codes 1 to 6, else the
-    child."""
-    number, letter = code.rstrip("ABCDEF"), code.lstrip("0123456789")
-    if number in {"1", "2", "3", "4", "5", "6"} and letter in SPLIT:
-        return SPLIT[letter]
-    return "child"
+    child (21, no factors, is about the child's assessment as a whole)."""
+    about = vocabulary.census_code(code).about
+    return "child" if about == "none" else about

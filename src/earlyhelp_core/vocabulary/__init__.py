@@ -8,6 +8,8 @@ f = eh.vocabulary.get("persistent-absence")
 f.domain, f.dimension, f.cin_codes, f.supporting_families, f.significant_harm
 f.troubled_families                         # Troubled Families phase 2 problems
 f.headlines(eh.vocabulary.SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2)
+eh.vocabulary.census_code("18C").meaning    # the census code set, with whom each is about
+eh.vocabulary.census_factor("18C")          # 'physical-abuse'
 ```
 
 The data lives in ``factors.yaml`` inside the package; it is read once, on first use.
@@ -28,6 +30,8 @@ from ._model import (
     CIN_NO_FACTORS,
     DIMENSIONS,
     Basis,
+    CensusCode,
+    CensusSubject,
     CinCode,
     Dimension,
     Domain,
@@ -45,6 +49,8 @@ __all__ = [
     "CIN_NO_FACTORS",
     "DIMENSIONS",
     "Basis",
+    "CensusCode",
+    "CensusSubject",
     "CinCode",
     "Dimension",
     "Domain",
@@ -56,6 +62,9 @@ __all__ = [
     "TroubledFamiliesProblem",
     "VocabularyError",
     "catalogue",
+    "census_code",
+    "census_codes",
+    "census_factor",
     "factors",
     "get",
     "ids",
@@ -124,3 +133,38 @@ def get(factor_id: str) -> Factor:
 def significant_harm() -> tuple[Factor, ...]:
     """The factors that are section 47 matters, which every authority must map to section 47."""
     return tuple(f for f in factors() if f.significant_harm)
+
+
+def census_codes() -> tuple[CensusCode, ...]:
+    """The Children in Need census assessment factor codes, in census order, each with its
+    meaning and whom it is about (the source: ``catalogue().census_codes.source``)."""
+    return catalogue().census_codes.codes
+
+
+@functools.cache
+def _census_by_code() -> dict[str, tuple[CensusCode, str | None]]:
+    claims = {code: f.id for f in factors() for code in f.cin_codes}
+    return {c.code: (c, claims.get(c.code)) for c in census_codes()}
+
+
+def census_code(code: str) -> CensusCode:
+    """The census code ``code`` (``"1B"``): its meaning and whom it is about.
+
+    Raises:
+        UnknownIdError: not a census assessment factor code; the message suggests the
+            nearest.
+    """
+    found = _census_by_code().get(code) if isinstance(code, str) else None
+    if found is None:
+        raise UnknownIdError(f"unknown census code {code!r}{did_you_mean(str(code), CIN_CODES)}")
+    return found[0]
+
+
+def census_factor(code: str) -> str | None:
+    """The id of the factor that claims census code ``code``; None for 21 (no factors).
+
+    Raises:
+        UnknownIdError: not a census assessment factor code.
+    """
+    census_code(code)
+    return _census_by_code()[code][1]

@@ -15,6 +15,9 @@ __all__ = [
     "CIN_CODES",
     "DIMENSIONS",
     "Basis",
+    "CensusCode",
+    "CensusCodes",
+    "CensusSubject",
     "CinCode",
     "Dimension",
     "Domain",
@@ -277,11 +280,34 @@ class Factor(Model):
         return self
 
 
+CensusSubject = Literal["child", "parent", "household", "none"]
+"""Whom a census code's need is about: the child, a parent or carer, another person in the
+household, or nobody (21, no factors)."""
+
+
+class CensusCode(Model):
+    """One Children in Need census assessment factor code: its meaning and whom it is
+    about. The factor that claims it is :func:`earlyhelp_core.vocabulary.census_factor`."""
+
+    code: CinCode
+    about: CensusSubject
+    meaning: Text
+
+
+class CensusCodes(Model):
+    """The census code set, with the source of its meanings."""
+
+    source: FactorSource
+    codes: tuple[CensusCode, ...]
+
+
 class VocabularyFile(Model):
-    """The vocabulary data file: its version, the sources it cites, and the factors."""
+    """The vocabulary data file: its version, the sources it cites, the census code set
+    and the factors."""
 
     version: Text
     sources: tuple[Source, ...]
+    census_codes: CensusCodes
     factors: tuple[Factor, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -310,5 +336,38 @@ class VocabularyFile(Model):
                             src.ref,
                         )
                     )
+        problems.extend(self._census_problems())
         raise_problems("VocabularyFile", problems)
         return self
+
+    def _census_problems(self) -> list[tuple[Path, str, str, object]]:
+        """Every census code listed once, in census order; each code but 21 claimed by
+        exactly one factor, 21 by none."""
+        problems: list[tuple[Path, str, str, object]] = []
+        listed = tuple(c.code for c in self.census_codes.codes)
+        if listed != CIN_CODES:
+            problems.append(
+                (
+                    ("census_codes", "codes"),
+                    "census_codes",
+                    f"the census codes must be listed once each, in census order: {CIN_CODES}",
+                    None,
+                )
+            )
+        claims: dict[str, list[str]] = {code: [] for code in CIN_CODES}
+        for factor in self.factors:
+            for claimed in factor.cin_codes:
+                claims[claimed].append(factor.id)
+        for code, claimed_by in claims.items():
+            wanted = 0 if code == CIN_NO_FACTORS else 1
+            if len(claimed_by) != wanted:
+                problems.append(
+                    (
+                        ("census_codes",),
+                        "census_claims",
+                        f"census code {code!r} is claimed by {claimed_by or 'no factor'}; "
+                        f"it must be claimed by {'no factor' if wanted == 0 else 'one factor'}",
+                        code,
+                    )
+                )
+        return problems
