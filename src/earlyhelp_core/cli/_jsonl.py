@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
@@ -21,7 +21,7 @@ from ..cohorts import (
 from ..models import Plan
 from ..thresholds import Authority
 
-__all__ = ["assess_jsonl", "open_input", "validate_jsonl"]
+__all__ = ["assess_jsonl", "assess_results", "open_input", "validate_jsonl"]
 
 
 @contextmanager
@@ -110,32 +110,45 @@ def assess_jsonl(
     err: TextIO,
 ) -> int:
     """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
+    with open_input(source) as stream:
+        results = results_of_jsonl(authority, stream, "classify", source=source, also=other)
+        return assess_results(results, authority, other, fmt=fmt, out=out, err=err)
+
+
+def assess_results(
+    results: Iterable[RecordResult],
+    authority: Authority,
+    other: Authority | None,
+    *,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Print each classified record (text, JSON Lines or CSV), a progress line on a
+    terminal, and the summary; whatever the records were read from."""
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
     interrupted = False
     try:
-        with open_input(source) as stream:
-            for result in results_of_jsonl(
-                authority, stream, "classify", source=source, also=other
-            ):
-                compared = result.compared
-                progress.step()
-                summary.add(result)
-                if fmt == "jsonl":
-                    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-                elif fmt == "csv":
-                    table.write(_decision_row(result, other is not None))
-                else:
-                    for line in _problem_lines(result):
-                        print(line, file=out)
-                    if result.decision is not None:
-                        also = f" | {other.id}: {compared.level.id}" if other and compared else ""
-                        print(
-                            f"{result.index} {result.id}: {result.decision.level.id} "
-                            f"({result.decision.response.value}){also}",
-                            file=out,
-                        )
+        for result in results:
+            compared = result.compared
+            progress.step()
+            summary.add(result)
+            if fmt == "jsonl":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            elif fmt == "csv":
+                table.write(_decision_row(result, other is not None))
+            else:
+                for line in _problem_lines(result):
+                    print(line, file=out)
+                if result.decision is not None:
+                    also = f" | {other.id}: {compared.level.id}" if other and compared else ""
+                    print(
+                        f"{result.index} {result.id}: {result.decision.level.id} "
+                        f"({result.decision.response.value}){also}",
+                        file=out,
+                    )
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()

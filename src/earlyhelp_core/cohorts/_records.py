@@ -222,17 +222,23 @@ def _results(
 
 
 def classify_many(
-    authority: Authority, items: Iterable[Record], *, source: str = "<records>"
+    authority: Authority,
+    items: Iterable[Record],
+    *,
+    source: str = "<records>",
+    compared_with: Authority | None = None,
 ) -> Iterator[RecordResult]:
     """Classify a cohort lazily under ``authority``: one :class:`RecordResult` per record,
     in order.
 
-    ``items`` may hold assessments, mappings (as ``json.loads`` gives them) or JSON text
-    (JSON Lines). A record that cannot be read, or is not an assessment, gives a result
-    with its problems (and its index and id) and the run goes on. Memory stays flat: one
-    record is held at a time.
+    ``items`` may hold assessments, mappings (as ``json.loads`` gives them), JSON text
+    (JSON Lines) or :class:`Unread` records from a reader (``read_cin_census``,
+    ``read_ssd``). A record that cannot be read, or is not an assessment, gives a result
+    with its problems (and its index and id) and the run goes on. With ``compared_with``,
+    each result's ``compared`` holds that authority's decision for the same record (read
+    once). Memory stays flat: one record is held at a time.
     """
-    return _results(authority, records(items), source, "classify")
+    return _results(authority, records(items), source, "classify", compared_with)
 
 
 def results_of_jsonl(
