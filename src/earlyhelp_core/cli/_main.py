@@ -39,6 +39,7 @@ from ..thresholds import (
     Authority,
     basis_counts,
     check_authority,
+    explain,
     list_authorities,
     narrative,
 )
@@ -134,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID|PATH",
         help="with JSON Lines: also classify under this authority (or config version) and "
         "report how many records change level, and how",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say what would change the level: the smallest sets of needs whose "
+        "resolution would bring it down, and the needs whose addition would take it up",
     )
 
     p = sub.add_parser(
@@ -279,6 +286,8 @@ def _authority_for(
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
     if _is_jsonl(args.file, args.input_format):
+        if args.explain:
+            raise UserError("--explain works on one document, not JSON Lines")
         if args.authority is None:
             raise UserError("JSON Lines input needs --authority ID|PATH")
         other = load_authority(args.compare) if args.compare else None
@@ -298,11 +307,14 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
     if not isinstance(doc, Assessment):
         raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
     authority = _authority_for(doc, args.authority, source=args.file, where=where)
-    decision = authority.classify(doc)
+    decision = explain(authority, doc) if args.explain else authority.classify(doc)
     if args.format == "json":
         _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
     else:
         print(narrative(decision, doc, authority), file=out)
+        if decision.explanation is not None:
+            print(file=out)
+            print(decision.explanation, file=out)
     return EXIT_OK
 
 

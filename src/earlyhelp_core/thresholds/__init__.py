@@ -3,6 +3,7 @@ compiled matrix that classifies assessments and explains itself."""
 
 from ._check import PROPERTIES, Violation, check_authority
 from ._config import AuthorityConfig
+from ._explain import Change, Explanation, Need, StepDown, StepUp, explain
 from ._load import (
     BASIS_PARTS,
     ENTRY_POINT_GROUP,
@@ -40,24 +41,30 @@ __all__ = [
     "Authority",
     "AuthorityConfig",
     "CellInfo",
+    "Change",
     "ConfigError",
     "Consideration",
     "ConsiderationRule",
     "Decision",
     "EscalationRule",
     "Evaluation",
+    "Explanation",
     "Firing",
     "Judgement",
     "LevelInfo",
     "MatchedOn",
+    "Need",
     "Provenance",
     "Reason",
     "ReasonKind",
+    "StepDown",
+    "StepUp",
     "Translation",
     "Violation",
     "basis_counts",
     "check_authority",
     "compile_config",
+    "explain",
     "find_authority",
     "fingerprint",
     "list_authorities",

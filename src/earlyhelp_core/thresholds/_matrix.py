@@ -14,6 +14,7 @@ import attrs
 if TYPE_CHECKING:
     from .._reader import SourceMap
     from ._check import Violation
+    from ._explain import Explanation
 
 from .. import vocabulary
 from .._calendar import ENGLAND, Closure, WorkingCalendar
@@ -234,6 +235,9 @@ class Decision:
     provenance: Provenance
     considerations: tuple[Consideration, ...] = ()
     """Advisories for the practitioner (never a change of level); see :class:`Consideration`."""
+    explanation: Explanation | None = None
+    """What would change the computed level: given by :func:`explain`, None from
+    :meth:`Authority.classify`."""
 
     def __repr__(self) -> str:
         computed = (
@@ -301,6 +305,7 @@ class Decision:
             "reasons": [r.to_dict() for r in self.reasons],
             "considerations": [c.to_dict() for c in self.considerations],
             "unmapped_factors": list(self.unmapped_factors),
+            "explanation": self.explanation.to_dict() if self.explanation else None,
         }
 
 
@@ -720,19 +725,15 @@ class Authority:
                 kind = ReasonKind.DEFAULT_CELL
         return Reason((factor,), kind, cell.level, cell.source, cell=cell.text)
 
-    def classify(self, assessment: Assessment) -> Decision:
-        """The level of need for ``assessment`` under this matrix, with reasons.
-
-        The level is the highest level among the mapped factors (at the indicator cell an
-        observation names, where the factor has cells), raised by escalation rules; no
-        factors gives the lowest level; adding a factor never lowers it. Considerations
-        ride along and never change the level.
-        """
-        if not isinstance(assessment, Assessment):
-            raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+    def _needs(
+        self, assessment: Assessment
+    ) -> tuple[list[str], dict[str, int], dict[str, str | None]]:
+        """The factor ids of ``assessment`` in order; for factors with indicator cells, the
+        level index each counts at (a need observed twice counts at its higher placement)
+        and the cell named (None: the default)."""
         factors = [o.factor for o in assessment.factors]
-        best: dict[str, int] = {}  # a need observed twice counts at its higher placement
-        named: dict[str, str | None] = {}  # the cell each need counts at (None: the default)
+        best: dict[str, int] = {}
+        named: dict[str, str | None] = {}
         if self._cells and not self._cells.keys().isdisjoint(factors):
             for o in assessment.factors:
                 cells = self._cells.get(o.factor)
@@ -743,6 +744,15 @@ class Authority:
                 if at > best.get(o.factor, -1):
                     best[o.factor] = at
                     named[o.factor] = cell.level if cell is not None else None
+        return factors, best, named
+
+    def _decide(
+        self,
+        factors: Sequence[str],
+        best: Mapping[str, int],
+        named: Mapping[str, str | None],
+    ) -> tuple[int, tuple[Reason, ...], tuple[str, ...], dict[str, int] | None]:
+        """(level index, reasons, unmapped, placed) for needs as :meth:`_needs` gives them."""
         index, top, fired, unmapped, placed = self._evaluate(factors, best)
         if named:
             mapped = self._mapping_reason
@@ -763,6 +773,20 @@ class Authority:
             )
         if not reasons:
             reasons = self._no_factors
+        return index, reasons, unmapped, placed
+
+    def classify(self, assessment: Assessment) -> Decision:
+        """The level of need for ``assessment`` under this matrix, with reasons.
+
+        The level is the highest level among the mapped factors (at the indicator cell an
+        observation names, where the factor has cells), raised by escalation rules; no
+        factors gives the lowest level; adding a factor never lowers it. Considerations
+        ride along and never change the level.
+        """
+        if not isinstance(assessment, Assessment):
+            raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+        factors, best, named = self._needs(assessment)
+        index, reasons, unmapped, placed = self._decide(factors, best, named)
         computed = self.levels[index]
         final, recorded, judgement, final_index = computed, None, Judgement.NONE, index
         if assessment.recorded_level is not None:
