@@ -40,7 +40,10 @@ are indexed in memory by key first. Each authorised assessment (non-blank
 * a factors row naming an assessment that has no row gives an ``Unread`` of its own,
   after the assessments (only then is it known that none came);
 * a person row no assessment names is not read further (the table holds parents and
-  other people too).
+  other people too);
+* a persons or factors row whose key cannot be read (blank, or the row could not be
+  parsed: an over-long field, say) gives an ``Unread`` with no id, last; an assessment
+  that needed it reports its row missing.
 
 Mapping. ``kind`` is ``early-help-assessment``; ``id`` is ``cina_assessment_id`` (it must
 fit the library's id pattern); ``authority`` is the one given; ``assessor`` and
@@ -151,6 +154,11 @@ _ISO = re.compile(
 _UK = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?: \d{2}:\d{2}(?::\d{2})?)?")
 
 Format = Literal["csv", "parquet"]
+
+_EXPECTED_CODE = (
+    " (expected a census code: 1A to 6C, 7A, 8B to 8F, 9A to 17A, 18B, 18C, 19B, 19C, 20, 21,"
+    " 22A to 24A)"
+)
 
 
 # --------------------------------------------------------------------------- table files
@@ -453,7 +461,8 @@ def _codes(row: _Row) -> tuple[tuple[str, ...], list[Problem]]:
             problems.append(
                 row.at(
                     column,
-                    f"unknown census factor code {_shown(item)}{did_you_mean(code, CIN_CODES)}",
+                    f"unknown census factor code {_shown(item)}"
+                    f"{did_you_mean(code, CIN_CODES) or _EXPECTED_CODE}",
                     "unknown-code",
                 )
             )
@@ -487,10 +496,14 @@ def _key(row: _Row, column: str) -> tuple[str | None, list[Problem]]:
 
 
 def _index(
-    table: _Table, column: str, read: Callable[[_Row], tuple[Any, list[Problem]]]
+    table: _Table,
+    column: str,
+    read: Callable[[_Row], tuple[Any, list[Problem]]],
+    unkeyed: list[tuple[Problem, ...]],
 ) -> dict[str, _Entry]:
     """The table's rows by ``column``; a repeated key keeps every row's problems and one
-    more saying it is repeated."""
+    more saying it is repeated. The problems of a row with no key (blank, or a row that
+    could not be parsed) go to ``unkeyed``: no record can name it."""
     out: dict[str, _Entry] = {}
     table_ids: dict[str, int | None] = {}
     for row in _rows(table):
@@ -502,7 +515,8 @@ def _index(
             )
         key, problems = _key(row, column)
         if key is None:
-            continue  # no record can name it
+            unkeyed.append(row.problems or tuple(problems))
+            continue
         value, more = read(row)
         problems = [*row.problems, *problems, *more]
         row_id = row.values.get("cinf_table_id", "")
@@ -568,8 +582,9 @@ def read_ssd(folder: str | Path, *, authority: str | None = None) -> Iterator[As
 
 
 def _read(tables: dict[str, _Table], authority: str | None) -> Iterator[Assessment | Unread]:
-    persons = _index(tables[PERSONS], "pers_person_id", _person)
-    factors = _index(tables[FACTORS], "cinf_assessment_id", _codes)
+    unkeyed: list[tuple[Problem, ...]] = []
+    persons = _index(tables[PERSONS], "pers_person_id", _person, unkeyed)
+    factors = _index(tables[FACTORS], "cinf_assessment_id", _codes, unkeyed)
     seen: dict[str, str] = {}
     for row in _rows(tables[ASSESSMENTS]):
         record = _record(row, persons, factors, seen, authority)
@@ -584,6 +599,8 @@ def _read(tables: dict[str, _Table], authority: str | None) -> Iterator[Assessme
             "missing-row",
         )
         yield Unread(key if _ID.fullmatch(key) else None, (*entry.problems, problem))
+    for problems in unkeyed:
+        yield Unread(None, problems)
 
 
 def _record(
