@@ -79,7 +79,9 @@ Bounds. A field may hold at most :data:`MAX_FIELD_CHARS` characters (set with
 its row's records ``Unread``). Memory is proportional to the lookup tables, not to the
 output: an entry per person (dates and a flag) and per factors row (its codes), at most
 :data:`MAX_LOOKUP_ROWS` rows each, plus the id of each assessment read (to find repeated
-ids and orphan factors rows).
+ids and orphan factors rows). A lookup table over the bound stops the read with a
+``LoadError`` when the first record is asked for. The field bound applies once a line is
+read: a single physical line is read whole before it is parsed.
 
 Not confirmed from the spec: the text form of dates in a CSV export (above), whether any
 extract writes one factors row per code rather than one JSON array per assessment (the
@@ -572,7 +574,9 @@ def read_ssd(folder: str | Path, *, authority: str | None = None) -> Iterator[As
 
     Raises:
         LoadError: the folder or a table file is missing, a header is not UTF-8, or a
-            required column is missing (raised here, before any record is read).
+            required column is missing (raised here, before any record is read); or,
+            when the first record is asked for, the persons or factors table holds more
+            than :data:`MAX_LOOKUP_ROWS` rows.
     """
     root = Path(folder)
     if not root.is_dir():
