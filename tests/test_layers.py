@@ -41,6 +41,8 @@ LATE: dict[tuple[str, str], str] = {
     ("testing._hook", "testing._configs"): "the pytest plugin hook stays light",
     ("testing._hook", "testing._documents"): "the pytest plugin hook stays light",
     ("testing._checks", "thresholds"): "kept off the pytest plugin hook's import path",
+    ("cli._main", "interop"): "the readers (and their XML and columnar libraries) load only "
+    "when `earlyhelp assess --from` uses them",
 }
 """Package imports made inside a function, each with why. An import is never put there to
 get round an import circle: :func:`test_there_is_no_import_circle` counts them too."""

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 import attrs
@@ -32,6 +32,7 @@ from ..assessment._core import (
     validate,
     with_assessments,
 )
+from ..cohorts import Unread, classify_many
 from ..models import Assessment, Document
 from ..models.documents import load_located
 from ..thresholds import (
@@ -45,7 +46,7 @@ from ..thresholds import (
 )
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
-from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, validate_jsonl
+from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, validate_jsonl
 
 __all__ = ["build_parser", "main"]
 
@@ -135,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID|PATH",
         help="with JSON Lines: also classify under this authority (or config version) and "
         "report how many records change level, and how",
+    )
+    p.add_argument(
+        "--from",
+        dest="source_kind",
+        choices=sorted(READERS),
+        metavar="KIND",
+        help="read FILE as data an authority holds, one record per child's assessment: "
+        "'cin-census' (a Children in Need census return, XML) or 'ssd' (a Standard "
+        "Safeguarding Dataset extract: a folder of CSV or Parquet tables); needs --authority",
     )
     p.add_argument(
         "--explain",
@@ -284,7 +294,38 @@ def _authority_for(
         raise DocumentError([problem]) from None
 
 
+def _read_ssd(path: str, authority: str) -> Iterator[Assessment | Unread]:
+    from ..interop import read_ssd  # noqa: PLC0415  (the readers load on use)
+
+    return read_ssd(path, authority=authority)
+
+
+READERS: dict[str, Callable[[str, str], Iterator[Assessment | Unread]]] = {
+    "ssd": _read_ssd,
+}
+"""The sources ``earlyhelp assess --from KIND`` reads: the path and authority id in, the
+records out."""
+
+
+def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
+    if args.authority is None:
+        raise UserError(f"--from {args.source_kind} needs --authority ID|PATH")
+    if args.explain:
+        raise UserError("--explain works on one document, not a census return or an extract")
+    if args.input_format != "auto":
+        raise UserError("give --from or --input-format, not both")
+    if args.format == "json":
+        raise UserError("--format json is for one document; use jsonl or csv (or text)")
+    authority = load_authority(args.authority)
+    other = load_authority(args.compare) if args.compare else None
+    records = READERS[args.source_kind](args.file, authority.id)
+    results = classify_many(authority, records, source=args.file, compared_with=other)
+    return assess_results(results, authority, other, fmt=args.format, out=out, err=sys.stderr)
+
+
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    if args.source_kind is not None:
+        return _assess_from(args, out)
     if _is_jsonl(args.file, args.input_format):
         if args.explain:
             raise UserError("--explain works on one document, not JSON Lines")

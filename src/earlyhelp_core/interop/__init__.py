@@ -5,3 +5,7 @@ Readers are lazy: they yield one document (or one :class:`~earlyhelp_core.cohort
 record, with its located problems) at a time, so a cohort of any size runs in flat memory,
 straight into :func:`earlyhelp_core.classify_many`.
 """
+
+from .ssd import MAX_FIELD_CHARS, MAX_LOOKUP_ROWS, read_ssd, synthetic_ssd, write_ssd
+
+__all__ = ["MAX_FIELD_CHARS", "MAX_LOOKUP_ROWS", "read_ssd", "synthetic_ssd", "write_ssd"]
