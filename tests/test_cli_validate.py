@@ -122,8 +122,8 @@ def test_rules_that_did_not_run_are_printed_with_why(capsys) -> None:
     code, out, _ = run(capsys, "validate", plan)
     assert code == 0
     assert out.splitlines() == [
-        f"{plan}: not checked: EH052, EH061, EH062, EH065: needs the assessment the plan "
-        "follows (EHA-2024-0103), which was not given",
+        f"{plan}: not checked: EH052, EH061, EH062, EH065, EH067: needs the assessment the "
+        "plan follows (EHA-2024-0103), which was not given",
         f"{plan}: not checked: EH054, EH059: bromley's config does not set review_interval_weeks",
         f"{plan}: not checked: EH055, EH064: bromley's config does not set review_score_min "
         "or review_score_max",
@@ -143,4 +143,5 @@ def test_rules_that_did_not_run_are_printed_with_why(capsys) -> None:
         "EH062",
         "EH064",
         "EH065",
+        "EH067",
     }

@@ -38,7 +38,7 @@ def authority_without(tmp_path, *parameters: str) -> eh.Authority:
 def test_the_rules_that_need_something_say_so() -> None:
     # the parameters a rule cannot work without, and the plan rules that compare the plan
     # with its assessment
-    assert {r.code for r in NEEDS_THE_ASSESSMENT} == {"EH052", "EH061", "EH062", "EH065"}
+    assert {r.code for r in NEEDS_THE_ASSESSMENT} == {"EH052", "EH061", "EH062", "EH065", "EH067"}
     assert {"EH021", "EH054", "EH055", "EH059", "EH064", "EH071", "EH074", "EH090"} <= {
         r.code for r in NEEDS_A_PARAMETER
     }

@@ -34,6 +34,7 @@ SEVERITY = {
     "EH064": "warning",
     "EH065": "error",
     "EH066": "warning",
+    "EH067": "warning",
 }
 
 
@@ -554,3 +555,47 @@ def test_eh065_plan_checked_against_another_assessment(testshire) -> None:
     assert f.message == "the plan names 'EHA-2024-9999' but was checked against 'EHA-2024-0103'"
     assert "EH065" not in eh.validate(testshire, document("plan"), assessment=followed).codes
     assert "EH065" not in eh.validate(testshire, plan).codes
+
+
+# --------------------------------------------------------------------------- EH067
+
+
+def _step_down(to: str) -> dict[str, Any]:
+    return {
+        "steps": [
+            {
+                "on": "2024-06-01",
+                "direction": "step-down",
+                "from": "level-3",
+                "to": to,
+                "reason": "things improved",
+            }
+        ]
+    }
+
+
+def test_eh067_a_step_down_whose_plan_worked_on_the_needs_passes(testshire, followed) -> None:
+    # the example plan's outcomes address all three needs the assessment records
+    report = eh.validate(testshire, document("plan", _step_down("level-1")), assessment=followed)
+    assert found(report, "EH067") == []
+
+
+def test_eh067_one_set_of_needs_is_enough(testshire, followed) -> None:
+    # under testshire three needs escalate to level-3: resolving any one of them reaches
+    # level-2, so a plan that works on housing alone may step down to level-2
+    only_housing = {
+        **_step_down("level-2"),
+        "outcomes": [{"addresses": ["housing-need"]}, {"addresses": ["housing-need"]}, {}],
+    }
+    report = eh.validate(testshire, document("plan", only_housing), assessment=followed)
+    assert found(report, "EH067") == []
+    to_level_1 = {**only_housing, **_step_down("level-1")}
+    hit = one(eh.validate(testshire, document("plan", to_level_1), assessment=followed), "EH067")
+    assert hit.path == ("steps", 0, "to")
+    assert "needs housing-need, parental-conflict, persistent-absence resolved" in hit.message
+    assert "no outcome addresses parental-conflict, persistent-absence" in hit.message
+
+
+def test_eh067_needs_the_assessment(testshire) -> None:
+    report = eh.validate(testshire, document("plan", _step_down("level-1")))
+    assert "EH067" in {n.code for n in report.not_checked}

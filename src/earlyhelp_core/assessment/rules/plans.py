@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from ..._located import did_you_mean
 from ...models import Plan, Review, StepDirection
+from ...thresholds import explain
 from .._core import ASSESSMENT, Context, Hit, Severity, hit, rule
 
 LEAD_PROFESSIONAL = (
@@ -683,4 +684,80 @@ def plan_checked_against_another_assessment(doc: Plan, ctx: Context) -> Iterator
             f"the plan names {named} but was checked against {ctx.assessment.id!r}",
             "pass the assessment the plan follows, or correct the plan's `assessment`",
             input=doc.assessment,
+        )
+
+
+STEP_DOWN_NEEDS = (
+    f"{STEPS}; the needs whose resolution would bring the family to the lower level are "
+    "the authority's own matrix read backwards (eh.explain), and the plan's outcomes are "
+    f"how it works on needs ({COVERS_NEEDS})"
+)
+
+
+@rule(
+    code="EH067",
+    title="step-down-needs-not-addressed",
+    severity=Severity.WARNING,
+    summary="A step-down's plan works on the needs that must resolve for it",
+    kinds=["plan"],
+    source=STEP_DOWN_NEEDS,
+    requires=[ASSESSMENT],
+)
+def step_down_needs_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:
+    """A step-down to a level below the one the assessment reaches, where the plan's
+    outcomes address none of the smallest sets of needs whose resolution would bring the
+    family there (as :func:`earlyhelp_core.explain` finds them). Significant-harm needs are
+    left out of the comparison: enquiries resolve them, not a plan.
+
+    Checked only when the assessment the plan follows is given and the step's `to` level
+    is one of the authority's (see EH056).
+
+    Why it matters: a family steps down because the needs that held it at the higher level
+    have resolved. A step-down whose plan never worked on those needs may be a step-down
+    on paper only, and the family may lose help it still needs.
+
+    Example that fails::
+
+        outcomes: [{}, {}, {addresses: [persistent-absence]}]
+        steps:
+          - on: 2024-06-01
+            direction: step-down
+            from: level-3
+            to: level-1
+            reason: things improved
+    """
+    assessment = ctx.assessment
+    if assessment is None:
+        return
+    downs = [
+        (i, step)
+        for i, step in enumerate(doc.steps)
+        if step.direction is StepDirection.STEP_DOWN
+        and step.to_level in {level.id for level in ctx.authority.levels}
+    ]
+    if not downs:
+        return
+    explanation = explain(ctx.authority, assessment).explanation
+    if explanation is None:
+        return
+    addressed = {factor for outcome in doc.outcomes for factor in outcome.addresses}
+    by_target = {step.target.id: step for step in explanation.down}
+    for i, step in downs:
+        found = by_target.get(step.to_level)
+        if found is None:  # at or above the assessment's level: nothing must resolve
+            continue
+        sets = [
+            [n.factor for n in option.needs if not n.significant_harm] for option in found.options
+        ]
+        if not sets or any(all(f in addressed for f in needs) for needs in sets):
+            continue
+        first = sets[0]
+        missing = [f for f in first if f not in addressed]
+        others = f" (or one of {len(sets) - 1} other sets as small)" if len(sets) > 1 else ""
+        yield hit(
+            ("steps", i, "to"),
+            f"the step-down to {step.to_level!r} needs {', '.join(first)} resolved{others}, "
+            f"by assessment {assessment.id!r}; no outcome addresses {', '.join(missing)}",
+            "add outcomes for the needs that must resolve, or check the step's `to` level",
+            step.to_level,
         )
