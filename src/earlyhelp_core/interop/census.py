@@ -372,8 +372,8 @@ def _hint(code: str) -> str:
     hint = did_you_mean(code.upper(), CIN_CODES)
     if hint or not _CODE_LIKE.fullmatch(code):
         return hint
-    letter = code.upper().lstrip("0123456789")
-    same = [c for c in CIN_CODES if letter and c.lstrip("0123456789") == letter]
+    letter = code.upper()[-1]
+    same = [c for c in CIN_CODES if letter.isalpha() and c.endswith(letter)]
     return f" (codes ending in {letter!r}: {', '.join(same)})" if same else ""
 
 
