@@ -509,7 +509,7 @@ def test_a_factor_with_no_census_code_cannot_be_written() -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def read_back(assessments, **kwargs) -> list[eh.Assessment | Unread]:
+def written(assessments, **kwargs) -> str:
     buffer = io.StringIO()
     write_cin_census(assessments, buffer, **kwargs)
     return buffer.getvalue()
@@ -535,7 +535,7 @@ def test_the_writer_refuses_what_the_census_cannot_carry() -> None:
 
 
 def test_the_writer_writes_the_header_it_is_given() -> None:
-    text = read_back([], lea="822", year=2025, created=datetime(2025, 5, 1, 10, 30))
+    text = written([], lea="822", year=2025, created=datetime(2025, 5, 1, 10, 30))
     assert "<Year>2025</Year>" in text
     assert "<ReferenceDate>2025-03-31</ReferenceDate>" in text
     assert "<DateTime>2025-05-01T10:30:00</DateTime>" in text
@@ -675,3 +675,12 @@ def test_reading_stops_cleanly_when_the_consumer_stops(tmp_path) -> None:
     records: Iterator[eh.Assessment | Unread] = read_cin_census(path)
     next(records)
     records.close()  # closes the file: no ResourceWarning (warnings are errors here)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<Message><Header/></Message>", "<Message><Children>\n</Children></Message>"],
+    ids=["no Children", "no Child"],
+)
+def test_a_return_with_no_children_gives_nothing(write, text) -> None:
+    assert read(write, text) == []

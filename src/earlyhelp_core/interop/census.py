@@ -29,6 +29,9 @@ The shape read (element names as the DfE's XML uses them)::
                 <AssessmentFactors>                          repeated: one code each
             <CINPlanDates>, <Section47>, <ChildProtectionPlans>               ignored
 
+A missing ``<Header>`` is fine (nothing in it is read); a missing or empty ``<Children>``
+gives nothing; a missing ``AssessmentAuthorisationDate`` means the assessment is still
+open; a missing ``FactorsIdentifiedAtAssessment`` means none recorded yet (see below).
 Any other element is ignored wherever it is, so a later year's return that adds elements
 still reads. Element names are matched exactly (no namespace prefix); they were confirmed
 from the fake census files and the ingress code of the public CIN validator
