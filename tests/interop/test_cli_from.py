@@ -12,7 +12,7 @@ import pytest
 
 import earlyhelp_core as eh
 from earlyhelp_core.cli import main
-from earlyhelp_core.interop import read_ssd, synthetic_ssd
+from earlyhelp_core.interop import read_cin_census, read_ssd, synthetic_census, synthetic_ssd
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,47 @@ def test_a_missing_folder_is_a_located_problem_not_a_traceback(capsys, tmp_path)
     captured = capsys.readouterr()
     assert "no such folder" in captured.out + captured.err
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_census_return_classifies_from_the_command_line_as_from_python(capsys, tmp_path) -> None:
+    path = tmp_path / "census.xml"
+    synthetic_census(path, 40, seed=5)
+    bedford = eh.load_authority("bedford")
+    expected = [
+        (r.id, r.decision.level.id if r.decision else None)
+        for r in eh.classify_many(bedford, read_cin_census(path, authority="bedford"))
+    ]
+    assert expected
+    assert (
+        main(
+            [
+                "assess",
+                "--from",
+                "cin-census",
+                str(path),
+                "--authority",
+                "bedford",
+                "--format",
+                "jsonl",
+            ]
+        )
+        == 0
+    )
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["id"], r["decision"]["level"]["id"]) for r in rows] == expected
+
+
+def test_a_bad_child_in_a_census_return_is_reported_and_the_run_goes_on(capsys, tmp_path) -> None:
+    path = tmp_path / "census.xml"
+    synthetic_census(path, 5, seed=2)
+    text = path.read_text(encoding="utf-8")
+    first = text.index("<AssessmentFactors>") + len("<AssessmentFactors>")
+    end = text.index("</AssessmentFactors>", first)
+    path.write_text(text[:first] + "RB" + text[end:], encoding="utf-8")
+    code = main(["assess", "--from", "cin-census", str(path), "--authority", "bedford"])
+    out = capsys.readouterr().out
+    assert code == 1  # a record could not be read
+    assert f"{path}:" in out
+    assert "'RB'" in out
+    assert "records under bedford" in out
+    assert "could not be read" in out or "unreadable" in out

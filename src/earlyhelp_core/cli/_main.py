@@ -300,7 +300,14 @@ def _read_ssd(path: str, authority: str) -> Iterator[Assessment | Unread]:
     return read_ssd(path, authority=authority)
 
 
+def _read_cin_census(path: str, authority: str) -> Iterator[Assessment | Unread]:
+    from ..interop import read_cin_census  # noqa: PLC0415  (the readers load on use)
+
+    return read_cin_census(path, authority=authority)
+
+
 READERS: dict[str, Callable[[str, str], Iterator[Assessment | Unread]]] = {
+    "cin-census": _read_cin_census,
     "ssd": _read_ssd,
 }
 """The sources ``earlyhelp assess --from KIND`` reads: the path and authority id in, the
