@@ -76,6 +76,7 @@ __all__ = [
     "__version__",
     "check_authority",
     "classify_many",
+    "diff",
     "explain",
     "find_authority",
     "list_authorities",
@@ -103,7 +104,7 @@ if TYPE_CHECKING:
         rules_not_run,
         validate,
     )
-    from .cohorts import RecordResult, classify_many, validate_many
+    from .cohorts import RecordResult, classify_many, diff, validate_many
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -128,6 +129,7 @@ _LAZY = {
     "WorkingCalendar": "_calendar",
     "RecordResult": "cohorts",
     "classify_many": "cohorts",
+    "diff": "cohorts",
     "validate_many": "cohorts",
     "rules_not_run": "assessment._core",
     "validate": "assessment._core",

@@ -32,7 +32,7 @@ from ..assessment._core import (
     validate,
     with_assessments,
 )
-from ..cohorts import Unread, classify_many
+from ..cohorts import Unread, classify_many, diff
 from ..models import Assessment, Document
 from ..models.documents import load_located
 from ..thresholds import (
@@ -46,7 +46,7 @@ from ..thresholds import (
 )
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
-from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, validate_jsonl
+from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
 
 __all__ = ["build_parser", "main"]
 
@@ -222,6 +222,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", required=True, metavar="A", help="authority id or path")
     p.add_argument("--to", dest="target", required=True, metavar="B", help="authority id or path")
     _add_format(p)
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two configs, and which families it moves",
+        description="Compare two configs (two versions of one authority, by level id; or two "
+        "authorities, by each level's prevention level and response): levels, mappings, "
+        "cells, escalation rules, considerations, local factors and parameters added, removed "
+        "or changed, each with both sources. With --cohort, classify every record under both "
+        "and count how many move between which levels, up and down, with example ids.",
+    )
+    p.add_argument("old", metavar="OLD", help="the old config: an authority id or a file")
+    p.add_argument("new", metavar="NEW", help="the new config: an authority id or a file")
+    p.add_argument(
+        "--cohort",
+        metavar="FILE",
+        help="records to classify under both: JSON Lines of assessments, or with --from a "
+        "census return or an SSD extract",
+    )
+    p.add_argument(
+        "--from",
+        dest="source_kind",
+        choices=sorted(READERS),
+        metavar="KIND",
+        help="read --cohort as 'cin-census' or 'ssd' data",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="output format"
+    )
 
     p = sub.add_parser(
         "vocabulary",
@@ -774,11 +802,33 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    old, new = load_authority(args.old), load_authority(args.new)
+    if args.source_kind is not None and args.cohort is None:
+        raise UserError("--from reads the --cohort FILE; give --cohort")
+    if args.cohort is None:
+        found = diff(old, new)
+    elif args.source_kind is not None:
+        records = READERS[args.source_kind](args.cohort, old.id)
+        found = diff(old, new, cohort=records)
+    else:
+        with open_input("<stdin>" if args.cohort == "-" else args.cohort) as stream:
+            found = diff(old, new, cohort=stream)
+    if args.format == "json":
+        _dump(found.to_dict(), out)
+    elif args.format == "markdown":
+        out.write(found.markdown())
+    else:
+        print(found, file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "assess": _assess,
     "validate": _validate,
     "rules": _rules,
     "check-config": _check_config,
+    "diff": _diff,
     "authorities": _authorities,
     "show": _show,
     "translate": _translate,

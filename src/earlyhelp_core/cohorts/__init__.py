@@ -12,6 +12,7 @@ for result in eh.classify_many(bromley, records):   # documents, mappings or JSO
 The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.cohorts.columnar`.
 """
 
+from ._diff import diff
 from ._records import (
     RecordResult,
     Unread,
@@ -29,6 +30,7 @@ __all__ = [
     "Unread",
     "ValidationSummary",
     "classify_many",
+    "diff",
     "read_record",
     "results_of_jsonl",
     "validate_many",

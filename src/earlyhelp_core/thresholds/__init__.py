@@ -3,6 +3,7 @@ compiled matrix that classifies assessments and explains itself."""
 
 from ._check import PROPERTIES, Violation, check_authority
 from ._config import AuthorityConfig
+from ._diff import CohortDiff, ConfigDiff, Difference, Move, config_diff
 from ._explain import Change, Explanation, Need, StepDown, StepUp, explain
 from ._load import (
     BASIS_PARTS,
@@ -42,10 +43,13 @@ __all__ = [
     "AuthorityConfig",
     "CellInfo",
     "Change",
+    "CohortDiff",
+    "ConfigDiff",
     "ConfigError",
     "Consideration",
     "ConsiderationRule",
     "Decision",
+    "Difference",
     "EscalationRule",
     "Evaluation",
     "Explanation",
@@ -53,6 +57,7 @@ __all__ = [
     "Judgement",
     "LevelInfo",
     "MatchedOn",
+    "Move",
     "Need",
     "Provenance",
     "Reason",
@@ -64,6 +69,7 @@ __all__ = [
     "basis_counts",
     "check_authority",
     "compile_config",
+    "config_diff",
     "explain",
     "find_authority",
     "fingerprint",
