@@ -224,6 +224,9 @@ def main() -> None:
     import_time()
     first_load()
     cohort_benchmarks(bromley, assessment)
+    import census  # a CIN census return read and classified child by child (benchmarks/)
+
+    census.main()
 
 
 def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
