@@ -684,3 +684,44 @@ def test_reading_stops_cleanly_when_the_consumer_stops(tmp_path) -> None:
 )
 def test_a_return_with_no_children_gives_nothing(write, text) -> None:
     assert read(write, text) == []
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_a_huge_element_is_reported_and_not_held_in_memory(write) -> None:
+    """A 4 MB LAchildID (a file that is one giant element, as a 2 GB file could be): the
+    child is reported, the next child read, and the text is never held whole."""
+    import tracemalloc
+
+    huge = "A" * 4_000_000
+    list(read_cin_census(write(census(child("K0")), "warm.xml")))  # imports and caches first
+    path = write(census(child(huge), child("K2")), "census.xml")
+    tracemalloc.start()
+    try:
+        records = list(read_cin_census(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    first, second = records
+    (problem,) = only_problems(first)
+    assert problem.kind == "id"
+    assert "257 characters" in problem.message  # what was kept, never the text
+    assert isinstance(second, eh.Assessment)
+    assert peak < 1_500_000  # well under the element's 4 MB
+
+
+def test_more_codes_than_the_census_has_is_reported(write) -> None:
+    codes = [CIN_CODES[i % len(CIN_CODES)] for i in range(150) if CIN_CODES[i % 42] != "21"]
+    (record,) = read(write, census(child(assessments=assessment(*codes))))
+    assert {p.kind for p in only_problems(record)} == {"duplicate-code"}
+
+
+def test_a_child_with_more_assessments_than_the_bound_is_reported(write, monkeypatch) -> None:
+    from earlyhelp_core.interop import census as module
+
+    monkeypatch.setattr(module, "MAX_ASSESSMENTS", 3)
+    groups = "\n".join(assessment("3B") for _ in range(5))
+    (record,) = read(write, census(child(assessments=groups)))
+    (problem,) = [p for p in only_problems(record) if p.kind == "too-many"]
+    assert "more than 3 Assessments groups" in problem.message

@@ -130,6 +130,14 @@ __all__ = ["census_codes", "read_cin_census", "synthetic_census", "write_cin_cen
 
 CHUNK = 1 << 16
 """Bytes fed to the parser at a time."""
+MAX_TEXT = 256
+"""Characters of one element's text kept: longer text (no id, date or code is so long) is
+kept only to this length plus one, and is reported as too long for what it is."""
+MAX_CODES = 100
+"""``AssessmentFactors`` kept per assessment. There are 42 codes, so an assessment with
+more than this many has a repeated or unknown code, and is reported."""
+MAX_ASSESSMENTS = 1_000
+"""``Assessments`` groups read per child; a child with more is reported, not read."""
 
 _ID = re.compile(ID_PATTERN)
 _AUTHORITY = re.compile(AUTHORITY_ID_PATTERN)
@@ -174,7 +182,16 @@ class _Assessment:
 class _Child:
     """One ``<Child>`` as read so far."""
 
-    __slots__ = ("assessments", "born", "expected", "identifiers", "line", "path", "reference")
+    __slots__ = (
+        "assessments",
+        "born",
+        "expected",
+        "identifiers",
+        "line",
+        "overflow",
+        "path",
+        "reference",
+    )
 
     def __init__(self, line: int | None, path: Path) -> None:
         self.line = line
@@ -184,6 +201,7 @@ class _Child:
         self.born: _Found | None = None
         self.expected: _Found | None = None
         self.assessments: list[_Assessment] = []
+        self.overflow: Problem | None = None
 
 
 class _Stop(Exception):
@@ -210,6 +228,7 @@ class _Handler(ContentHandler):
         self.cin = 0
         self.assessment: _Assessment | None = None
         self.text: list[str] | None = None
+        self.kept = 0
         self.leaf: tuple[int, int | None, int | None] = (0, None, None)
         self.started = False
         self.out: list[Assessment | Unread] = []
@@ -256,7 +275,18 @@ class _Handler(ContentHandler):
         elif name == "CINdetails" and parent == "Child":
             self.cin = position
         elif name == "Assessments" and parent == "CINdetails":
-            line, _ = self.where()
+            line, col = self.where()
+            if len(child.assessments) >= MAX_ASSESSMENTS:  # bounded memory per child
+                if child.overflow is None:
+                    child.overflow = Problem(
+                        f"the child has more than {MAX_ASSESSMENTS:,} Assessments groups",
+                        tuple(self.path),
+                        self.source,
+                        line,
+                        col,
+                        "too-many",
+                    )
+                return
             self.assessment = _Assessment(self.cin, position, line, tuple(self.path))
         elif name == "ChildIdentifiers" and parent == "Child" and child.identifiers is None:
             child.identifiers = (self.where()[0], tuple(self.path))
@@ -266,12 +296,17 @@ class _Handler(ContentHandler):
             or (name == "AssessmentFactors" and parent == "FactorsIdentifiedAtAssessment")
         ) and self.text is None:
             self.text = []
+            self.kept = 0
             self.leaf = (len(names), *self.where())
 
     def characters(self, content: str) -> None:
-        """Collect the text of a leaf being read."""
-        if self.text is not None:
-            self.text.append(content)
+        """Collect the text of a leaf being read, at most ``MAX_TEXT`` + 1 characters."""
+        text = self.text
+        if text is not None:
+            room = MAX_TEXT + 1 - self.kept
+            if room > 0:
+                text.append(content[:room])
+                self.kept += min(len(content), room)
 
     def endElement(self, name: str) -> None:
         """Store a leaf; close an assessment or a child."""
@@ -296,7 +331,8 @@ class _Handler(ContentHandler):
         assert child is not None
         found = _Found(text, line, col, tuple(self.path))
         if name == "AssessmentFactors":
-            if self.assessment is not None:
+            # past MAX_CODES a code must repeat or be unknown: the one more kept says so
+            if self.assessment is not None and len(self.assessment.codes) <= MAX_CODES:
                 self.assessment.codes.append(found)
             return
         holder: _Child | _Assessment = child
@@ -445,7 +481,7 @@ def _missing(
 
 def _finish(child: _Child, source: str, authority: str | None) -> list[Assessment | Unread]:
     """The records of one finished child: its assessments, or one Unread."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [child.overflow] if child.overflow is not None else []
     ids_line, ids_path = child.identifiers or (child.line, child.path)
     reference = child.reference
     laid: str | None = None
