@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import earlyhelp_core as eh
 from earlyhelp_core.testing import plans, referrals
 
+from ..test_calendar import naive_working_days
 from ..thresholds.conftest import SRC, make_config
 from .conftest import document
 
@@ -435,19 +436,6 @@ def test_bundled_configs_apply_working_together_and_cite_it(authority_id: str) -
 # --- drawn documents: a finding exactly when a day-by-day count is over the time ---------------
 
 
-def _day_by_day(calendar: eh.WorkingCalendar, start: Any, end: Any) -> int:
-    from datetime import timedelta
-
-    day = start
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    count = 0
-    while day < end:
-        day += timedelta(days=1)
-        count += calendar.is_working_day(day)
-    return count
-
-
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_drawn_plans_and_referrals_are_late_exactly_when_counted_late(
@@ -460,12 +448,15 @@ def test_drawn_plans_and_referrals_are_late_exactly_when_counted_late(
         for i, s in enumerate(plan.steps)
         if s.strategy_discussion_on is not None
         and s.conference_on is not None
-        and _day_by_day(calendar, s.strategy_discussion_on, s.conference_on) > 15
+        and naive_working_days(calendar, s.strategy_discussion_on, s.conference_on) > 15
     ]
     assert [f.path for f in found(testshire, plan, "EH066")] == late_steps
     ref = data.draw(referrals(testshire))
     completed = ref.assessment_completed_on
-    late = completed is not None and _day_by_day(calendar, ref.received_at.date(), completed) > 45
+    late = (
+        completed is not None
+        and naive_working_days(calendar, ref.received_at.date(), completed) > 45
+    )
     assert bool(found(testshire, ref, "EH083")) is late
 
 
