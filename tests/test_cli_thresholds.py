@@ -162,9 +162,14 @@ def test_check_config_on_an_empty_file_and_a_directory(capsys, tmp_path) -> None
         1,
         f"{empty}:1:1: (document): the file is empty; expected a mapping of keys and values",
     )
+    # a directory is read as a folder of an authority's dated versions
     code, out, _ = run(capsys, "check-config", tmp_path)
     assert code == 1
-    assert "is a directory" in out
+    assert f"{empty}:1:1: (document): the file is empty" in out
+    (tmp_path / "nothing").mkdir()
+    code, out, _ = run(capsys, "check-config", tmp_path / "nothing")
+    assert code == 1
+    assert "the folder holds no config files" in out
 
 
 def test_check_config_names_the_rules_the_config_never_runs(capsys) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "Assessment",
     "Authority",
     "AuthorityConfig",
+    "AuthorityVersions",
     "Closure",
     "ConfigError",
     "Consent",
@@ -54,6 +55,7 @@ __all__ = [
     "Location",
     "Member",
     "NotChecked",
+    "NotInForceError",
     "Plan",
     "PreventionLevel",
     "Problem",
@@ -82,6 +84,7 @@ __all__ = [
     "list_authorities",
     "load_authority",
     "load_document",
+    "load_versions",
     "narrative",
     "parse_document",
     "rule",
@@ -109,9 +112,11 @@ if TYPE_CHECKING:
     from .thresholds import (
         Authority,
         AuthorityConfig,
+        AuthorityVersions,
         ConfigError,
         Decision,
         LevelInfo,
+        NotInForceError,
         Reason,
         Translation,
         Violation,
@@ -120,6 +125,7 @@ if TYPE_CHECKING:
         find_authority,
         list_authorities,
         load_authority,
+        load_versions,
         narrative,
     )
 
@@ -154,6 +160,9 @@ _LAZY = {
     "explain": "thresholds",
     "find_authority": "thresholds",
     "load_authority": "thresholds",
+    "load_versions": "thresholds",
+    "AuthorityVersions": "thresholds",
+    "NotInForceError": "thresholds",
     "narrative": "thresholds",
 }
 

@@ -17,6 +17,7 @@ import inspect
 import re
 import textwrap
 from collections.abc import Callable, Iterable
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -25,7 +26,7 @@ import attrs
 from .._errors import Location, Path, Problem, render_path
 from .._located import did_you_mean
 from ..models import KINDS, Assessment, Document, Plan, Referral
-from ..thresholds import ConfigError
+from ..thresholds import AuthorityVersions, ConfigError, document_day
 from ..thresholds._config import Parameters
 
 if TYPE_CHECKING:
@@ -203,6 +204,8 @@ class Report:
     kind: str = ""
     id: str = ""
     authority: str = ""
+    version: str = ""
+    """The version of the authority's config the document was checked under."""
     not_checked: tuple[NotChecked, ...] = ()
     """Rules for this kind of document that did not run, by code, each with why."""
 
@@ -232,6 +235,7 @@ class Report:
             "kind": self.kind,
             "id": self.id,
             "authority": self.authority,
+            "version": self.version,
             "ok": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
@@ -486,7 +490,7 @@ def _why_not_run(
 
 
 def validate(
-    authority: Authority,
+    authority: Authority | AuthorityVersions,
     doc: Document,
     *,
     assessment: Assessment | None = None,
@@ -496,7 +500,10 @@ def validate(
     """Check an assessment, plan or referral against ``authority``'s policy.
 
     Args:
-        authority: the matrix and parameters to check against.
+        authority: the matrix and parameters to check against; or an authority's dated
+            versions, of which the one in force on the document's day is used (an
+            assessment's ``assessed_on``, a plan's ``started_on``, the day a referral was
+            received; outside every version, the nearest, and EH091 says so).
         doc: the document.
         assessment: for a plan, the assessment it follows (enables the checks that
             compare the two; without it they are listed in ``not_checked``).
@@ -508,6 +515,8 @@ def validate(
     """
     if not isinstance(doc, Assessment | Plan | Referral):
         raise TypeError(f"doc must be an Assessment, Plan or Referral, got {type(doc).__name__}")
+    if isinstance(authority, AuthorityVersions):
+        authority = _version_for(authority, document_day(doc))
     check_rule_overrides(authority)
     decision = authority.classify(doc) if isinstance(doc, Assessment) else None
     findings, skipped = run_rules(
@@ -518,8 +527,18 @@ def validate(
         kind=doc.kind,
         id=doc.id,
         authority=authority.id,
+        version=authority.version,
         not_checked=tuple(skipped),
     )
+
+
+def _version_for(versions: AuthorityVersions, day: date) -> Authority:
+    """The version in force on ``day``; outside them all, the nearest (EH091 reports it)."""
+    found = versions.in_force(day)
+    if found is not None:
+        return found
+    before = [a for a in versions if a.config.effective_from <= day]
+    return before[-1] if before else versions.versions[0]
 
 
 def check_rule_overrides(authority: Authority) -> None:

@@ -42,6 +42,7 @@ from ..thresholds import (
     check_authority,
     explain,
     list_authorities,
+    load_versions,
     narrative,
 )
 from ..thresholds import find_authority as _find_matrix
@@ -189,9 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load an authority config (shape, ids, rank order, the safety floor) and "
         "check that its matrix is total, monotone, safe, reachable, consistent and complete; "
         "report every problem and broken invariant, located, with a counterexample where "
-        "there is one. Exit 1 when there is one.",
+        "there is one. Exit 1 when there is one. Given a folder of an authority's dated "
+        "versions, check them together too: one authority, no two in force on one day, "
+        "each level keeping its rank.",
     )
-    p.add_argument("file", metavar="FILE", help="an authority config (YAML)")
+    p.add_argument(
+        "file", metavar="FILE", help="an authority config (YAML), or a folder of its versions"
+    )
     _add_format(p)
 
     p = sub.add_parser("authorities", help="list the bundled and installed authorities")
@@ -549,7 +554,30 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 # --------------------------------------------------------------------------- configs
 
 
+def _check_versions(args: argparse.Namespace, out: TextIO) -> int:
+    """A folder of dated versions: the versions together, then each as a config."""
+    try:
+        versions = load_versions(args.file)
+    except LoadError as exc:
+        if args.format == "json":
+            problems = [p.to_dict() for p in exc.problems]
+            _dump({"file": args.file, "ok": False, "problems": problems}, out)
+        else:
+            for problem in exc.problems:
+                print(problem, file=out)
+        return EXIT_PROBLEMS
+    status = EXIT_OK
+    for version in versions:
+        path = version.source_path or args.file
+        status = max(status, _check_config(argparse.Namespace(**{**vars(args), "file": path}), out))
+    if args.format == "text":
+        print(f"{args.file}: {versions.id}: {versions.coverage()}", file=out)
+    return status
+
+
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
+    if os.path.isdir(args.file):
+        return _check_versions(args, out)
     try:
         authority = load_authority(args.file)
     except LoadError as exc:

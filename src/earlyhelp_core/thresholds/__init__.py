@@ -14,6 +14,7 @@ from ._load import (
     find_authority,
     list_authorities,
     load_authority,
+    load_versions,
 )
 from ._matrix import (
     Authority,
@@ -34,6 +35,7 @@ from ._matrix import (
     fingerprint,
 )
 from ._narrative import narrative
+from ._versions import AuthorityVersions, NotInForceError, document_day
 
 __all__ = [
     "BASIS_PARTS",
@@ -41,6 +43,7 @@ __all__ = [
     "PROPERTIES",
     "Authority",
     "AuthorityConfig",
+    "AuthorityVersions",
     "CellInfo",
     "Change",
     "CohortDiff",
@@ -59,6 +62,7 @@ __all__ = [
     "MatchedOn",
     "Move",
     "Need",
+    "NotInForceError",
     "Provenance",
     "Reason",
     "ReasonKind",
@@ -70,10 +74,12 @@ __all__ = [
     "check_authority",
     "compile_config",
     "config_diff",
+    "document_day",
     "explain",
     "find_authority",
     "fingerprint",
     "list_authorities",
     "load_authority",
+    "load_versions",
     "narrative",
 ]

@@ -358,6 +358,9 @@ class AuthorityConfig(Model):
     name: Text
     version: Text
     effective_from: Day
+    effective_to: Day | None = None
+    """The last day this version is in force (inclusive); None: until the next version
+    comes in, or for good."""
     note: Text | None = None
     sources: tuple[ConfigSource, ...] = Field(min_length=1)
     levels: tuple[Level, ...] = Field(min_length=1)
@@ -371,3 +374,21 @@ class AuthorityConfig(Model):
         Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2,8}[0-9]{3}$")],
         RuleOverride,
     ] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> AuthorityConfig:
+        end = self.effective_to
+        if end is not None and end < self.effective_from:
+            raise_problems(
+                "AuthorityConfig",
+                [
+                    (
+                        ("effective_to",),
+                        "date_order",
+                        "`effective_to` is before `effective_from`: a version ends on or "
+                        "after the day it comes in",
+                        None,
+                    )
+                ],
+            )
+        return self

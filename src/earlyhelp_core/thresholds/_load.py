@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from importlib import metadata
 from pathlib import Path as FsPath
 from typing import Any
@@ -32,6 +33,7 @@ from ._matrix import (
     _cite,
     fingerprint,
 )
+from ._versions import AuthorityVersions, version_problems
 
 __all__ = [
     "BASIS_PARTS",
@@ -42,6 +44,7 @@ __all__ = [
     "find_authority",
     "list_authorities",
     "load_authority",
+    "load_versions",
 ]
 
 ENTRY_POINT_GROUP = "earlyhelp_core.authorities"
@@ -555,13 +558,76 @@ def find_authority(authority_id: str, *, verify: bool = True) -> Authority:
     return _named(_load(_by_id(authority_id), verify=verify), authority_id)
 
 
-def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Authority:
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _version_files(spec: str | os.PathLike[str]) -> tuple[str, list[str | os.PathLike[str]]]:
+    """(how the versions were named, their files): an id's bundled file and the files in
+    its ``configs/<id>/`` folder, or an installed authority's file or folder; an operator's
+    file, or every config file in an operator's folder."""
+    if isinstance(spec, str) and not any(s in spec for s in ("/", os.sep)):
+        bundled = _bundled()
+        if spec in bundled:
+            files: list[str | os.PathLike[str]] = [str(bundled[spec])]
+            folder = data_dir("configs") / spec
+            if folder.is_dir():
+                files += sorted(
+                    str(p) for p in folder.iterdir() if p.name.endswith(_CONFIG_SUFFIXES)
+                )
+            return spec, files
+        if spec in _installed():
+            target = _entry_point_target(_installed()[spec])
+            return spec, _files_in(target)
+        if not FsPath(spec).exists():
+            _by_id(spec)  # raises UnknownIdError, naming the known ids
+    return str(spec), _files_in(spec)
+
+
+def _files_in(target: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
+    path = FsPath(target)
+    if path.is_dir():
+        found = sorted(str(p) for p in path.iterdir() if p.name.endswith(_CONFIG_SUFFIXES))
+        if not found:
+            problem = Problem(
+                "the folder holds no config files", (), str(path), None, None, "empty"
+            )
+            raise ConfigError([problem])
+        return list(found)
+    return [target]
+
+
+def load_versions(spec: str | os.PathLike[str], *, verify: bool = True) -> AuthorityVersions:
+    """Every dated version of an authority's config (see :class:`AuthorityVersions`): a
+    bundled or installed id, a config file, or a folder of versions the operator names.
+
+    Raises:
+        UnknownIdError: ``spec`` is neither a known id nor a path.
+        ConfigError: a version has problems, or the versions together do (two of them in
+            force on one day, different authorities, a level whose rank changes).
+    """
+    if not isinstance(spec, str | os.PathLike):
+        raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
+    named, files = _version_files(spec)
+    versions = [_load(f, verify=verify) for f in files]
+    if isinstance(spec, str) and named == spec and spec in list_authorities():
+        versions = [_named(v, spec) for v in versions]
+    problems = version_problems(versions)
+    if problems:
+        raise ConfigError(problems)
+    return AuthorityVersions(versions)
+
+
+def load_authority(
+    spec: str | os.PathLike[str], *, verify: bool = True, on: date | None = None
+) -> Authority:
     """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
 
     The file is checked against ``schemas/authority.schema.json``, parsed into
     :class:`AuthorityConfig`, then compiled (ids, rank order, the safety floor).
     ``verify=False`` builds the matrix even when it is not consistent or not safe, so
     that :func:`check_authority` can show why; never classify real families with it.
+    ``on`` gives the version in force that day, among the authority's dated versions
+    (:func:`load_versions`).
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -570,6 +636,8 @@ def load_authority(spec: str | os.PathLike[str], *, verify: bool = True) -> Auth
     """
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
+    if on is not None:
+        return load_versions(spec, verify=verify).on(on)
     resolved = _resolve(spec)
     authority = _load(resolved, verify=verify)
     # an id (not a path the operator gave) must name the config it found
