@@ -221,12 +221,53 @@ def main() -> None:
             f"{'check_authority(' + authority_id + ') (best of 5; target under 2 s)':<58} "
             f"{min(runs) * 1e3:9.1f} ms"
         )
+    # what would change the level (issue: within 20x the decision, on the bundled configs)
+    for authority_id in eh.list_authorities():
+        authority = eh.load_authority(authority_id)
+        ratio(
+            f"explain vs classify ({authority_id}, complex needs)",
+            lambda a=authority: eh.explain(a, assessment),
+            lambda a=authority: a.classify(assessment),
+            number=500,
+        )
+    diff_benchmark(bromley)
     import_time()
     first_load()
     cohort_benchmarks(bromley, assessment)
     import census  # a CIN census return read and classified child by child (benchmarks/)
 
     census.main()
+
+
+def diff_benchmark(bromley: eh.Authority, n: int = 100_000) -> None:
+    """A diff of two bundled configs over a cohort (issue: within 2x the cost of
+    classifying the cohort twice), median of 3 runs each, interleaved."""
+    import statistics
+
+    import cohorts
+
+    bedford = eh.load_authority("bedford")
+    records = [eh.parse_document(r) for r in cohorts.synthetic(bromley, n)]
+
+    def twice() -> None:
+        for doc in records:
+            bromley.classify(doc)  # type: ignore[arg-type]
+            bedford.classify(doc)  # type: ignore[arg-type]
+
+    diff_times, twice_times = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        twice()
+        twice_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        eh.diff(bromley, bedford, cohort=records)
+        diff_times.append(time.perf_counter() - start)
+    d, t = statistics.median(diff_times), statistics.median(twice_times)
+    print(
+        f"{f'diff bromley bedford over {n:,} records vs classify twice':<58} {d:9.2f} s vs "
+        f"{t:9.2f} s   ratio {d / t:5.2f}x (min {min(diff_times) / max(twice_times):.2f}, "
+        f"max {max(diff_times) / min(twice_times):.2f}; target under 2x)"
+    )
 
 
 def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:

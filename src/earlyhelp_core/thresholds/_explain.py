@@ -24,6 +24,7 @@ per search; an answer cut short says so (``complete`` is False).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -309,14 +310,50 @@ class _Search:
         a = self.authority
         goal = self.index + 1
         additions = []
-        for factor, index, cell in self._candidates():
-            if not a._rules:  # the level is the highest placement: only a need at goal
-                if index != goal:
-                    continue
-            elif self._level({**self.placed, factor: index}) != goal:
+        if a._rules:
+            found = [
+                (factor, index, cell)
+                for factor, index, cell in self._candidates()
+                if self._level({**self.placed, factor: index}) == goal
+            ]
+        else:  # the level is the highest placement: only a need placed at goal can do it
+            found = [
+                (factor, index, cell)
+                for factor, index, cell in _at_level(a).get(goal, ())
+                if factor not in self.placed or cell is not None
+            ]
+        for factor, index, cell in found:
+            need = self._need(factor, index, cell)
+            if not a._rules:  # the added need is alone at the new level: it is the reason
+                reason = a._reason(factor, cell) if cell is not None else None
+                additions.append(
+                    Change((need,), a.levels[goal], (reason or a._mapping_reason[factor],))
+                )
                 continue
             kept = {**self.placed, factor: index}
             cells = {**{f: self.named.get(f) for f in self.placed}, factor: cell}
-            need = self._need(factor, index, cell)
             additions.append(self._change((need,), kept, cells))
         return StepUp(a.levels[goal], tuple(additions))
+
+
+_BY_LEVEL: dict[int, dict[int, tuple[tuple[str, int, str | None], ...]]] = {}
+
+
+def _at_level(authority: Authority) -> dict[int, tuple[tuple[str, int, str | None], ...]]:
+    """(factor, level index, cell) placed at each level index: factors without cells at
+    their placement, factors with cells at each cell; built once per matrix."""
+    key = id(authority)
+    found = _BY_LEVEL.get(key)
+    if found is None:
+        placed: dict[int, list[tuple[str, int, str | None]]] = {}
+        for factor, index in authority._factor_level.items():
+            cells = authority._cells.get(factor)
+            if not cells:
+                placed.setdefault(index, []).append((factor, index, None))
+                continue
+            for cell in sorted(cells.values(), key=lambda c: c.index):
+                placed.setdefault(cell.index, []).append((factor, cell.index, cell.level))
+        found = {index: tuple(items) for index, items in placed.items()}
+        _BY_LEVEL[key] = found
+        weakref.finalize(authority, _BY_LEVEL.pop, key, None)
+    return found
