@@ -166,10 +166,10 @@ def test_check_config_on_an_empty_file_and_a_directory(capsys, tmp_path) -> None
     code, out, _ = run(capsys, "check-config", tmp_path)
     assert code == 1
     assert f"{empty}:1:1: (document): the file is empty" in out
-    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing").mkdir()  # a folder with no configs is not a folder of versions
     code, out, _ = run(capsys, "check-config", tmp_path / "nothing")
     assert code == 1
-    assert "the folder holds no config files" in out
+    assert "is a directory" in out
 
 
 def test_check_config_names_the_rules_the_config_never_runs(capsys) -> None:

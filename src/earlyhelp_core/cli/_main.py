@@ -576,8 +576,10 @@ def _check_versions(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
-    if os.path.isdir(args.file):
-        return _check_versions(args, out)
+    if os.path.isdir(args.file) and any(
+        name.endswith((".yaml", ".yml", ".json")) for name in os.listdir(args.file)
+    ):
+        return _check_versions(args, out)  # a folder of an authority's dated versions
     try:
         authority = load_authority(args.file)
     except LoadError as exc:
