@@ -349,3 +349,48 @@ def test_the_vocabulary_version_is_in_the_fingerprint_and_the_decision(monkeypat
     after = compile_config(config)
     assert after.fingerprint == fingerprint(config) != before.fingerprint
     assert after.classify(assessment("persistent-absence")).vocabulary == "2099.1"
+
+
+@st.composite
+def _many_rules(draw: st.DrawFn) -> eh.Authority:
+    """A drawn matrix given 0-40 more escalation rules of every shape."""
+    config = draw(authority_configs(min_levels=2, max_levels=5))
+    levels = [lv.id for lv in config.levels]
+    extra = []
+    for i in range(draw(st.integers(0, 40), label="rules")):
+        at = draw(st.sampled_from(levels[:-1]))
+        extra.append(
+            {
+                "id": f"extra-{i}",
+                "when": {
+                    "at_least": draw(st.integers(2, 8)),
+                    "at_level": at,
+                    "across_domains": draw(st.integers(1, 3)),
+                },
+                "then": draw(st.sampled_from(levels[levels.index(at) + 1 :])),
+                "source": config.levels[0].source.model_dump(),
+            }
+        )
+    data = config.model_dump(mode="json")
+    data["escalation"] = [*data["escalation"], *extra]
+    return compile_config(AuthorityConfig.model_validate(data))
+
+
+@settings(max_examples=60, deadline=None)
+@given(authority=_many_rules(), data=st.data())
+def test_the_indexed_rules_fire_exactly_as_each_rule_counted_alone(authority, data) -> None:
+    """Escalation rules are grouped and searched, not scanned: the rules that fire, their
+    order and what they counted are what counting each rule on its own gives."""
+    factors = data.draw(
+        st.lists(st.sampled_from(sorted(authority.placements)), max_size=12, unique=True)
+    )
+    index = {lv.id: i for i, lv in enumerate(authority.levels)}
+    placed = {f: index[authority.placements[f].id] for f in factors}
+    expected = []
+    for rule in authority.escalation_rules:  # config order
+        counted = sorted(f for f, at in placed.items() if at >= rule.at_index)
+        domains = {authority.factor_domains[f] for f in counted}
+        if len(counted) >= rule.at_least and len(domains) >= rule.across_domains:
+            expected.append((rule.id, tuple(counted)))
+    fired = authority.evaluate(factors).fired
+    assert [(f.rule.id, f.factors) for f in fired] == expected

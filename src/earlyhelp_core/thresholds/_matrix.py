@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -431,6 +432,40 @@ class ConsiderationRule:
     below_index: int
 
 
+_Sorted = tuple[tuple[int, ...], tuple[tuple[int, "EscalationRule"], ...]]
+"""Rules sorted by how many factors they need: those numbers, and (position, rule) pairs."""
+
+
+@attrs.frozen
+class _RuleGroup:
+    """The escalation rules that count from one level, by how many domains they need;
+    each list sorted by how many factors it needs (``needs``), with the rules' positions
+    in config order."""
+
+    at_index: int
+    by_domains: tuple[
+        tuple[int, tuple[tuple[int, ...], tuple[tuple[int, EscalationRule], ...]]], ...
+    ]
+
+
+def _group_rules(rules: Sequence[EscalationRule]) -> tuple[_RuleGroup, ...]:
+    """The rules grouped for :meth:`Authority._fire`, highest level counted from first."""
+    grouped: dict[int, dict[int, list[tuple[int, EscalationRule]]]] = {}
+    for position, rule in enumerate(rules):
+        grouped.setdefault(rule.at_index, {}).setdefault(rule.across_domains, []).append(
+            (position, rule)
+        )
+    out = []
+    for at_index in sorted(grouped, reverse=True):
+        lists = []
+        for across in sorted(grouped[at_index]):
+            ordered = sorted(grouped[at_index][across], key=lambda item: item[1].at_least)
+            needs = tuple(rule.at_least for _, rule in ordered)
+            lists.append((across, (needs, tuple(ordered))))
+        out.append(_RuleGroup(at_index, tuple(lists)))
+    return tuple(out)
+
+
 @attrs.frozen
 class Firing:
     """An escalation rule that fired, with the factors it counted (sorted)."""
@@ -486,6 +521,7 @@ class Authority:
     _domains: Mapping[str, Domain] = attrs.field(init=False, repr=False)
     _cell_view: Mapping[str, tuple[CellInfo, ...]] = attrs.field(init=False, repr=False)
     _calendar: WorkingCalendar = attrs.field(init=False, repr=False)
+    _groups: tuple[_RuleGroup, ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -513,6 +549,7 @@ class Authority:
         object.__setattr__(
             self, "_asks_below", max((c.below_index for c in self._considerations), default=0)
         )
+        object.__setattr__(self, "_groups", _group_rules(self._rules))
         closures = self.config.parameters.closure_days.value or ()
         object.__setattr__(
             self,
@@ -840,13 +877,44 @@ class Authority:
         return self.levels[self._evaluate(list(factors), self._cell_levels(cells))[0]]
 
     def _fire(self, mapped: Mapping[str, int]) -> tuple[Firing, ...]:
-        """The escalation rules the mapped factors (id -> level index) satisfy."""
-        fired = []
-        for rule in self._rules:
-            met = self._counted(mapped, rule.at_index, rule.at_least, rule.across_domains)
-            if met is not None:
-                fired.append(Firing(rule, met[0]))
-        return tuple(fired)
+        """The escalation rules the mapped factors (id -> level index) satisfy, in config
+        order.
+
+        One pass over the factors, whatever the number of rules: the factors are counted
+        (and their domains gathered) once per level they are placed at, and the rules,
+        grouped by the level they count from and sorted by how many they need, are found
+        by search; only the rules that fire are visited.
+        """
+        groups = self._groups
+        if not groups:
+            return ()
+        size = len(self.levels)
+        counts = [0] * size
+        spans: list[set[Domain]] = [set() for _ in range(size)]
+        domain_of = self._factor_domain
+        for factor, at in mapped.items():
+            counts[at] += 1
+            spans[at].add(domain_of[factor])
+        fired: list[tuple[int, Firing]] = []
+        count, seen = 0, set()
+        at = size
+        for group in groups:  # highest level counted from first
+            while at > group.at_index:
+                at -= 1
+                count += counts[at]
+                seen |= spans[at]
+            domains = len(seen)
+            found = [
+                (position, rule)
+                for across, (needs, rules) in group.by_domains
+                if across <= domains
+                for position, rule in rules[: bisect.bisect_right(needs, count)]
+            ]
+            if found:
+                counted = tuple(sorted(f for f, i in mapped.items() if i >= group.at_index))
+                fired.extend((position, Firing(rule, counted)) for position, rule in found)
+        fired.sort(key=lambda item: item[0])
+        return tuple(firing for _, firing in fired)
 
     def translate(self, level_id: str, *, to: Authority) -> Translation:
         """The level(s) of ``to`` with the same prevention level and response as ``level_id``.
