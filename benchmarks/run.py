@@ -231,12 +231,46 @@ def main() -> None:
             number=500,
         )
     diff_benchmark(bromley)
+    escalation_benchmark(bromley, assessment)
     import_time()
     first_load()
     cohort_benchmarks(bromley, assessment)
     import census  # a CIN census return read and classified child by child (benchmarks/)
 
     census.main()
+
+
+def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> None:
+    """classify under Bromley given 1, 10, 100 and 1,000 escalation rules that do not fire
+    for the assessment, against classify under Bromley as it is (issue: within 2x at 1,000)."""
+    from earlyhelp_core.thresholds import compile_config
+
+    data = bromley.config.model_dump(mode="json")
+    source = data["levels"][0]["source"]
+    levels = [lv["id"] for lv in data["levels"]]
+    for n in (1, 10, 100, 1000):
+        rules = [
+            {
+                "id": f"bench-{i}",
+                "when": {
+                    "at_least": 20 + i % 30,  # more needs than the assessment has
+                    "at_level": levels[i % (len(levels) - 1)],
+                    "across_domains": 1 + i % 3,
+                },
+                "then": levels[-1],
+                "source": source,
+            }
+            for i in range(n)
+        ]
+        with_rules = compile_config(
+            eh.AuthorityConfig.model_validate({**data, "escalation": rules})
+        )
+        ratio(
+            f"classify with {n:,} escalation rules vs with none",
+            lambda a=with_rules: a.classify(assessment),
+            lambda: bromley.classify(assessment),
+            number=5000,
+        )
 
 
 def diff_benchmark(bromley: eh.Authority, n: int = 100_000) -> None:
