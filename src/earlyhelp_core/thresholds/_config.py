@@ -305,6 +305,23 @@ class ClosuresParameter(_Parameter):
         return self
 
 
+PARAMETER_MAXIMA: dict[str, int] = {
+    "child_age_max": 25,
+    "send_age_max": 25,
+    "review_interval_weeks": 104,
+    "referral_decision_working_days": 60,
+    "referral_feedback_hours": 720,
+    "assessment_working_days": 260,
+    "conference_working_days": 260,
+    "voice_max_age_days": 3650,
+    "review_score_min": 100,
+    "review_score_max": 100,
+    "supporting_families_min_headlines": 10,
+}
+"""The most each count parameter may be: bounds that catch a slip (a review interval of
+1,000,000 weeks), far beyond any value a source sets; no threshold of their own."""
+
+
 class Parameters(Model):
     """The authority's policy values that validators read."""
 
@@ -341,6 +358,24 @@ class Parameters(Model):
     tried at the lower levels (a graduated pathway), unless there is significant harm."""
     referral_routes: RoutesParameter
     """The routes a referral may take (a referral's ``route`` is one of their ids)."""
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Parameters:
+        problems: list[tuple[Path, str, str, Any]] = []
+        for name, most in PARAMETER_MAXIMA.items():
+            value = getattr(self, name).value
+            if value is not None and value > most:
+                problems.append(
+                    (
+                        (name, "value"),
+                        "too_large",
+                        f"{name} {value} is more than {most}, the most it may be (a bound that "
+                        "catches slips; no source read sets more)",
+                        None,
+                    )
+                )
+        raise_problems("Parameters", problems)
+        return self
 
 
 class RuleOverride(Model):

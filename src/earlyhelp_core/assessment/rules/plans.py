@@ -9,7 +9,7 @@ never read the clock: "overdue" is judged between dates the plan itself records.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from ..._located import did_you_mean
 from ...models import Plan, Review, StepDirection
@@ -255,12 +255,12 @@ def review_overdue(doc: Plan, ctx: Context) -> Iterator[Hit]:
     weeks = ctx.params.review_interval_weeks.value
     if weeks is None:
         return
-    limit = timedelta(weeks=weeks)
+    limit = weeks * 7  # in days: a date difference never overflows, a timedelta of it may
     since: date = doc.started_on
     after = "the plan started (`started_on`)"
     for i, review in sorted(enumerate(doc.reviews), key=lambda pair: (pair[1].held_on, pair[0])):
         gap = review.held_on - since
-        if gap > limit:
+        if gap.days > limit:
             yield hit(
                 ("reviews", i, "held_on"),
                 f"reviews[{i}] was held {_days(gap.days)} after {after}, more than the "
@@ -464,7 +464,7 @@ def next_review_beyond_interval(doc: Plan, ctx: Context) -> Iterator[Hit]:
     if review.next_review_on is None:
         return
     gap = review.next_review_on - review.held_on
-    if gap > timedelta(weeks=weeks):
+    if gap.days > weeks * 7:
         yield hit(
             ("reviews", i, "next_review_on"),
             f"reviews[{i}] books the next review {_days(gap.days)} later, more than the "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 from ...models import Assessment, Role
 from .._core import Context, Hit, Severity, hit, rule
@@ -76,10 +75,9 @@ def child_voice_stale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     limit = ctx.params.voice_max_age_days.value
     if limit is None:
         return
-    oldest = doc.assessed_on - timedelta(days=limit)
     for i, entry in enumerate(doc.voice):
-        if entry.recorded_on < oldest:
-            days = (doc.assessed_on - entry.recorded_on).days
+        days = (doc.assessed_on - entry.recorded_on).days  # whole days: never overflows
+        if days > limit:
             yield hit(
                 ("voice", i, "recorded_on"),
                 f"voice entry about {entry.about!r} is {days} days old (limit {limit})",
