@@ -23,6 +23,17 @@ ON = date(2024, 3, 1)
 
 BAD_CALLS = [
     # (call, exception, the message must contain)
+    (
+        lambda: assessments(recorded_level="sometimes"),
+        ValueError,
+        "recorded_level='sometimes' must be one of ('any', 'known', 'none')",
+    ),
+    (lambda: assessments(recorded_level=None), TypeError, "recorded_level=None must be one of"),
+    (
+        lambda: assessments(recorded_level="known"),
+        ValueError,
+        "recorded_level='known' needs an authority",
+    ),
     (lambda: texts(max_size=0), ValueError, "max_size=0 must be at least 1"),
     (lambda: texts(max_size=2.5), TypeError, "max_size=2.5 must be an int"),
     (lambda: texts(max_size=True), TypeError, "max_size=True must be an int"),
@@ -165,6 +176,8 @@ def test_every_public_strategy_has_a_bad_call_tested() -> None:
         lambda: members(eh.Role.UNBORN, on=ON, member_id="u1"),
         lambda: families(on=ON, min_children=0, max_children=0, unborn=False),
         lambda: assessments(factors=(), max_factors=0),
+        lambda: assessments(recorded_level="none"),
+        lambda: assessments(eh.load_authority("bromley"), recorded_level="known"),
         lambda: assessments(factors={"household-domestic-abuse", "bedford:relay-notification"}),
         lambda: plans(eh.load_authority("bedford"), factors=["persistent-absence"]),
         lambda: referrals(factors=["persistent-absence"]),

@@ -99,3 +99,15 @@ def test_local_ids_and_more_registered_types(a, member, family) -> None:
     assert a.factor_ids <= {"neglect", "bedford:relay-notification"}
     assert isinstance(member, eh.Member)
     assert isinstance(family, eh.Family)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_recorded_levels_drawn_as_asked(data) -> None:
+    bromley = eh.load_authority("bromley")
+    known = {lv.id for lv in bromley.levels}
+    none = data.draw(assessments(bromley, recorded_level="none"))
+    assert none.recorded_level is None
+    drawn = data.draw(assessments(bromley, recorded_level="known"))
+    assert drawn.recorded_level is None or drawn.recorded_level.level in known
+    assert bromley.classify(drawn).judgement.value != "unknown-level"

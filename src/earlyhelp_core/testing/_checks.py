@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_authority",
     "check_bool",
+    "check_choice",
     "check_date",
     "check_factors",
     "check_id",
@@ -57,6 +58,16 @@ def check_bool(name: str, value: Any) -> bool:
     """``value`` as a bool (``TypeError`` for anything else, ``1`` included)."""
     if not isinstance(value, bool):
         raise TypeError(f"{name}={value!r} must be True or False, not {type(value).__name__}")
+    return value
+
+
+def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``value`` as one of ``choices`` (``TypeError`` for anything but text, ``ValueError``
+    for text that is not one of them)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name}={value!r} must be one of {choices}, not {type(value).__name__}")
+    if value not in choices:
+        raise ValueError(f"{name}={value!r} must be one of {choices}")
     return value
 
 

@@ -24,6 +24,7 @@ from ..models import (
 from ..models._base import ID_PATTERN
 from ._checks import (
     check_authority,
+    check_choice,
     check_date,
     check_factors,
     check_id,
@@ -248,6 +249,7 @@ def assessments(
     *,
     factors: Sequence[str] | None = None,
     max_factors: int = 8,
+    recorded_level: str = "any",
 ) -> st.SearchStrategy[Assessment]:
     """Early help assessments, each observing up to ``max_factors`` factors.
 
@@ -260,11 +262,18 @@ def assessments(
             local ids (``bedford:relay-notification``); defaults to every vocabulary
             factor. With ``authority``, a subset of what it places.
         max_factors: the most factors one assessment observes, at least 0.
+        recorded_level: ``"any"`` (none, one of the authority's levels, now and then an
+            id it does not know), ``"known"`` (none, or one of its levels: needs
+            ``authority``) or ``"none"`` (never a recorded level: the matrix's level is
+            the decision's).
     """
     checked = check_authority(authority)
     factor_ids = check_factors(factors, checked)
     check_int("max_factors", max_factors, min_value=0)
-    return _assessments(checked, factor_ids, max_factors)
+    check_choice("recorded_level", recorded_level, ("any", "known", "none"))
+    if recorded_level == "known" and checked is None:
+        raise ValueError("recorded_level='known' needs an authority: its levels are the known ones")
+    return _assessments(checked, factor_ids, max_factors, recorded_level)
 
 
 @st.composite
@@ -273,6 +282,7 @@ def _assessments(
     authority: Authority | None,
     factor_ids: tuple[str, ...] | None,
     max_factors: int,
+    recorded_level: str = "any",
 ) -> Assessment:
     on = draw(st.dates(_first_day(authority), _LATEST))
     family = draw(_families(on=on))
@@ -291,10 +301,13 @@ def _assessments(
         for m in family.members
         if m.role is Role.CHILD and draw(st.booleans())
     ]
-    recorded = draw(
-        st.none()
-        | st.fixed_dictionaries(
-            {"level": _level_choice(_level_ids(authority))}, optional={"rationale": _texts()}
+    levels = _level_ids(authority)
+    choice = st.sampled_from(levels) if recorded_level == "known" else _level_choice(levels)
+    recorded = (
+        None
+        if recorded_level == "none"
+        else draw(
+            st.none() | st.fixed_dictionaries({"level": choice}, optional={"rationale": _texts()})
         )
     )
     return Assessment.model_validate(
