@@ -76,6 +76,11 @@ def test_recorded_level_may_raise_but_never_lowers(authority) -> None:
     assert (floor.level.id, floor.judgement) == ("level-4", Judgement.BELOW_SAFETY_FLOOR)
     unknown = authority.classify(assessment(recorded={"level": "tier-9"}))
     assert unknown.judgement is Judgement.UNKNOWN_LEVEL
+    # the id the practitioner wrote is kept, for the JSON a service shows
+    assert (unknown.recorded_level, unknown.recorded_as) == (None, "tier-9")
+    assert unknown.to_dict()["recorded_as"] == "tier-9"
+    assert raised.recorded_as == "level-3"
+    assert authority.classify(assessment()).recorded_as is None
 
 
 def test_decision_is_reproducible_plain_data(authority) -> None:

@@ -236,6 +236,9 @@ class Decision:
     provenance: Provenance
     considerations: tuple[Consideration, ...] = ()
     """Advisories for the practitioner (never a change of level); see :class:`Consideration`."""
+    recorded_as: str | None = None
+    """The level id the practitioner recorded, as written: kept when the matrix has no such
+    level (``judgement`` is then ``unknown-level`` and ``recorded_level`` None)."""
     explanation: Explanation | None = None
     """What would change the computed level: given by :func:`explain`, None from
     :meth:`Authority.classify`."""
@@ -298,6 +301,7 @@ class Decision:
             "level": self.level.to_dict(),
             "computed_level": self.computed_level.to_dict(),
             "recorded_level": self.recorded_level.to_dict() if self.recorded_level else None,
+            "recorded_as": self.recorded_as,
             "judgement": self.judgement.value,
             "prevention": self.prevention.value,
             "response": self.response.value,
@@ -854,6 +858,9 @@ class Authority:
             unmapped_factors=unmapped,
             provenance=self._provenance,
             considerations=considerations,
+            recorded_as=(
+                assessment.recorded_level.level if assessment.recorded_level is not None else None
+            ),
         )
 
     if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
