@@ -185,3 +185,10 @@ def test_a_diff_between_the_versions_shows_the_revision(package) -> None:
     assert by_key["mappings", "housing-need"].what == "level-2 -> level-3"
     assert found.cohort is not None
     assert [(m.old, m.new, m.up) for m in found.cohort.moves] == [("level-2", "level-3", True)]
+
+
+def test_loading_an_installed_folder_by_id_gives_the_version_in_force_today(package) -> None:
+    versions = eh.load_versions("versioned")
+    today = versions.in_force(date.today()) or versions.latest
+    assert eh.load_authority("versioned").version == today.version == versions.current.version
+    assert eh.load_authority(package).version == today.version  # the operator's folder too

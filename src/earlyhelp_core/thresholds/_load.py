@@ -583,6 +583,12 @@ def _version_files(spec: str | os.PathLike[str]) -> tuple[str, list[str | os.Pat
     return str(spec), _files_in(spec)
 
 
+def _holds_configs(target: str | os.PathLike[str]) -> bool:
+    """Whether ``target`` is a folder with config files in it (a folder of versions)."""
+    path = FsPath(target)
+    return path.is_dir() and any(p.name.endswith(_CONFIG_SUFFIXES) for p in path.iterdir())
+
+
 def _files_in(target: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
     path = FsPath(target)
     if path.is_dir():
@@ -627,7 +633,8 @@ def load_authority(
     ``verify=False`` builds the matrix even when it is not consistent or not safe, so
     that :func:`check_authority` can show why; never classify real families with it.
     ``on`` gives the version in force that day, among the authority's dated versions
-    (:func:`load_versions`).
+    (:func:`load_versions`); an authority whose versions are a folder (an installed package
+    may ship one) gives, without ``on``, the version in force today.
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -639,6 +646,8 @@ def load_authority(
     if on is not None:
         return load_versions(spec, verify=verify).on(on)
     resolved = _resolve(spec)
+    if _holds_configs(resolved):  # a folder of dated versions: the one in force today
+        return load_versions(spec, verify=verify).current
     authority = _load(resolved, verify=verify)
     # an id (not a path the operator gave) must name the config it found
     return _named(authority, spec) if isinstance(spec, str) and resolved is not spec else authority

@@ -138,6 +138,12 @@ class AuthorityVersions:
         """The version that comes in last."""
         return self.versions[-1]
 
+    @property
+    def current(self) -> Authority:
+        """The version in force today (by the machine's date), else the latest: what
+        ``load_authority(id)`` gives for an authority whose versions are a folder."""
+        return self.in_force(date.today()) or self.latest
+
     def __iter__(self) -> Iterator[Authority]:
         return iter(self.versions)
 
