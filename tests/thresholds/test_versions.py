@@ -192,3 +192,4 @@ def test_loading_an_installed_folder_by_id_gives_the_version_in_force_today(pack
     today = versions.in_force(date.today()) or versions.latest
     assert eh.load_authority("versioned").version == today.version == versions.current.version
     assert eh.load_authority(package).version == today.version  # the operator's folder too
+    assert eh.find_authority("versioned").version == today.version  # a document's own id

@@ -555,7 +555,10 @@ def find_authority(authority_id: str, *, verify: bool = True) -> Authority:
     """
     if not isinstance(authority_id, str):
         raise TypeError(f"authority_id must be a str, got {type(authority_id).__name__}")
-    return _named(_load(_by_id(authority_id), verify=verify), authority_id)
+    target = _by_id(authority_id)
+    if _holds_configs(target):  # an installed folder of dated versions: today's
+        return load_versions(authority_id, verify=verify).current
+    return _named(_load(target, verify=verify), authority_id)
 
 
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
