@@ -469,3 +469,57 @@ def test_yaml_syntax_errors_say_what_to_do(text: str, line: int, col: int, says:
     assert (p.line, p.col, p.kind) == (line, col, "yaml-syntax")
     assert p.message.startswith("not valid YAML")
     assert p.message.endswith(says)
+
+
+# JSON short enough to hold no more than MAX_VALUES values (every JSON Lines record) is
+# checked for depth on its text, not by walking the parsed data: the two must agree.
+json_trees = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ ab', max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=40,
+)
+
+
+def _nest(value: object, depth: int) -> object:
+    for i in range(depth):
+        value = [value] if i % 2 else {"k": value}
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=json_trees, extra=st.integers(min_value=0, max_value=MAX_DEPTH + 2))
+def test_json_depth_read_from_the_text_agrees_with_the_data(tree: object, extra: int) -> None:
+    from earlyhelp_core._reader import _json_shape, _nested_too_deep
+
+    data = _nest(tree, extra)
+    text = json.dumps(data, indent=extra % 3 or None)
+    expected = _json_shape(data)[0] if isinstance(data, dict | list) else False
+    assert _nested_too_deep(text) is expected
+
+
+def test_short_json_with_many_brackets_is_refused_only_when_too_deep() -> None:
+    wide = json.dumps([[i] for i in range(200)])  # 201 brackets, two levels
+    assert read_text(wide, fmt="json").data[199] == [199]
+    fits = json.dumps(_nest("[[[{{", MAX_DEPTH))
+    assert read_text(fits, fmt="json").data is not None
+    deep = json.dumps({"s": "]]]}}}", "a": _nest(1, MAX_DEPTH)})
+    with pytest.raises(LoadError) as exc:
+        read_text(deep, source="r.jsonl", fmt="json")
+    p = only_problem(exc)
+    assert (p.kind, p.source, p.line) == ("too-deep", "r.jsonl", 1)
+    # the root is level 1, so the MAX_DEPTH-th bracket of `a` is the first too deep
+    opened = [i for i, ch in enumerate(deep) if ch in "[{" and i > deep.index('"a"')]
+    assert p.col == opened[MAX_DEPTH - 1] + 1
+
+
+def test_duplicates_and_depth_are_reported_together_in_short_and_long_json() -> None:
+    deep = "[" * 70 + "]" * 70
+    short = '{"a": 1,\n "a": 2, "b": ' + deep + "}"
+    long = '{"a": 1,\n "a": 2, "pad": "' + "x" * 2 * MAX_VALUES + '", "b": ' + deep + "}"
+    for text in (short, long):
+        with pytest.raises(LoadError) as exc:
+            read_text(text, fmt="json")
+        assert [(p.kind, p.line) for p in exc.value.problems] == [
+            ("duplicate-key", 2),
+            ("too-deep", 2),
+        ]

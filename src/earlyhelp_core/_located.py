@@ -26,10 +26,23 @@ __all__ = ["describe", "did_you_mean", "problems_from_validation"]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string.
+
+    The answers are kept (the last :data:`_NEAREST_KEPT` words and choices), so that a
+    cohort in which many records give the same unknown id (another authority's level)
+    compares it with the choices once.
+    """
     if len(word) > 100:  # nothing that long is a near miss, and comparing it is slow
         return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return _nearest(word, tuple(choices))
+
+
+_NEAREST_KEPT = 512
+
+
+@functools.lru_cache(maxsize=_NEAREST_KEPT)
+def _nearest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

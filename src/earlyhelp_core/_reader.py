@@ -736,6 +736,8 @@ def _bad_json_number(text: str, source: str) -> _Fail | None:
 
 
 def _parse_json(text: str, source: str) -> Loaded:
+    if len(text) < _BOUNDED_JSON:
+        return _parse_bounded_json(text, source)
     dup = False
     seen = 0  # values met while parsing, duplicates included (they vanish from the result)
 
@@ -747,8 +749,48 @@ def _parse_json(text: str, source: str) -> Loaded:
         seen += sum(1 + len(v) if isinstance(v, list) else 1 for _, v in items)
         return out
 
+    data = _loads(text, source, pairs)
+    too_deep, too_many = _json_shape(data) if isinstance(data, dict | list) else (False, False)
+    if too_many or seen > MAX_VALUES:
+        raise _Fail(
+            _at(
+                source,
+                1,
+                1,
+                f"more than {MAX_VALUES:,} values; a document or config is never this large: "
+                "check it is the right file",
+                "too-large",
+            )
+        )
+    return _json_loaded(text, source, data, dup=dup, too_deep=too_deep)
+
+
+_BOUNDED_JSON = 2 * MAX_VALUES
+"""JSON shorter than this cannot hold more than MAX_VALUES values: each value takes a
+character of its own (a container two) and each value after the first a separator, so ``n``
+values take at least ``2n - 1`` characters. A JSON Lines record is far shorter."""
+
+
+def _parse_bounded_json(text: str, source: str) -> Loaded:
+    """JSON too short to hold too many values (:data:`_BOUNDED_JSON`): duplicate keys are
+    found while decoding and the depth on the raw text, with no second walk over the data."""
+    dup = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal dup
+        out = dict(items)
+        if len(out) != len(items):
+            dup = True
+        return out
+
+    data = _loads(text, source, pairs)
+    return _json_loaded(text, source, data, dup=dup, too_deep=_nested_too_deep(text))
+
+
+def _loads(text: str, source: str, pairs: Callable[[list[tuple[str, Any]]], Any]) -> Any:
+    """``json.loads`` with ``pairs`` as the object hook; a located problem when it fails."""
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _Fail(
             _at(source, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}", "json-syntax")
@@ -760,20 +802,30 @@ def _parse_json(text: str, source: str) -> Loaded:
         raise _Fail(_at(source, None, None, f"not valid JSON: {exc}", "json-syntax")) from None
     except RecursionError:
         raise _json_too_deep(text, source) from None
+
+
+_JSON_NOT_A_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\[\]{}"]+')
+_JSON_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def _nested_too_deep(text: str) -> bool:
+    """Whether valid JSON ``text`` nests mappings and lists more than MAX_DEPTH deep, read
+    from the text: with strings and everything but brackets taken out, each pass removes the
+    innermost pairs, so the passes it takes to empty it are its depth. Most texts have too
+    few brackets to nest that deep, and are answered by counting them."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    brackets = _JSON_NOT_A_BRACKET.sub("", text)
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return False
+        brackets = _JSON_EMPTY_PAIR.sub("", brackets)
+    return bool(brackets)
+
+
+def _json_loaded(text: str, source: str, data: Any, *, dup: bool, too_deep: bool) -> Loaded:
+    """The loaded JSON, or its duplicate keys and depth as located problems."""
     where = _JsonMap(text)
-    too_deep, too_many = _json_shape(data) if isinstance(data, dict | list) else (False, False)
-    too_many = too_many or seen > MAX_VALUES
-    if too_many:
-        raise _Fail(
-            _at(
-                source,
-                1,
-                1,
-                f"more than {MAX_VALUES:,} values; a document or config is never this large: "
-                "check it is the right file",
-                "too-large",
-            )
-        )
     if dup or too_deep:
         problems = [
             Problem(

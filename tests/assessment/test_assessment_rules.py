@@ -445,3 +445,26 @@ def test_bedford_and_bromley_name_their_framework_with_its_source() -> None:
     assert bromley_source.ref == "bromley-strategy"
     assert "our Supporting Families programme" in bromley_source.section
     assert "(l. 1553)" in bromley_source.section
+
+
+def test_eh030_finds_the_nearest_level_once_for_a_cohort(testshire, monkeypatch) -> None:
+    import difflib
+
+    from earlyhelp_core._located import _nearest
+
+    calls = []
+    real = difflib.get_close_matches
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    _nearest.cache_clear()  # whatever earlier tests asked
+    docs = [assessment("recorded_level: {level: tier-9}") for _ in range(20)]
+    hints = {f.hint for d in docs for f in eh.validate(testshire, d).findings if f.code == "EH030"}
+    assert hints == {"levels: level-1, level-2, level-3, level-4"}
+    assert calls.count("tier-9") == 1
+    other = eh.validate(testshire, assessment("recorded_level: {level: levle-4}"))
+    (f,) = (f for f in other.findings if f.code == "EH030")
+    assert f.hint == "did you mean 'level-4'?"  # a different word is its own answer

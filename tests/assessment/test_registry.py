@@ -396,3 +396,78 @@ def test_a_rule_without_an_example_has_a_why_to_the_end(temporary_rules) -> None
         "because,\nand more.",
         "",
     )
+
+
+def test_a_rule_registered_after_validating_runs_from_the_next_document(
+    testshire, temporary_rules
+) -> None:
+    doc = document("early-help-assessment")
+    assert "ZZ997" not in eh.validate(testshire, doc).codes  # the plan for testshire is made
+
+    @eh.rule(
+        code="ZZ997",
+        title="late",
+        severity="warning",
+        summary="registered after the first validation",
+        kinds=["early-help-assessment"],
+        source="a test",
+    )
+    def late(doc, ctx):  # type: ignore[no-untyped-def]
+        yield eh.hit((), "late")
+
+    temporary_rules.append("ZZ997")
+    assert "ZZ997" in eh.validate(testshire, doc).codes
+    _core._unregister("ZZ997")
+    assert "ZZ997" not in eh.validate(testshire, doc).codes
+
+
+def test_a_rule_registered_later_that_cannot_run_is_listed_from_the_next_document(
+    testshire, temporary_rules
+) -> None:
+    doc = document("plan")
+    assert "ZZ996" not in {n.code for n in eh.validate(testshire, doc).not_checked}
+
+    @eh.rule(
+        code="ZZ996",
+        title="late-and-unsure",
+        severity="warning",
+        summary="registered later, and cannot tell",
+        kinds=["plan"],
+        source="a test",
+        cannot_tell="no document records it",
+    )
+    def unsure(doc, ctx):  # type: ignore[no-untyped-def]
+        yield eh.hit((), "unsure")
+
+    temporary_rules.append("ZZ996")
+    (listed,) = (n for n in eh.validate(testshire, doc).not_checked if n.code == "ZZ996")
+    assert listed.reason == "no document records it"
+
+
+def test_plans_are_kept_per_config_not_per_authority_id(tmp_path, testshire) -> None:
+    doc = document("early-help-assessment")
+    off = eh.load_authority(
+        config_with(tmp_path, {"EH020": {"enabled": False, "reason": "recorded elsewhere"}})
+    )
+    assert off.id == testshire.id
+    for _ in range(2):  # and again, from the plans kept
+        assert "EH020" in {n.code for n in eh.validate(off, doc).not_checked}
+        assert "EH020" not in {n.code for n in eh.validate(testshire, doc).not_checked}
+
+
+@pytest.mark.parametrize("kind", sorted(BY_KIND))
+def test_rules_not_run_for_a_document_are_those_each_rule_gives_for_it(testshire, kind) -> None:
+    """The plan worked out once per authority and kind lists what asking each rule about
+    each document would: for a plan, with and without its assessment."""
+    authorities = [testshire, *(eh.load_authority(a) for a in eh.list_authorities())]
+    doc = document(kind)
+    for authority in authorities:
+        for assessment in (None, document("early-help-assessment")):
+            report = eh.validate(authority, doc, assessment=assessment)
+            expected = tuple(
+                _core.NotChecked(r.code, r.title, why)
+                for r in eh.rules()
+                if kind in r.kinds
+                and (why := _core._why_not_run(r, authority, doc, assessment)) is not None
+            )
+            assert report.not_checked == expected

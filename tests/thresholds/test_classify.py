@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -614,3 +615,105 @@ def test_a_broken_installed_authority_is_reported_and_the_others_listed(
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["good-shire"]["name"] == "Testshire"
     assert rows["broken-shire"]["problems"][0]["kind"] == "entry-point"
+
+
+@pytest.mark.parametrize("authority_id", eh.list_authorities())
+def test_a_bundled_authority_is_summarised_from_the_top_of_its_file(authority_id) -> None:
+    from earlyhelp_core.thresholds._load import bundled_summary
+
+    summary = bundled_summary(authority_id)
+    authority = eh.find_authority(authority_id)
+    assert summary is not None
+    assert (summary.id, summary.name, summary.version, summary.effective_from) == (
+        authority.id,
+        authority.name,
+        authority.version,
+        authority.config.effective_from,
+    )
+
+
+HEADS = {
+    "plain": ("# c\nid: x\nname: X\nversion: '1'\neffective_from: 2024-01-01\nnote: n\n", True),
+    "any-order": ("version: '1'\neffective_from: 2024-01-01\nname: X\nid: x\nlevels: []\n", True),
+    "name-over-two-lines": (
+        "id: x\nname: X\n  Council\nversion: '1'\neffective_from: 2024-01-01\nnote: n\n",
+        False,
+    ),
+    "last-value-over-two-lines": (
+        "id: x\nname: X\nversion: '1'\neffective_from: 2024-01-01\n  # ?\nnote: n\n",
+        False,
+    ),
+    "another-key-first": (
+        "note: n\nid: x\nname: X\nversion: '1'\neffective_from: 2024-01-01\n",
+        False,
+    ),
+    "a-key-missing": ("id: x\nname: X\nversion: '1'\nnote: n\n", False),
+    "nothing-after": ("id: x\nname: X\nversion: '1'\neffective_from: 2024-01-01\n", False),
+    "a-document-marker": ("---\nid: x\nname: X\nversion: '1'\neffective_from: 2024-01-01\n", False),
+    "a-duplicate": (
+        "id: x\nid: y\nname: X\nversion: '1'\neffective_from: 2024-01-01\nn: 1\n",
+        None,
+    ),
+    "a-number-for-the-version": (
+        "id: x\nname: X\nversion: 1\neffective_from: 2024-01-01\nnote: n\n",
+        None,
+    ),
+    "another-id": ("id: y\nname: X\nversion: '1'\neffective_from: 2024-01-01\nnote: n\n", None),
+}
+
+
+@pytest.mark.parametrize(("text", "read"), HEADS.values(), ids=HEADS.keys())
+def test_only_a_plain_head_is_read_for_a_summary(monkeypatch, tmp_path, text, read) -> None:
+    """Anything but one plain value a line (the summary's keys first, then another key) is
+    left to the full load, as is a head whose values are not what a config holds."""
+    from earlyhelp_core.thresholds import _load
+
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(_load, "_bundled", lambda: {"x": path})
+    assert (_load._head(text) is not None) is bool(read or read is None)
+    summary = _load.bundled_summary("x")
+    if read:
+        assert summary == _load.Summary("x", "X", "1", date(2024, 1, 1))
+    else:
+        assert summary is None
+    assert _load.bundled_summary("not-bundled") is None
+
+
+def test_the_listing_loads_whole_a_bundled_config_whose_head_it_cannot_read(
+    monkeypatch, tmp_path, capsys
+) -> None:
+    from earlyhelp_core.cli import main
+    from earlyhelp_core.thresholds import _load
+
+    cfg = make_config()
+    cfg["id"] = "odd-shire"
+    path = tmp_path / "odd-shire.yaml"
+    text = yaml.safe_dump(cfg, sort_keys=True)  # `considerations` first: no plain head
+    path.write_text(text, encoding="utf-8")
+    mismatched = tmp_path / "mismatched-shire.yaml"  # a plain head, but another id
+    mismatched.write_text(
+        "id: other\nname: O\nversion: '1'\neffective_from: 2024-01-01\nlevels: []\n",
+        encoding="utf-8",
+    )
+    bundled = _load._bundled()
+    monkeypatch.setattr(
+        _load,
+        "_bundled",
+        lambda: {**bundled, "odd-shire": path, "mismatched-shire": mismatched},
+    )
+    assert _load.bundled_summary("odd-shire") is None
+    code = main(["authorities", "--format", "json"])
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert code == 1
+    assert rows["odd-shire"] == {"id": "odd-shire", "name": "Testshire", "version": cfg["version"]}
+    assert rows["bromley"]["name"] == "London Borough of Bromley"
+    assert rows["mismatched-shire"]["problems"]
+
+
+def test_an_installed_authority_is_never_summarised_from_its_head(installed, tmp_path) -> None:
+    from earlyhelp_core.thresholds._load import bundled_summary
+
+    installed({"good-shire": _config_at(tmp_path, "good-shire")})
+    assert "good-shire" in eh.list_authorities()
+    assert bundled_summary("good-shire") is None

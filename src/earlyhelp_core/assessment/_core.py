@@ -390,6 +390,7 @@ def register(new: Rule) -> Rule:
         )
     _REGISTRY[new.code] = new
     _ORDERED.clear()
+    _PLANS.clear()
     return new
 
 
@@ -456,6 +457,7 @@ def _unregister(code: str) -> None:
     """Remove a rule (for tests that register rules of their own for a while)."""
     _REGISTRY.pop(code, None)
     _ORDERED.clear()
+    _PLANS.clear()
 
 
 def rules() -> tuple[Rule, ...]:
@@ -483,10 +485,15 @@ def _why_not_run(
     if current.cannot_tell is not None:
         return current.cannot_tell
     if ASSESSMENT in current.requires and doc is not None and assessment is None:
-        named = getattr(doc, "assessment", None)
-        which = f" ({named})" if named else ""
-        return f"needs the assessment the plan follows{which}, which was not given"
+        return _no_assessment(doc)
     return None
+
+
+def _no_assessment(doc: Document) -> str:
+    """Why a rule comparing a plan with its assessment did not run for ``doc``."""
+    named = getattr(doc, "assessment", None)
+    which = f" ({named})" if named else ""
+    return f"needs the assessment the plan follows{which}, which was not given"
 
 
 def validate(
@@ -555,6 +562,8 @@ def check_rule_overrides(authority: Authority) -> None:
     overrides = authority.config.validation
     if not overrides:
         return
+    if all(code in _REGISTRY for code in overrides):
+        return
     codes = [r.code for r in rules()]
     problems = []
     for code in overrides:
@@ -610,6 +619,50 @@ def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:
     )
 
 
+_Step = NotChecked | tuple[Rule, Severity, bool]
+"""A rule of a plan: why it does not run, or the rule, its severity under the authority, and
+whether it needs the assessment a plan follows (the one need a document's caller meets)."""
+
+_PLANS: dict[tuple[str, str], tuple[_Step, ...]] = {}
+"""Plans by (authority fingerprint, document kind); emptied whenever the registry changes."""
+
+_PLANS_KEPT: Final = 256
+
+
+def _plan(authority: Authority, kind: str) -> tuple[_Step, ...]:
+    """The registered rules for ``kind`` under ``authority``, by code: each one that runs for
+    no document of that kind as its :class:`NotChecked`, each other one ready to run.
+
+    Worked out once per authority and kind, not per document: what it depends on is the
+    authority's config, which its fingerprint covers, and the registry, whose changes empty
+    the plans.
+    """
+    key = (authority.fingerprint, kind)
+    found = _PLANS.get(key)
+    if found is not None:
+        return found
+    overrides = authority.config.validation
+    steps: list[_Step] = []
+    for current in rules():
+        if kind not in current.kinds:
+            continue
+        why = _why_not_run(current, authority, None, None)
+        if why is not None:
+            steps.append(NotChecked(current.code, current.title, why))
+            continue
+        override = overrides.get(current.code)
+        severity = (
+            Severity(override.severity)
+            if override is not None and override.severity is not None
+            else current.severity
+        )
+        steps.append((current, severity, ASSESSMENT in current.requires))
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    plan = _PLANS[key] = tuple(steps)
+    return plan
+
+
 def run_rules(
     doc: Document,
     context: Context,
@@ -620,23 +673,16 @@ def run_rules(
     """Run every rule that applies to ``doc``'s kind, never raising: the findings, and
     the rules that did not run with why."""
     authority = context.authority
-    overrides = authority.config.validation
     findings: list[Finding] = []
     skipped: list[NotChecked] = []
-    for current in rules():
-        if doc.kind not in current.kinds:
+    for step in _plan(authority, doc.kind):
+        if isinstance(step, NotChecked):
+            skipped.append(step)
             continue
-        override = overrides.get(current.code)
-        if override is not None or current.requires or current.cannot_tell is not None:
-            why = _why_not_run(current, authority, doc, context.assessment)
-            if why is not None:
-                skipped.append(NotChecked(current.code, current.title, why))
-                continue
-        severity = (
-            Severity(override.severity)
-            if override is not None and override.severity is not None
-            else current.severity
-        )
+        current, severity, needs_assessment = step
+        if needs_assessment and context.assessment is None:
+            skipped.append(NotChecked(current.code, current.title, _no_assessment(doc)))
+            continue
         try:
             hits = list(current.check(doc, context))
         except Exception as exc:  # one rule's bug must not hide the others' findings

@@ -47,6 +47,7 @@ from ..thresholds import (
 )
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
+from ..thresholds._load import Summary, bundled_summary
 from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
 
 __all__ = ["build_parser", "main"]
@@ -635,13 +636,16 @@ def _authorities(args: argparse.Namespace, out: TextIO) -> int:
     rows: list[dict[str, Any]] = []
     broken: list[tuple[str, LoadError]] = []
     for authority_id in list_authorities():
-        try:
-            authority = find_authority(authority_id)
-        except LoadError as exc:  # one broken package must not hide the others
-            broken.append((authority_id, exc))
-            rows.append({"id": authority_id, "problems": [p.to_dict() for p in exc.problems]})
-            continue
-        rows.append({"id": authority.id, "name": authority.name, "version": authority.version})
+        # a bundled config is listed from the top of its file; any other is loaded whole
+        found: Authority | Summary | None = bundled_summary(authority_id)
+        if found is None:
+            try:
+                found = find_authority(authority_id)
+            except LoadError as exc:  # one broken package must not hide the others
+                broken.append((authority_id, exc))
+                rows.append({"id": authority_id, "problems": [p.to_dict() for p in exc.problems]})
+                continue
+        rows.append({"id": found.id, "name": found.name, "version": found.version})
     if args.format == "json":
         _dump(rows, out)
     else:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .. import vocabulary
 from .._errors import LoadError, Path, Problem, UnknownIdError, quote
 from .._located import describe, did_you_mean, problems_from_validation
-from .._reader import SourceMap, read_path
+from .._reader import SourceMap, read_path, read_text
 from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
@@ -39,7 +39,9 @@ __all__ = [
     "BASIS_PARTS",
     "ENTRY_POINT_GROUP",
     "ConfigError",
+    "Summary",
     "basis_counts",
+    "bundled_summary",
     "compile_config",
     "find_authority",
     "list_authorities",
@@ -471,6 +473,65 @@ def _installed() -> dict[str, metadata.EntryPoint]:
 def list_authorities() -> list[str]:
     """Ids of the bundled configs and of configs installed by other packages."""
     return sorted({*_bundled(), *_installed()})
+
+
+@attrs.frozen
+class Summary:
+    """What a listing of authorities shows of one: read without compiling its config."""
+
+    id: str
+    name: str
+    version: str
+    effective_from: date
+
+
+_SUMMARY_KEYS = frozenset({"id", "name", "version", "effective_from"})
+_TOP_LEVEL_KEY = re.compile(r"[a-z_]+:(?:[ \t]|$)")
+
+
+def _head(text: str) -> str | None:
+    """The lines of a config up to the top-level key that follows the summary's keys, when
+    the file opens with them (comments aside) each on one line; otherwise None."""
+    lines = text.splitlines(keepends=True)
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _TOP_LEVEL_KEY.match(line)
+        if match is None:  # a value over several lines, a directive, ...: not a plain head
+            return None
+        if seen >= _SUMMARY_KEYS:  # the summary's last value ended on the line before
+            return "".join(lines[:i])
+        key = match.group()[: match.group().index(":")]
+        if key not in _SUMMARY_KEYS:
+            return None
+        seen.add(key)
+    return None
+
+
+def bundled_summary(authority_id: str) -> Summary | None:
+    """The summary of a bundled authority, read from the top of its config: no schema, no
+    model, no matrix. None when ``authority_id`` is not bundled, or its file does not open
+    with the summary's keys, each a plain value on its own line, ``id`` being the authority's
+    own: load it whole (:func:`find_authority`) to list it, or to report what is wrong.
+
+    Configs installed by other packages are never read this way: loading them whole is how
+    a broken package is reported.
+    """
+    path = _bundled().get(authority_id)
+    if path is None:
+        return None
+    try:
+        head = _head(path.read_text(encoding="utf-8"))
+        data = read_text(head, source=str(path), error=ConfigError).data if head else None
+    except (OSError, UnicodeDecodeError, LoadError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    found = Summary(data["id"], data["name"], data["version"], data["effective_from"])
+    strings = all(isinstance(v, str) for v in (found.id, found.name, found.version))
+    dated = isinstance(found.effective_from, date)
+    return found if strings and dated and found.id == authority_id else None
 
 
 def _by_id(authority_id: str) -> str | os.PathLike[str]:

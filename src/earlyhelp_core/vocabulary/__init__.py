@@ -18,7 +18,6 @@ The data lives in ``factors.yaml`` inside the package; it is read once, on first
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 from pydantic import ValidationError
 
@@ -82,6 +81,10 @@ class VocabularyError(LoadError):
 @functools.cache
 def catalogue() -> VocabularyFile:
     """The whole vocabulary file: version, sources and factors."""
+    # importlib.resources (and the tempfile, shutil and random it imports) is needed only
+    # here, on first use: importing it at the top cost every `import earlyhelp_core`
+    from importlib import resources  # noqa: PLC0415
+
     ref = resources.files(__name__) / DATA_FILE
     source = f"earlyhelp_core/vocabulary/{DATA_FILE}"
     loaded = read_text(ref.read_text(encoding="utf-8"), source=source, error=VocabularyError)
