@@ -11,7 +11,7 @@ null ``factor``. It may be a ``pyarrow.Table``, a pandas or a polars DataFrame:
 ```python
 import pyarrow as pa
 import earlyhelp_core as eh
-from earlyhelp_core.columnar import classify_table
+from earlyhelp_core.cohorts.columnar import classify_table
 
 cohort = pa.table({"record": ["a", "a", "b"], "factor": ["persistent-absence", "offending", None]})
 levels = classify_table(eh.load_authority("bromley"), cohort)
@@ -22,10 +22,13 @@ The result is a ``pyarrow.Table`` with one row per record: ``record``, ``level``
 :meth:`Authority.classify` does (the ``computed_level``; a practitioner's recorded level is
 not part of the columns). Rows come out ordered by record.
 
-The same function runs unchanged inside engines you already have, partition by partition,
-as long as each partition holds *all* the rows of its records (partition by ``record``):
-``dask_frame.map_partitions(classify_pandas, authority)`` or, with Spark,
-``frame.groupBy("record").applyInArrow(...)`` (see the documentation's how-to).
+For a cohort spread over a cluster, :func:`classify_spark` (a ``pyspark`` DataFrame of long
+rows in, one row per record out) and :func:`classify_dask` (the same for a Dask DataFrame)
+partition the rows by ``record`` so each partition holds all the rows of its records, and
+classify each partition as one table. They ship the config with the job as JSON text, and
+each worker process compiles it once (cached by the config's fingerprint): the workers need
+``earlyhelp_core[columnar]`` installed, and no config file or network access. pyspark and
+dask are not dependencies; these functions use whichever you pass them.
 """
 
 from __future__ import annotations
