@@ -156,7 +156,6 @@ def test_the_dask_step_classifies_whole_records_and_compiles_the_matrix_once(
 ) -> None:
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")
-    from earlyhelp_core import thresholds
     from earlyhelp_core.cohorts import columnar
 
     compiled = []
@@ -165,8 +164,8 @@ def test_the_dask_step_classifies_whole_records_and_compiles_the_matrix_once(
         compiled.append(config.id)
         return compile_config(config, **kwargs)
 
-    compile_config = thresholds.compile_config
-    monkeypatch.setattr(thresholds, "compile_config", counting)
+    compile_config = columnar.compile_config
+    monkeypatch.setattr(columnar, "compile_config", counting)
     monkeypatch.setattr(columnar, "_COMPILED", {})
 
     authority = with_escalation(BUNDLED[eh.list_authorities().index("bromley")])

@@ -39,6 +39,8 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..thresholds import AuthorityConfig, compile_config
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -180,8 +182,6 @@ def _compiled(fingerprint: str, config: str) -> Authority:
     with _COMPILING:
         found = _COMPILED.get(fingerprint)
         if found is None:
-            from ..thresholds import AuthorityConfig, compile_config  # noqa: PLC0415
-
             # the driver compiled (and checked) this config already: rebuild it as it is
             found = compile_config(AuthorityConfig.model_validate(json.loads(config)), verify=False)
             if found.fingerprint != fingerprint:
