@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit docs docs-build schemas bench mutation clean
+.PHONY: demo test lint types unit spark docs docs-build schemas bench mutation clean
 
 DEMO_STAMP := $(VENV)/.installed
 
@@ -40,6 +40,18 @@ types: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# the spark extra as well: pyspark is large and needs Java, so only `make spark` installs it
+SPARK_STAMP := $(VENV)/.installed-spark
+$(SPARK_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+## spark: the Spark step in local mode over a large cohort (needs Java 17 or newer)
+spark: $(SPARK_STAMP)
+	@test -n "$${JAVA_HOME:-}" || command -v java >/dev/null || \
+	  { echo "make spark needs Java 17 or newer: java on PATH or JAVA_HOME"; exit 1; }
+	PYSPARK_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/pytest -m spark
 
 ## docs: serve the documentation site locally (http://127.0.0.1:8000)
 docs: $(STAMP)

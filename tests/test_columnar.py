@@ -1,5 +1,5 @@
 """The columnar path gives the same levels as classify, record by record, and runs inside
-the engines users already have (Dask; Spark where it is installed)."""
+the engines users already have (Dask here; Spark in test_spark.py, run by `make spark`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 pa = pytest.importorskip("pyarrow")
 
 import earlyhelp_core as eh  # noqa: E402
-from earlyhelp_core.cohorts.columnar import classify_pandas, classify_table  # noqa: E402
+from earlyhelp_core.cohorts.columnar import (  # noqa: E402
+    classify_dask,
+    classify_pandas,
+    classify_table,
+)
 from earlyhelp_core.testing import assessments, authorities  # noqa: E402
+
+from ._cohort import synthetic_cohort, with_escalation  # noqa: E402
 
 BUNDLED = [eh.load_authority(a) for a in eh.list_authorities()]
 
@@ -145,26 +151,42 @@ def test_a_dask_map_partitions_step() -> None:
     }
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")  # pyspark about pandas 3
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_a_spark_grouped_arrow_step(monkeypatch) -> None:
-    pytest.importorskip("pyspark")  # not installed by default: it is large and needs Java
-    import sys
+def test_the_dask_step_classifies_whole_records_and_compiles_the_matrix_once(
+    monkeypatch,
+) -> None:
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    from earlyhelp_core.cohorts import columnar
 
-    from pyspark.sql import SparkSession
+    compiled = []
 
-    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter
+    def counting(config, **kwargs):
+        compiled.append(config.id)
+        return compile_config(config, **kwargs)
 
-    def classify(table):  # each worker loads the matrix itself (by id or path)
-        return classify_table(eh.load_authority("bromley"), table)
+    compile_config = columnar.compile_config
+    monkeypatch.setattr(columnar, "compile_config", counting)
+    monkeypatch.setattr(columnar, "_COMPILED", {})
 
-    spark = SparkSession.builder.master("local[1]").appName("earlyhelp").getOrCreate()
-    try:
-        frame = spark.createDataFrame(
-            [("a", "offending"), ("a", "trafficking"), ("b", "housing-need")], ["record", "factor"]
-        )
-        schema = "record string, level string, rank int, prevention string, response string"
-        got = frame.groupBy("record").applyInArrow(classify, schema).collect()
-        assert {r.record: r.level for r in got} == {"a": "tier-4", "b": "tier-2"}
-    finally:
-        spark.stop()
+    authority = with_escalation(BUNDLED[eh.list_authorities().index("bromley")])
+    columns, _ = synthetic_cohort(authority, 20_000, seed=23)
+    # rows of one record land in different input partitions: the step must bring them together
+    ddf = dd.from_pandas(pd.DataFrame(columns), npartitions=7, sort=False)
+    got = classify_dask(ddf, authority, partitions=5).compute()
+    want = classify_table(authority, pa.table(columns))
+    assert len(got) == 20_000
+    assert dict(zip(got["record"], got["level"], strict=True)) == dict(
+        zip(want["record"].to_pylist(), want["level"].to_pylist(), strict=True)
+    )
+    assert list(got.columns) == ["record", "level", "rank", "prevention", "response"]
+    assert compiled == [authority.id]  # once for all the partitions (and the meta)
+
+
+def test_a_worker_refuses_a_config_that_compiles_to_another_fingerprint() -> None:
+    from earlyhelp_core.cohorts.columnar import _compiled, _shipped
+
+    bromley = BUNDLED[eh.list_authorities().index("bromley")]
+    _, config = _shipped(bromley)
+    with pytest.raises(RuntimeError, match="same earlyhelp_core version"):
+        _compiled("0" * 64, config)
+    assert _compiled(bromley.fingerprint, config).fingerprint == bromley.fingerprint

@@ -11,7 +11,7 @@ null ``factor``. It may be a ``pyarrow.Table``, a pandas or a polars DataFrame:
 ```python
 import pyarrow as pa
 import earlyhelp_core as eh
-from earlyhelp_core.columnar import classify_table
+from earlyhelp_core.cohorts.columnar import classify_table
 
 cohort = pa.table({"record": ["a", "a", "b"], "factor": ["persistent-absence", "offending", None]})
 levels = classify_table(eh.load_authority("bromley"), cohort)
@@ -22,22 +22,31 @@ The result is a ``pyarrow.Table`` with one row per record: ``record``, ``level``
 :meth:`Authority.classify` does (the ``computed_level``; a practitioner's recorded level is
 not part of the columns). Rows come out ordered by record.
 
-The same function runs unchanged inside engines you already have, partition by partition,
-as long as each partition holds *all* the rows of its records (partition by ``record``):
-``dask_frame.map_partitions(classify_pandas, authority)`` or, with Spark,
-``frame.groupBy("record").applyInArrow(...)`` (see the documentation's how-to).
+For a cohort spread over a cluster, :func:`classify_spark` (a ``pyspark`` DataFrame of long
+rows in, one row per record out) and :func:`classify_dask` (the same for a Dask DataFrame)
+partition the rows by ``record`` so each partition holds all the rows of its records, and
+classify each partition as one table. They ship the config with the job as JSON text, and
+each worker process compiles it once (cached by the config's fingerprint): the workers need
+``earlyhelp_core[columnar]`` installed, and no config file or network access. pyspark and
+dask are not dependencies; these functions use whichever you pass them.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from ..thresholds import AuthorityConfig, compile_config
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..thresholds import Authority
 
-__all__ = ["classify_pandas", "classify_table"]
+__all__ = ["classify_dask", "classify_pandas", "classify_spark", "classify_table"]
 
 
 def _pyarrow() -> Any:
@@ -148,3 +157,142 @@ def classify_pandas(frame: Any, authority: Authority) -> Any:
     """:func:`classify_table` for a pandas DataFrame partition, returning a DataFrame
     (the shape ``dask``'s ``map_partitions`` wants)."""
     return classify_table(authority, frame).to_pandas()
+
+
+# -- engines: ship the config as text, compile it once per worker process -------------------
+
+# fingerprint -> the matrix compiled from the shipped config, in this process. Engines reuse
+# their Python worker processes from task to task, so a worker compiles each config once.
+_COMPILED: dict[str, Authority] = {}
+_COMPILING = threading.Lock()
+
+
+def _shipped(authority: Authority) -> tuple[str, str]:
+    """What an engine's tasks carry instead of the matrix: the fingerprint and the config as
+    JSON text (a few tens of kilobytes; no file or network access needed where it runs)."""
+    config = json.dumps(authority.config.model_dump(mode="json"), sort_keys=True)
+    return authority.fingerprint, config
+
+
+def _compiled(fingerprint: str, config: str) -> Authority:
+    """The matrix of a shipped config, compiled on first use in this process and cached."""
+    found = _COMPILED.get(fingerprint)
+    if found is not None:
+        return found
+    with _COMPILING:
+        found = _COMPILED.get(fingerprint)
+        if found is None:
+            # the driver compiled (and checked) this config already: rebuild it as it is
+            found = compile_config(AuthorityConfig.model_validate(json.loads(config)), verify=False)
+            if found.fingerprint != fingerprint:
+                # the worker's earlyhelp_core (its vocabulary) differs from the driver's
+                raise RuntimeError(
+                    f"the config compiled on this worker has fingerprint "
+                    f"{found.fingerprint[:12]}, not {fingerprint[:12]} as on the driver: "
+                    "install the same earlyhelp_core version on the driver and the workers"
+                )
+            _COMPILED[fingerprint] = found
+    return found
+
+
+def _long_columns(columns: Any) -> list[str]:
+    missing = [c for c in ("record", "factor") if c not in columns]
+    if missing:
+        raise ValueError(
+            f"the cohort needs columns 'record' and 'factor'; missing {missing}, "
+            f"found {list(columns)}"
+        )
+    return ["record", "factor", *(["cell"] if "cell" in columns else [])]
+
+
+def classify_spark(frame: Any, authority: Authority, *, partitions: int | None = None) -> Any:
+    """:func:`classify_table` as a Spark step: a ``pyspark.sql.DataFrame`` of long rows
+    (``record``, ``factor``, optionally ``cell``) in, one row per record out (``record``,
+    ``level``, ``rank``, ``prevention``, ``response``; ``record`` keeps its type).
+
+    The rows are repartitioned by ``record`` (into ``partitions``, or Spark's
+    ``spark.sql.shuffle.partitions``), so each partition holds all the rows of its records;
+    each partition is then classified as one Arrow table with ``mapInArrow``. The config
+    travels in the step's closure as JSON and each Python worker compiles it once and keeps
+    it. The executors need ``earlyhelp_core[columnar]`` installed, nothing else. Rows come
+    out in no particular order.
+
+    Raises:
+        ValueError: the frame has no ``record`` or ``factor`` column.
+    """
+    # optional, and present wherever ``frame`` is; Any whether or not its types are installed
+    T: Any = importlib.import_module("pyspark.sql.types")
+
+    columns = _long_columns(frame.columns)
+    schema = T.StructType(
+        [
+            T.StructField("record", frame.schema["record"].dataType),
+            T.StructField("level", T.StringType()),
+            T.StructField("rank", T.IntegerType()),
+            T.StructField("prevention", T.StringType()),
+            T.StructField("response", T.StringType()),
+        ]
+    )
+    fingerprint, config = _shipped(authority)
+
+    def classify(batches: Iterator[Any]) -> Iterator[Any]:
+        return _classify_batches(fingerprint, config, batches)
+
+    keyed = frame.select(*columns)
+    by_record = (
+        keyed.repartition("record")
+        if partitions is None
+        else keyed.repartition(partitions, "record")
+    )
+    return by_record.mapInArrow(classify, schema)
+
+
+def _classify_batches(fingerprint: str, config: str, batches: Iterator[Any]) -> Iterator[Any]:
+    """One Spark partition: its Arrow batches (a record's rows may straddle two) as one
+    table, classified, and given back as batches."""
+    pa, _ = _pyarrow()
+    received = list(batches)
+    if not received or not sum(b.num_rows for b in received):
+        return
+    table = pa.Table.from_batches(received)
+    levels = classify_table(_compiled(fingerprint, config), table)
+    # Spark wants exactly the declared types; strings may arrive as large_string
+    strings = table.schema.field("factor").type
+    if not pa.types.is_string(strings) and not pa.types.is_large_string(strings):
+        strings = pa.string()
+    levels = levels.cast(
+        pa.schema(
+            [
+                pa.field("record", table.schema.field("record").type),
+                pa.field("level", strings),
+                pa.field("rank", pa.int32()),
+                pa.field("prevention", strings),
+                pa.field("response", strings),
+            ]
+        )
+    )
+    yield from levels.to_batches()
+
+
+def _classify_frame(frame: Any, fingerprint: str, config: str) -> Any:
+    return classify_table(_compiled(fingerprint, config), frame).to_pandas()
+
+
+def classify_dask(ddf: Any, authority: Authority, *, partitions: int | None = None) -> Any:
+    """:func:`classify_pandas` as a Dask step: a ``dask.dataframe.DataFrame`` of long rows in,
+    one row per record out (the columns of :func:`classify_table`).
+
+    The rows are shuffled by ``record`` (into ``partitions``, or as many as there are), so
+    each partition holds all the rows of its records, and each partition is classified as
+    one table. The config travels with the tasks as JSON and each worker process compiles it
+    once and keeps it. The workers need ``earlyhelp_core[columnar]`` installed.
+
+    Raises:
+        ValueError: the frame has no ``record`` or ``factor`` column.
+    """
+    columns = _long_columns(ddf.columns)
+    fingerprint, config = _shipped(authority)
+    keyed = ddf[columns].shuffle("record", npartitions=partitions)
+    # the frame the function really returns, for rows of the input's types
+    meta = _classify_frame(keyed._meta_nonempty, fingerprint, config).iloc[:0]
+    return keyed.map_partitions(_classify_frame, fingerprint, config, meta=meta)
