@@ -238,6 +238,14 @@ def main() -> None:
     import census  # a CIN census return read and classified child by child (benchmarks/)
 
     census.main()
+    try:
+        import pyspark  # noqa: F401  (the spark extra: make spark installs it)
+    except ImportError:
+        print("Spark local mode: skipped (pyspark is not installed; `make spark` installs it)")
+    else:
+        import spark  # Spark local mode, 1 and 2 cores, against the columnar path
+
+        spark.main()
 
 
 def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> None:
