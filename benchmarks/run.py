@@ -248,34 +248,38 @@ def main() -> None:
         spark.main()
 
 
-def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> None:
-    """classify under Bromley given 1, 10, 100 and 1,000 escalation rules that do not fire
-    for the assessment, against classify under Bromley as it is (issue: within 2x at 1,000)."""
+def with_rules(bromley: eh.Authority, n: int) -> eh.Authority:
+    """Bromley given ``n`` escalation rules, each needing more needs than the example
+    assessment has (so none fires for it), counted from each level in turn."""
     from earlyhelp_core.thresholds import compile_config
 
     data = bromley.config.model_dump(mode="json")
     source = data["levels"][0]["source"]
     levels = [lv["id"] for lv in data["levels"]]
+    rules = [
+        {
+            "id": f"bench-{i}",
+            "when": {
+                "at_least": 20 + i % 30,
+                "at_level": levels[i % (len(levels) - 1)],
+                "across_domains": 1 + i % 3,
+            },
+            "then": levels[-1],
+            "source": source,
+        }
+        for i in range(n)
+    ]
+    return compile_config(eh.AuthorityConfig.model_validate({**data, "escalation": rules}))
+
+
+def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> None:
+    """classify under Bromley given 1, 10, 100 and 1,000 escalation rules that do not fire
+    for the assessment, against classify under Bromley as it is (issue: within 2x at 1,000)."""
     for n in (1, 10, 100, 1000):
-        rules = [
-            {
-                "id": f"bench-{i}",
-                "when": {
-                    "at_least": 20 + i % 30,  # more needs than the assessment has
-                    "at_level": levels[i % (len(levels) - 1)],
-                    "across_domains": 1 + i % 3,
-                },
-                "then": levels[-1],
-                "source": source,
-            }
-            for i in range(n)
-        ]
-        with_rules = compile_config(
-            eh.AuthorityConfig.model_validate({**data, "escalation": rules})
-        )
+        authority = with_rules(bromley, n)
         ratio(
             f"classify with {n:,} escalation rules vs with none",
-            lambda a=with_rules: a.classify(assessment),
+            lambda a=authority: a.classify(assessment),
             lambda: bromley.classify(assessment),
             number=5000,
         )
@@ -332,6 +336,12 @@ def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
         f"{f'columnar classify_table, {cohorts.RECORDS:,} records ({rows:,} rows), one core':<58} "
         f"{took:9.2f} s (target under 2 s)"
     )
+    for n in (1, 10, 100):
+        took, _ = cohorts.columnar(with_rules(bromley, n), cohorts.RECORDS)
+        print(
+            f"{f'  the same with {n} escalation rules':<58} {took:9.2f} s "
+            "(target with 10: under 2 s)"
+        )
     took, summary = cohorts.cli_100k()
     print(f"{'earlyhelp assess --format jsonl, 100,000 records':<58} {took:9.1f} s: {summary}")
 

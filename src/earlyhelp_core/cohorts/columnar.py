@@ -122,23 +122,26 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
         distinct = distinct.append_column(
             "domain", pc.take(domains, pc.index_in(distinct["factor"], value_set=factor_ids))
         )
+        # one group-by per distinct level the rules count from, not one per rule
+        by_level: dict[int, list[Any]] = {}
         for rule in authority.escalation_rules:
-            hits = distinct.filter(pc.greater_equal(distinct["level_max"], rule.at_index))
+            by_level.setdefault(rule.at_index, []).append(rule)
+        for at_index, rules in sorted(by_level.items()):
+            hits = distinct.filter(pc.greater_equal(distinct["level_max"], at_index))
             counted = hits.group_by("record").aggregate(
                 [("factor", "count"), ("domain", "count_distinct")]
             )
-            fired = counted.filter(
-                pc.and_(
-                    pc.greater_equal(counted["factor_count"], rule.at_least),
-                    pc.greater_equal(counted["domain_count_distinct"], rule.across_domains),
+            count, spread = counted["factor_count"], counted["domain_count_distinct"]
+            raised_to = pa.nulls(len(counted), pa.int64()).fill_null(-1)
+            for rule in rules:
+                fires = pc.and_(
+                    pc.greater_equal(count, rule.at_least),
+                    pc.greater_equal(spread, rule.across_domains),
                 )
-            )["record"]
-            raised = pc.is_in(result_record, value_set=fired)
-            result_level = pc.if_else(
-                pc.and_(raised, pc.less(result_level, rule.then_index)),
-                rule.then_index,
-                result_level,
-            )
+                raised_to = pc.max_element_wise(raised_to, pc.if_else(fires, rule.then_index, -1))
+            at = pc.index_in(result_record, value_set=counted["record"])
+            raised = pc.fill_null(pc.take(raised_to, at), -1)
+            result_level = pc.max_element_wise(result_level, raised)
 
     levels = authority.levels
     out = pa.table(
