@@ -115,23 +115,22 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
 
     if authority.escalation_rules:
         domain_of = {f: d.value for f, d in authority.factor_domains.items()}
-        mapped = rows.filter(pc.is_valid(rows["level"]))
-        # one row per (record, factor): the same factor recorded twice counts once
-        distinct = mapped.group_by(["record", "factor"]).aggregate([("level", "max")])
         domains = pa.array([domain_of.get(f) for f in placed], pa.string())
-        distinct = distinct.append_column(
-            "domain", pc.take(domains, pc.index_in(distinct["factor"], value_set=factor_ids))
+        mapped = rows.append_column("domain", pc.take(domains, at)).filter(
+            pc.is_valid(rows["level"])
         )
         # one group-by per distinct level the rules count from, not one per rule
         by_level: dict[int, list[Any]] = {}
         for rule in authority.escalation_rules:
             by_level.setdefault(rule.at_index, []).append(rule)
         for at_index, rules in sorted(by_level.items()):
-            hits = distinct.filter(pc.greater_equal(distinct["level_max"], at_index))
+            # distinct factors with a row at or above the level: the same factor recorded
+            # twice counts once, at its highest placement (as classify counts it)
+            hits = mapped.filter(pc.greater_equal(mapped["level"], at_index))
             counted = hits.group_by("record").aggregate(
-                [("factor", "count"), ("domain", "count_distinct")]
+                [("factor", "count_distinct"), ("domain", "count_distinct")]
             )
-            count, spread = counted["factor_count"], counted["domain_count_distinct"]
+            count, spread = counted["factor_count_distinct"], counted["domain_count_distinct"]
             raised_to = pa.nulls(len(counted), pa.int64()).fill_null(-1)
             for rule in rules:
                 fires = pc.and_(
