@@ -47,7 +47,7 @@ from ..thresholds import (
 )
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
-from ..thresholds._load import Summary, bundled_summary
+from ..thresholds._load import Summary, bundled_summary, holds_configs
 from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
 
 __all__ = ["build_parser", "main"]
@@ -577,9 +577,7 @@ def _check_versions(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
-    if os.path.isdir(args.file) and any(
-        name.endswith((".yaml", ".yml", ".json")) for name in os.listdir(args.file)
-    ):
+    if holds_configs(args.file):
         return _check_versions(args, out)  # a folder of an authority's dated versions
     try:
         authority = load_authority(args.file)

@@ -15,13 +15,10 @@ from typing import Literal
 from .. import vocabulary
 from ..vocabulary import CIN_CODES
 
-__all__ = ["SPLIT", "Subject", "factor_of", "subject_of"]
+__all__ = ["Subject", "factor_of", "subject_of"]
 
 Subject = Literal["child", "parent", "household"]
 """Whom a census code's need is about."""
-
-SPLIT: dict[str, Subject] = {"A": "child", "B": "parent", "C": "household"}
-"""The person split of codes 1 to 6."""
 
 
 def factor_of(code: str) -> str | None:

@@ -60,10 +60,6 @@ def level_order(level: LevelInfo, same: bool) -> tuple[int, ...]:
     return (level.response.order, level.prevention.order)
 
 
-def _meaning(level: LevelInfo) -> str:
-    return f"{level.prevention.value}/{level.response.value}"
-
-
 def _md(text: str) -> str:
     """Text for one Markdown table cell: on one line, its pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
@@ -295,8 +291,8 @@ def _levels(old: Authority, new: Authority, same: bool) -> Iterator[Difference]:
                     _cite(b.source),
                 )
         return
-    meanings_old = {_meaning(lv): lv for lv in old.levels}
-    meanings_new = {_meaning(lv): lv for lv in new.levels}
+    meanings_old = {level_meaning(lv): lv for lv in old.levels}
+    meanings_new = {level_meaning(lv): lv for lv in new.levels}
     for key in [*meanings_old, *(k for k in meanings_new if k not in meanings_old)]:
         la, lb = meanings_old.get(key), meanings_new.get(key)
         if la is not None and lb is None:
@@ -327,7 +323,7 @@ def _placement(authority: Authority, factor: str, same: bool) -> str | None:
     level = authority.placements.get(factor)
     if level is None:
         return None
-    return level.id if same else _meaning(level)
+    return level.id if same else level_meaning(level)
 
 
 def _mappings(old: Authority, new: Authority, same: bool) -> Iterator[Difference]:

@@ -44,6 +44,7 @@ __all__ = [
     "bundled_summary",
     "compile_config",
     "find_authority",
+    "holds_configs",
     "list_authorities",
     "load_authority",
     "load_versions",
@@ -617,7 +618,7 @@ def find_authority(authority_id: str, *, verify: bool = True) -> Authority:
     if not isinstance(authority_id, str):
         raise TypeError(f"authority_id must be a str, got {type(authority_id).__name__}")
     target = _by_id(authority_id)
-    if _holds_configs(target):  # an installed folder of dated versions: today's
+    if holds_configs(target):  # an installed folder of dated versions: today's
         return load_versions(authority_id, verify=verify).current
     return _named(_load(target, verify=verify), authority_id)
 
@@ -647,7 +648,7 @@ def _version_files(spec: str | os.PathLike[str]) -> tuple[str, list[str | os.Pat
     return str(spec), _files_in(spec)
 
 
-def _holds_configs(target: str | os.PathLike[str]) -> bool:
+def holds_configs(target: str | os.PathLike[str]) -> bool:
     """Whether ``target`` is a folder with config files in it (a folder of versions)."""
     path = FsPath(target)
     return path.is_dir() and any(p.name.endswith(_CONFIG_SUFFIXES) for p in path.iterdir())
@@ -710,7 +711,7 @@ def load_authority(
     if on is not None:
         return load_versions(spec, verify=verify).on(on)
     resolved = _resolve(spec)
-    if _holds_configs(resolved):  # a folder of dated versions: the one in force today
+    if holds_configs(resolved):  # a folder of dated versions: the one in force today
         return load_versions(spec, verify=verify).current
     authority = _load(resolved, verify=verify)
     # an id (not a path the operator gave) must name the config it found

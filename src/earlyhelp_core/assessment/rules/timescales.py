@@ -19,7 +19,7 @@ from datetime import date
 
 from ...models import Plan, Referral, ReferralDecision, StepDirection
 from .._core import Context, Hit, Severity, hit, rule
-from .referrals import WT_DECISION
+from .referrals import WT_DECISION, _plural
 
 __all__: list[str] = []
 
@@ -38,10 +38,6 @@ WT_CONFERENCE = (
 
 _NAMED = 3
 """How many days off (bank holidays, closures) a message names before it counts the rest."""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _late(
