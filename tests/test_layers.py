@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("thresholds",),
     ("assessment",),
     ("cohorts", "interop"),
-    ("_schemas", "testing", "cli"),
+    ("_schemas", "testing", "cli", "service"),
 ]
 """Lowest first. The package's ``__init__`` (the public façade) sits above them all."""
 
@@ -43,6 +43,9 @@ LATE: dict[tuple[str, str], str] = {
     ("testing._checks", "thresholds"): "kept off the pytest plugin hook's import path",
     ("cli._main", "interop"): "the readers (and their XML and columnar libraries) load only "
     "when `earlyhelp assess --from` uses them",
+    ("cli._serve", "service"): "the service extra (an ASGI stack) is optional and loads only "
+    "for `earlyhelp serve`",
+    ("cli._serve", "service._env"): "as above: the environment's limits, read for `serve`",
 }
 """Package imports made inside a function, each with why. An import is never put there to
 get round an import circle: :func:`test_there_is_no_import_circle` counts them too."""

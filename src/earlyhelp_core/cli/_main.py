@@ -48,6 +48,7 @@ from ..thresholds import (
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
 from ..thresholds._load import Summary, bundled_summary, holds_configs
+from . import _serve
 from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
 
 __all__ = ["build_parser", "main"]
@@ -286,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
         "instead of the schema",
     )
     _add_format(p)
+
+    _serve.add_parser(sub)
     return parser
 
 
@@ -866,6 +869,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "translate": _translate,
     "vocabulary": _vocabulary,
     "schema": _schema,
+    "serve": lambda args, out: _serve.serve(args, out, UserError),
 }
 
 

@@ -592,6 +592,13 @@ class Authority:
         the England and Wales bank holidays and the config's ``closure_days``."""
         return self._calendar
 
+    @property
+    def provenance(self) -> Provenance:
+        """What every decision of this matrix carries: the authority id, the config's
+        version, the fingerprint, and the version of the vocabulary it was compiled
+        against."""
+        return self._provenance
+
     def locate(self, violation: Violation) -> Violation:
         """``violation`` with the file, line and column of its path in this config."""
         source, line, col = self.where_is(violation.path)
