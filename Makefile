@@ -64,6 +64,7 @@ schemas: $(STAMP)
 	for name in assessment authority plan referral vocabulary; do \
 	  $(BIN)/earlyhelp schema $$name > schemas/$$name.schema.json; \
 	done
+	$(BIN)/earlyhelp serve --openapi > schemas/openapi.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

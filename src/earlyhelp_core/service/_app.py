@@ -502,7 +502,24 @@ def _openapi(app: FastAPI) -> None:
             components = document.setdefault("components", {}).setdefault("schemas", {})
             components.update(_document_components())
             components.setdefault("BatchRecord", _wire.BatchRecord.model_json_schema())
+            _one_error_shape(document)
             app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _one_error_shape(document: dict[str, Any]) -> None:
+    """Every refusal is a :class:`Failure`: the framework's own validation-error shape,
+    which this service never sends, leaves the document."""
+    failure = {"$ref": "#/components/schemas/Failure"}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer is None:
+                continue
+            answer["description"] = "The input has problems, each located"
+            answer["content"] = {"application/json": {"schema": failure}}
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
