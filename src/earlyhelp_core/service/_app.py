@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from .. import vocabulary
 from .._errors import LoadError, Problem, UnknownIdError
@@ -259,9 +260,47 @@ def create_app(served: Served | None = None, *, limits: Limits | None = None) ->
     _read_routes(app, served)
     _decide_routes(app, served, limits)
     _openapi(app)
+    app.add_middleware(_Guard)
     app.add_middleware(_BodyLimit, limits=limits)
     app.add_middleware(_RequestId)
     return app
+
+
+class _Guard:
+    """The last word on a request that failed inside the service: a 500 with one line,
+    and a log line naming the exception's type and the route, never its message or a
+    traceback (either may hold what was sent). A client that went away is not an error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except ClientDisconnect:
+            log.info("client went away in %s %s", scope["method"], _route(scope))
+        except Exception as exc:  # the boundary: nothing escapes to the server log
+            log.error(
+                "internal error in %s %s: %s", scope["method"], _route(scope), type(exc).__name__
+            )
+            if not started:
+                problem = _problem("internal error; the service's log names it", "internal")
+                await _failure(500, [problem])(scope, receive, send)
+
+
+def _route(scope: Scope) -> str:
+    route = scope.get("route")
+    return str(getattr(route, "path", "?"))
 
 
 class _RequestId:
@@ -313,18 +352,6 @@ def _errors(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = "no such resource" if exc.status_code == 404 else str(exc.detail)
         return _failure(exc.status_code, [_problem(message, "http")])
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, exc: Exception) -> JSONResponse:
-        # the exception's type and the route only: its message may hold what was sent
-        route = request.scope.get("route")
-        log.error(
-            "internal error in %s %s: %s",
-            request.method,
-            getattr(route, "path", "?"),
-            type(exc).__name__,
-        )
-        return _failure(500, [_problem("internal error; the service's log names it", "internal")])
 
 
 def _read_routes(app: FastAPI, served: Served) -> None:
