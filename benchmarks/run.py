@@ -239,6 +239,14 @@ def main() -> None:
 
     census.main()
     try:
+        import uvicorn  # noqa: F401  (the service extra)
+    except ImportError:
+        print("service under load: skipped (the service extra is not installed)")
+    else:
+        import service  # the service on loopback under 32 clients (benchmarks/)
+
+        service.main()
+    try:
         import pyspark  # noqa: F401  (the spark extra: make spark installs it)
     except ImportError:
         print("Spark local mode: skipped (pyspark is not installed; `make spark` installs it)")

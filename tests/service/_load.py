@@ -27,6 +27,8 @@ import earlyhelp_core as eh
 
 BODY_SECONDS = 2.0
 MAX_BODY_BYTES = 64 * 1024
+HOSTILE = 2
+"""Clients sending garbage, oversized and slow bodies throughout a run."""
 
 
 def free_port() -> int:
@@ -111,32 +113,66 @@ class Load:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection that writes each request in one piece and
+    reads each answer by its Content-Length: light enough that the server, not the
+    client, is what a run measures."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, base: str) -> _Connection:
+        host, port = base.removeprefix("http://").split(":")
+        return cls(*await asyncio.open_connection(host, int(port)))
+
+    async def post(
+        self, target: str, body: bytes, request_id: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        head = (
+            f"POST {target} HTTP/1.1\r\nHost: loopback\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nX-Request-ID: {request_id}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        status = int((await self.reader.readline()).split()[1])
+        headers: dict[str, str] = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return status, headers, await self.reader.readexactly(int(headers["content-length"]))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 async def _good(
-    client: httpx2.AsyncClient,
+    base: str,
     authority: str,
     docs: list[dict[str, Any]],
     levels: dict[str, str],
     load: Load,
 ) -> None:
-    for doc in docs:
-        body = json.dumps(doc)
-        started = time.perf_counter()
-        answer = await client.post(
-            f"/authorities/{authority}/assess",
-            params={"explain": "false"},
-            content=body,
-            headers={"content-type": "application/json", "x-request-id": doc["id"]},
-        )
-        load.latencies.append(time.perf_counter() - started)
-        load.requests += 1
-        if answer.status_code != 200:
-            load.wrong.append(f"{doc['id']}: status {answer.status_code}")
-            continue
-        got = answer.json()
-        if answer.headers.get("x-request-id") != doc["id"] or got["id"] != doc["id"]:
-            load.wrong.append(f"{doc['id']}: answered as {got['id']}")
-        elif got["level"]["id"] != levels[doc["id"]]:
-            load.wrong.append(f"{doc['id']}: {got['level']['id']} != {levels[doc['id']]}")
+    connection = await _Connection.open(base)
+    target = f"/authorities/{authority}/assess?explain=false"
+    try:
+        for doc in docs:
+            body = json.dumps(doc).encode()
+            started = time.perf_counter()
+            status, headers, answer = await connection.post(target, body, doc["id"])
+            load.latencies.append(time.perf_counter() - started)
+            load.requests += 1
+            if status != 200:
+                load.wrong.append(f"{doc['id']}: status {status}")
+                continue
+            got = json.loads(answer)
+            if headers.get("x-request-id") != doc["id"] or got["id"] != doc["id"]:
+                load.wrong.append(f"{doc['id']}: answered as {got['id']}")
+            elif got["level"]["id"] != levels[doc["id"]]:
+                load.wrong.append(f"{doc['id']}: {got['level']['id']} != {levels[doc['id']]}")
+    finally:
+        connection.close()
 
 
 async def _slow(host: str, port: int) -> int:
@@ -177,16 +213,14 @@ async def _run(
 ) -> Load:
     load = Load()
     stop = asyncio.Event()
-    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-        hostile = [asyncio.create_task(_hostile(base, authority, load, stop)) for _ in range(2)]
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(_good(client, authority, docs[i::clients], levels, load) for i in range(clients))
-        )
-        load.seconds = time.perf_counter() - started
-        stop.set()
-        await asyncio.gather(*hostile)
+    hostile = [asyncio.create_task(_hostile(base, authority, load, stop)) for _ in range(HOSTILE)]
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_good(base, authority, docs[i::clients], levels, load) for i in range(clients))
+    )
+    load.seconds = time.perf_counter() - started
+    stop.set()
+    await asyncio.gather(*hostile)
     return load
 
 
