@@ -245,6 +245,10 @@ def create_app(served: Served | None = None, *, limits: Limits | None = None) ->
     served = served if served is not None else Served.load()
     limits = limits if limits is not None else Limits()
     app = FastAPI(
+        # no interactive docs pages: they load their scripts from a CDN, which a closed
+        # network cannot reach; the OpenAPI document is served and committed instead
+        docs_url=None,
+        redoc_url=None,
         title="earlyhelp_core",
         version=__version__,
         summary="Decide and check early help for children and families under English local "
