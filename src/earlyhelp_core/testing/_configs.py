@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,15 @@ from .. import vocabulary
 from ..assessment._core import rules
 from ..prevention import PreventionLevel, Response
 from ..thresholds import Authority, AuthorityConfig, compile_config
+from ..thresholds._config import PARAMETER_MAXIMA
+from ..thresholds.config import (
+    ClosuresParameter,
+    CountParameter,
+    FrameworkParameter,
+    Parameters,
+    RoutesParameter,
+    SwitchParameter,
+)
 from ..vocabulary import Domain
 from ._checks import check_bool, check_int, check_order
 from ._documents import _texts
@@ -271,44 +281,60 @@ def _considerations(
     return out
 
 
+_VALUES: dict[type[Any], Callable[[st.DrawFn, str], st.SearchStrategy[Any]]] = {
+    CountParameter: lambda _, name: st.integers(1, PARAMETER_MAXIMA.get(name, 100)),
+    SwitchParameter: lambda _, __: st.booleans(),
+    FrameworkParameter: lambda _, __: st.sampled_from(
+        [f.value for f in vocabulary.SupportingFamiliesFramework]
+    ),
+    ClosuresParameter: lambda draw, _: _closures(draw),
+    RoutesParameter: lambda draw, _: _routes(draw),
+}
+"""How to draw a value of each kind of parameter: a parameter added to the config model is
+drawn without a change here, as long as its kind is one of these."""
+
+_REALISTIC: dict[str, tuple[int, int]] = {
+    "review_interval_weeks": (2, 26),
+    "referral_decision_working_days": (1, 10),
+    "referral_feedback_hours": (1, 240),
+    "assessment_working_days": (1, 60),
+    "conference_working_days": (1, 30),
+    "voice_max_age_days": (7, 365),
+}
+"""Counts drawn from a narrower range than their bounds, so that drawn documents meet the
+values the rules compare with often, not only by chance."""
+
+
 def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
     def param(value: st.SearchStrategy[Any], *, nullable: bool = True) -> dict[str, Any]:
         if nullable and draw(_rarely):
             return {"value": None, "note": draw(_texts(40))}
         return {"value": draw(value), "source": draw(st.sampled_from(refs)), "note": _maybe(draw)}
 
-    child = param(st.integers(16, 19))
-    send = param(st.integers(child["value"] or 18, 25))
-    score_min = param(st.integers(1, 5))
-    score_max = param(st.integers(max(score_min["value"] or 1, 5), 10))
-    # a framework and its minimum (at most its number of headlines) go together
-    frameworks = list(vocabulary.SupportingFamiliesFramework)
-    framework = param(st.sampled_from([f.value for f in frameworks]))
+    drawn: dict[str, Any] = {}
+    for name, field in Parameters.model_fields.items():
+        values = _VALUES.get(field.annotation)  # type: ignore[arg-type]
+        if values is None:
+            raise TypeError(
+                f"the testing kit cannot draw the parameter {name!r} of type "
+                f"{field.annotation}: give its kind a strategy in _VALUES"
+            )
+        low_high = _REALISTIC.get(name)
+        drawn[name] = param(st.integers(*low_high) if low_high else values(draw, name))
+    # the ones that go together: ages, the score range, a framework and its minimum (at
+    # most its number of headlines)
+    child = drawn["child_age_max"] = param(st.integers(16, 19))
+    drawn["send_age_max"] = param(st.integers(child["value"] or 18, 25))
+    low = drawn["review_score_min"] = param(st.integers(1, 5))
+    drawn["review_score_max"] = param(st.integers(max(low["value"] or 1, 5), 10))
+    framework = drawn["supporting_families_framework"]
     if framework["value"] is None:
-        least: dict[str, Any] = {"value": None, "note": draw(_texts(40))}
+        drawn["supporting_families_min_headlines"] = {"value": None, "note": draw(_texts(40))}
     else:
         headlines = vocabulary.SupportingFamiliesFramework(framework["value"]).headlines
         least = param(st.integers(1, len(headlines)), nullable=False)
-    return {
-        "child_age_max": child,
-        "send_age_max": send,
-        "review_interval_weeks": param(st.integers(2, 26)),
-        "referral_decision_working_days": param(st.integers(1, 10)),
-        "referral_feedback_hours": param(st.integers(1, 240)),
-        "assessment_working_days": param(st.integers(1, 60)),
-        "conference_working_days": param(st.integers(1, 30)),
-        "closure_days": param(_closures(draw)),
-        "no_further_action_allowed": param(st.booleans()),
-        "consent_required": param(st.booleans()),
-        "share_consent_required": param(st.booleans()),
-        "voice_max_age_days": param(st.integers(7, 365)),
-        "review_score_min": score_min,
-        "review_score_max": score_max,
-        "supporting_families_framework": framework,
-        "supporting_families_min_headlines": least,
-        "graduated_pathway": param(st.booleans()),
-        "referral_routes": param(_routes(draw)),
-    }
+        drawn["supporting_families_min_headlines"] = least
+    return drawn
 
 
 def _closures(draw: st.DrawFn) -> st.SearchStrategy[list[dict[str, Any]]]:
