@@ -123,8 +123,8 @@ RULE_FILE = re.compile(r"sources/[\w.-]+\.(?:txt|md)")
 
 def rule_quotes() -> Iterator[Any]:
     for rule in eh.rules():
-        files = sorted(set(RULE_FILE.findall(rule.source)))
-        for quote in QUOTE.findall(rule.source):
+        files = sorted(set(RULE_FILE.findall(rule.citation)))
+        for quote in QUOTE.findall(rule.citation):
             yield pytest.param(rule.code, files, quote, id=f"{rule.code}:{quote[:40]}")
 
 
@@ -171,7 +171,7 @@ def test_no_config_or_vocabulary_source_is_the_working_notes(source: dict[str, A
 
 
 def test_no_rule_cites_the_working_notes() -> None:
-    citing = [rule.code for rule in eh.rules() if NOTES in rule.source]
+    citing = [rule.code for rule in eh.rules() if NOTES in rule.citation]
     assert not citing, f"{citing} cite the working notes: name the document itself"
 
 

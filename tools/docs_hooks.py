@@ -409,7 +409,7 @@ def rule_page(rule: Any, authority: eh.Authority) -> str:
         "",
         "## Source",
         "",
-        _cell(rule.source),
+        _cell(rule.citation),
         "",
     ]
     return "\n".join(out)

@@ -252,7 +252,7 @@ def test_eh031_eh033_credit_working_together_only_with_what_it_says(code) -> Non
     # help levels, the s17 and s47 criteria); it says nothing on recording the reasons for a
     # level that differs from it. The clause names the guidance and where it was read.
     (current,) = [r for r in eh.rules() if r.code == code]
-    (clause,) = [c for c in current.source.split(";") if "Working Together" in c]
+    (clause,) = [c for c in current.citation.split(";") if "Working Together" in c]
     assert "threshold document" in clause
     assert "Working Together to Safeguard Children 2023" in clause
     assert "sources/README.md" in clause
@@ -328,9 +328,9 @@ def test_eh040_eh041_hard_code_no_authority(code) -> None:
     (current,) = [r for r in eh.rules() if r.code == code]
     for authority in BUNDLED:
         for where in _own_documents(authority):
-            assert where not in current.source
+            assert where not in current.citation
         for lv in authority.levels:
-            assert lv.description not in current.source
+            assert lv.description not in current.citation
             assert lv.description not in current.doc
 
 

@@ -89,7 +89,7 @@ def test_metadata(code: str) -> None:
     r = PLAN_RULES[code]
     assert r.severity.value == SEVERITY[code]
     assert r.kinds == ("plan",)
-    assert "sources/" in r.source
+    assert "sources/" in r.citation
     assert r.what
     assert r.why
     assert r.example

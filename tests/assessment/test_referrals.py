@@ -107,7 +107,7 @@ def test_rules_are_registered_in_range() -> None:
     for r in referral_rules():
         assert r.kinds == ("referral",)
         # the route and request rules check what the authority's config declares, cited there
-        assert "sources/" in r.source or "its config's `" in r.source
+        assert "sources/" in r.citation or "its config's `" in r.citation
         assert r.what
         assert r.why
         assert r.example

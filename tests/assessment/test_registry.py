@@ -37,7 +37,7 @@ def test_every_rule_is_documented_in_three_parts(rule) -> None:
     assert rule.what, rule.code
     assert rule.why, rule.code
     assert rule.example, rule.code
-    assert rule.source
+    assert rule.citation
     assert "\n" not in rule.summary
     assert rule.kinds
 
@@ -100,7 +100,7 @@ def test_rule_metadata_is_checked(kwargs, message) -> None:
         "summary": "s",
         "kinds": ("plan",),
         "reads": (),
-        "source": "s",
+        "citation": "s",
         "check": lambda doc, ctx: (),
     }
     with pytest.raises(ValueError, match=message):
@@ -123,7 +123,7 @@ def test_a_broken_rule_does_not_hide_the_others(testshire, temporary_rules) -> N
         severity="warning",
         summary="breaks",
         kinds=["early-help-assessment"],
-        source="test",
+        citation="test",
     )
     def broken(doc, ctx):
         raise RuntimeError("bug")
@@ -145,7 +145,7 @@ def test_users_add_their_own_rules(testshire, temporary_rules) -> None:
         severity="warning",
         summary="An assessment records at least one strength",
         kinds=["early-help-assessment"],
-        source="our practice standard",
+        citation="our practice standard",
     )
     def needs_a_strength(doc, ctx):
         if not doc.strengths:
@@ -168,7 +168,7 @@ def test_a_finding_may_cite_the_authority_it_ran_under(testshire, temporary_rule
         severity="warning",
         summary="Cites the authority's lowest level on one finding",
         kinds=["early-help-assessment"],
-        source="our practice standard",
+        citation="our practice standard",
     )
     def cites(doc, ctx):
         lowest = ctx.authority.levels[0]
@@ -247,7 +247,7 @@ def test_a_config_may_override_a_rule_registered_after_it_loaded(tmp_path) -> No
         severity="warning",
         summary="fires on every assessment",
         kinds=["early-help-assessment"],
-        source="a test",
+        citation="a test",
     )
     def always(doc, ctx):  # type: ignore[no-untyped-def]
         yield eh.hit((), "always")
@@ -358,7 +358,7 @@ def test_a_rule_documented_in_one_part_has_only_a_what(temporary_rules) -> None:
         severity="warning",
         summary="plain",
         kinds=["early-help-assessment"],
-        source="test",
+        citation="test",
     )
     def plain(doc, ctx):
         """Only says what it checks.
@@ -379,7 +379,7 @@ def test_a_rule_without_an_example_has_a_why_to_the_end(temporary_rules) -> None
         severity="warning",
         summary="no example",
         kinds=["early-help-assessment"],
-        source="test",
+        citation="test",
     )
     def no_example(doc, ctx):
         """Checks a thing.
@@ -410,7 +410,7 @@ def test_a_rule_registered_after_validating_runs_from_the_next_document(
         severity="warning",
         summary="registered after the first validation",
         kinds=["early-help-assessment"],
-        source="a test",
+        citation="a test",
     )
     def late(doc, ctx):  # type: ignore[no-untyped-def]
         yield eh.hit((), "late")
@@ -433,7 +433,7 @@ def test_a_rule_registered_later_that_cannot_run_is_listed_from_the_next_documen
         severity="warning",
         summary="registered later, and cannot tell",
         kinds=["plan"],
-        source="a test",
+        citation="a test",
         cannot_tell="no document records it",
     )
     def unsure(doc, ctx):  # type: ignore[no-untyped-def]

@@ -2,8 +2,8 @@
 
 A rule is a small declarative unit: metadata (a stable code, severity, title, message,
 the document kinds it applies to, the authority parameters it reads, what it needs to
-run, its source) and a pure function that *yields* :class:`Hit` s with paths relative to
-the document. The engine adds the code, severity and source, applies the authority's
+run, its citation) and a pure function that *yields* :class:`Hit` s with paths relative to
+the document. The engine adds the code, severity and citation, applies the authority's
 overrides, and orders the findings. A rule that raises does not hide the others: its
 failure becomes a finding of its own code. A rule that cannot run (a parameter it needs
 is not set, a plan's assessment was not given, the config switched it off, or no document
@@ -72,7 +72,7 @@ class Hit:
 
     ``citation`` is for a rule whose finding rests on what the authority's config says (a
     level's description and its source): the citation of that finding under that
-    authority. Without it the finding carries the rule's own source.
+    authority. Without it the finding carries the rule's own citation.
     """
 
     path: Path
@@ -284,7 +284,8 @@ class Rule:
     summary: str
     kinds: tuple[str, ...]
     reads: tuple[str, ...]
-    source: str
+    citation: str
+    """What the rule rests on: a document and its section, or the guidance it applies."""
     check: Check = attrs.field(repr=False)
     requires: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     """What must be present for the rule to run: parameters it reads that must be set,
@@ -341,7 +342,7 @@ class Rule:
             "requires": list(self.requires),
             "cannot_tell": self.cannot_tell,
             "counts_working_days": self.counts_working_days,
-            "source": self.source,
+            "citation": self.citation,
         }
 
 
@@ -401,7 +402,7 @@ def rule(
     severity: Severity | str,
     summary: str,
     kinds: Iterable[str],
-    source: str,
+    citation: str,
     reads: Iterable[str] = (),
     requires: Iterable[str] = (),
     cannot_tell: str | None = None,
@@ -422,7 +423,7 @@ def rule(
 
         @rule(code="LA001", title="needs-a-strength", severity="warning",
               summary="An assessment records at least one strength",
-              kinds=["early-help-assessment"], source="our practice standard, 2.1")
+              kinds=["early-help-assessment"], citation="our practice standard, 2.1")
         def needs_a_strength(doc, ctx):
             '''...'''
             if not doc.strengths:
@@ -438,7 +439,7 @@ def rule(
                 summary=summary,
                 kinds=tuple(kinds),
                 reads=tuple(reads),
-                source=source,
+                citation=citation,
                 check=check,
                 requires=tuple(requires),
                 cannot_tell=cannot_tell,
@@ -705,7 +706,7 @@ def run_rules(
                     path=found.path,
                     message=found.message,
                     hint=found.hint,
-                    citation=found.citation or current.source,
+                    citation=found.citation or current.citation,
                     file=file,
                     input=found.input,
                     line=pos[0] if pos else None,

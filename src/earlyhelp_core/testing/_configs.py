@@ -313,6 +313,8 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
 
     drawn: dict[str, Any] = {}
     for name, field in Parameters.model_fields.items():
+        if name in _TOGETHER:
+            continue
         values = _VALUES.get(field.annotation)  # type: ignore[arg-type]
         if values is None:
             raise TypeError(
@@ -321,8 +323,6 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
             )
         low_high = _REALISTIC.get(name)
         drawn[name] = param(st.integers(*low_high) if low_high else values(draw, name))
-    # the ones that go together: ages, the score range, a framework and its minimum (at
-    # most its number of headlines)
     child = drawn["child_age_max"] = param(st.integers(16, 19))
     drawn["send_age_max"] = param(st.integers(child["value"] or 18, 25))
     low = drawn["review_score_min"] = param(st.integers(1, 5))
@@ -334,7 +334,20 @@ def _parameters(draw: st.DrawFn, refs: list[dict[str, Any]]) -> dict[str, Any]:
         headlines = vocabulary.SupportingFamiliesFramework(framework["value"]).headlines
         least = param(st.integers(1, len(headlines)), nullable=False)
         drawn["supporting_families_min_headlines"] = least
-    return drawn
+    return {name: drawn[name] for name in Parameters.model_fields if name in drawn}
+
+
+_TOGETHER: frozenset[str] = frozenset(
+    {
+        "child_age_max",
+        "send_age_max",
+        "review_score_min",
+        "review_score_max",
+        "supporting_families_min_headlines",
+    }
+)
+"""Parameters drawn with another: the ages in order, the score range, and a framework's
+minimum (at most its number of headlines), drawn after the framework."""
 
 
 def _closures(draw: st.DrawFn) -> st.SearchStrategy[list[dict[str, Any]]]:

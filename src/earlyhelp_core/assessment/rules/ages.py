@@ -33,7 +33,7 @@ def age_on(born: date, on: date) -> int:
     severity=Severity.ERROR,
     summary="No member is born after the assessment date",
     kinds=["early-help-assessment"],
-    source="The assessment's own dates",
+    citation="The assessment's own dates",
 )
 def born_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A member whose date of birth is after the assessment date.
@@ -66,7 +66,7 @@ def born_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     summary="Every child is under the authority's upper age (higher with SEND)",
     kinds=["early-help-assessment"],
     reads=["child_age_max", "send_age_max"],
-    source=AGES,
+    citation=AGES,
     requires=["child_age_max", "send_age_max"],
 )
 def child_past_upper_age(doc: Assessment, ctx: Context) -> Iterator[Hit]:
@@ -110,7 +110,7 @@ def child_past_upper_age(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="An unborn child's expected date is not before the assessment",
     kinds=["early-help-assessment"],
-    source=(
+    citation=(
         "The assessment's own dates; early help 'may occur at any point from pre-birth' "
         "(sources/003_ad7a1e81f3700b97.txt, City of London, l. 19)"
     ),

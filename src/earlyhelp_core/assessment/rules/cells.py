@@ -20,7 +20,7 @@ GRID = (
     severity=Severity.ERROR,
     summary="A need's named indicator cell is one the authority has",
     kinds=["early-help-assessment"],
-    source=GRID,
+    citation=GRID,
 )
 def cell_unknown(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A factor observation names a `cell` (a level id) at which the authority gives that
@@ -61,7 +61,7 @@ def cell_unknown(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A need the authority describes at several levels names the cell that fits",
     kinds=["early-help-assessment"],
-    source=GRID,
+    citation=GRID,
 )
 def cell_not_chosen(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A factor the authority describes at several levels (indicator cells), observed
@@ -97,7 +97,7 @@ def cell_not_chosen(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Needs that come together as the authority's document describes are weighed",
     kinds=["early-help-assessment"],
-    source="The authority's considerations (its config's `considerations`, each cited)",
+    citation="The authority's considerations (its config's `considerations`, each cited)",
 )
 def consideration(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """The needs recorded come together in a way the authority's document names (for

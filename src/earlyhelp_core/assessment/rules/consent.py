@@ -23,7 +23,7 @@ VOLUNTARY = (
     summary="An early help assessment records the family's consent",
     kinds=["early-help-assessment"],
     reads=["consent_required"],
-    source=VOLUNTARY,
+    citation=VOLUNTARY,
     requires=["consent_required"],
 )
 def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
@@ -60,7 +60,7 @@ def consent_not_given(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Consent is given on or before the assessment date",
     kinds=["early-help-assessment"],
-    source=VOLUNTARY,
+    citation=VOLUNTARY,
 )
 def consent_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """Consent dated after the assessment it is for.
@@ -89,7 +89,7 @@ def consent_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Consent records when it was given and who gave it",
     kinds=["early-help-assessment"],
-    source=VOLUNTARY,
+    citation=VOLUNTARY,
 )
 def consent_undated(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """Consent recorded as given, without the date or without the person who gave it.
@@ -125,7 +125,7 @@ SHARING = (
     summary="Consent to share information is recorded, or why it was not sought",
     kinds=["early-help-assessment"],
     reads=["share_consent_required"],
-    source=SHARING,
+    citation=SHARING,
     requires=["share_consent_required"],
 )
 def share_consent_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
@@ -169,7 +169,7 @@ ASSESSOR = (
     severity=Severity.ERROR,
     summary="An early help assessment names who assessed",
     kinds=["early-help-assessment"],
-    source=ASSESSOR,
+    citation=ASSESSOR,
 )
 def assessor_not_recorded(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An assessment with no ``assessor``: one read from a source that does not record who

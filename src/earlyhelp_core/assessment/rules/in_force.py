@@ -22,7 +22,7 @@ IN_FORCE = (
     severity=Severity.ERROR,
     summary="An assessment is decided under the config in force on its date",
     kinds=["early-help-assessment"],
-    source=IN_FORCE,
+    citation=IN_FORCE,
 )
 def config_not_in_force(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An assessment dated (``assessed_on``) before the config's ``effective_from``, or

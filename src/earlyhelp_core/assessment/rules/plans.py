@@ -81,7 +81,7 @@ def _latest(reviews: tuple[Review, ...]) -> tuple[int, Review] | None:
     severity=Severity.ERROR,
     summary="A plan names the family's lead professional",
     kinds=["plan"],
-    source=LEAD_PROFESSIONAL,
+    citation=LEAD_PROFESSIONAL,
 )
 def plan_no_lead_professional(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A plan with no `lead_professional`.
@@ -110,7 +110,7 @@ def plan_no_lead_professional(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Every outcome addresses at least one needs factor",
     kinds=["plan"],
-    source=COVERS_NEEDS,
+    citation=COVERS_NEEDS,
 )
 def outcome_addresses_no_factor(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """An outcome whose `addresses` list is empty.
@@ -142,7 +142,7 @@ def outcome_addresses_no_factor(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Outcomes address only factors the plan's assessment recorded",
     kinds=["plan"],
-    source=COVERS_NEEDS,
+    citation=COVERS_NEEDS,
     requires=[ASSESSMENT],
 )
 def outcome_factor_not_in_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -186,7 +186,7 @@ def outcome_factor_not_in_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Every outcome has a measure, a baseline, a target and a date",
     kinds=["plan"],
-    source=SMART,
+    citation=SMART,
 )
 def outcome_not_measurable(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """An outcome missing any of `measure`, `baseline`, `target` or `by`.
@@ -232,7 +232,7 @@ def outcome_not_measurable(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="Reviews are held within the authority's review interval",
     kinds=["plan"],
     reads=["review_interval_weeks"],
-    source=REVIEW_INTERVAL,
+    citation=REVIEW_INTERVAL,
     requires=["review_interval_weeks"],
 )
 def review_overdue(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -279,7 +279,7 @@ def review_overdue(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="Review scores are on the authority's scale",
     kinds=["plan"],
     reads=["review_score_min", "review_score_max"],
-    source=IMPACT_SCORES,
+    citation=IMPACT_SCORES,
     requires=["review_score_min", "review_score_max"],
 )
 def review_score_out_of_range(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -320,7 +320,7 @@ def review_score_out_of_range(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Step-ups and step-downs name the authority's levels of need",
     kinds=["plan"],
-    source=STEPS,
+    citation=STEPS,
 )
 def step_level_unknown(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A step whose `from` or `to` level is not one of the authority's levels of need.
@@ -358,7 +358,7 @@ def step_level_unknown(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="A step-up goes to a higher level, a step-down to a lower one",
     kinds=["plan"],
-    source=STEPS,
+    citation=STEPS,
 )
 def step_direction_inconsistent(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A step-up whose `to` level ranks at or below its `from` level, or a step-down whose
@@ -406,7 +406,7 @@ def step_direction_inconsistent(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Reviews are held on or after the day the plan starts",
     kinds=["plan"],
-    source=ORDER,
+    citation=ORDER,
 )
 def review_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A review whose `held_on` date is before the plan's `started_on` date.
@@ -437,7 +437,7 @@ def review_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="The next review is booked within the authority's review interval",
     kinds=["plan"],
     reads=["review_interval_weeks"],
-    source=REVIEW_INTERVAL,
+    citation=REVIEW_INTERVAL,
     requires=["review_interval_weeks"],
 )
 def next_review_beyond_interval(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -480,7 +480,7 @@ def next_review_beyond_interval(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="A plan has at least one outcome",
     kinds=["plan"],
-    source=f"{COVERS_NEEDS}; {SMART}",
+    citation=f"{COVERS_NEEDS}; {SMART}",
 )
 def plan_no_outcomes(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """A plan with no outcomes.
@@ -508,7 +508,7 @@ def plan_no_outcomes(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Every needs factor the assessment recorded is addressed by an outcome",
     kinds=["plan"],
-    source=COVERS_NEEDS,
+    citation=COVERS_NEEDS,
     requires=[ASSESSMENT],
 )
 def assessment_factor_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -552,7 +552,7 @@ def assessment_factor_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="A plan starts on or after the assessment it follows",
     kinds=["plan"],
-    source=ORDER,
+    citation=ORDER,
     requires=[ASSESSMENT],
 )
 def plan_before_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -584,7 +584,7 @@ def plan_before_assessment(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Outcomes are due after the plan starts",
     kinds=["plan"],
-    source=f"{SMART}; {ORDER}",
+    citation=f"{SMART}; {ORDER}",
 )
 def outcome_due_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     """An outcome whose date (`by`) is before the plan's `started_on` date.
@@ -619,7 +619,7 @@ def outcome_due_before_plan(doc: Plan, ctx: Context) -> Iterator[Hit]:
     summary="The latest review scores every outcome, where the authority uses scores",
     kinds=["plan"],
     reads=["review_score_min", "review_score_max"],
-    source=IMPACT_SCORES,
+    citation=IMPACT_SCORES,
     requires=["review_score_min", "review_score_max"],
 )
 def review_outcome_not_scored(doc: Plan, ctx: Context) -> Iterator[Hit]:
@@ -660,7 +660,7 @@ def review_outcome_not_scored(doc: Plan, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="A plan is checked against the assessment it names",
     kinds=["plan"],
-    source=(
+    citation=(
         "Consent, assessment, plan, review, closure: a plan follows its assessment "
         "(local practice: Norfolk County Council, see sources/README.md)"
     ),
@@ -700,7 +700,7 @@ STEP_DOWN_NEEDS = (
     severity=Severity.WARNING,
     summary="A step-down's plan works on the needs that must resolve for it",
     kinds=["plan"],
-    source=STEP_DOWN_NEEDS,
+    citation=STEP_DOWN_NEEDS,
     requires=[ASSESSMENT],
 )
 def step_down_needs_not_addressed(doc: Plan, ctx: Context) -> Iterator[Hit]:

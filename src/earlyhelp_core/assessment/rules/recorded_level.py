@@ -43,7 +43,7 @@ def _matrix_level_source(ctx: Context, level: LevelInfo, own: str) -> str:
     severity=Severity.ERROR,
     summary="The recorded level is one of the authority's levels",
     kinds=["early-help-assessment"],
-    source="The authority's threshold matrix (its config's `levels`)",
+    citation="The authority's threshold matrix (its config's `levels`)",
 )
 def recorded_level_unknown(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A `recorded_level` that is not a level of the authority the assessment is checked against.
@@ -78,7 +78,7 @@ def recorded_level_unknown(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A recorded level that differs from the matrix gives its reasons",
     kinds=["early-help-assessment"],
-    source=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {RATIONALE}",
+    citation=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {RATIONALE}",
 )
 def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A recorded level above or below the level the matrix gives, with no `rationale`.
@@ -110,7 +110,7 @@ def override_without_rationale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="A recorded level never goes below a significant-harm factor's section-47 level",
     kinds=["early-help-assessment"],
-    source=(
+    citation=(
         "Children Act 1989 s47: reasonable cause to suspect significant harm requires enquiries "
         "(legislation.gov.uk, ukpga/1989/41/section/47, see sources/README.md; quoted in "
         "sources/002_5690c2041d93ffbe.txt, 1.2)"
@@ -148,7 +148,7 @@ def override_below_safety_floor(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A recorded level below the matrix's is discussed, not applied",
     kinds=["early-help-assessment"],
-    source=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {NOT_APPLIED}",
+    citation=f"{THRESHOLD_DOCUMENT}; {AUTHORITY_LEVEL}; {NOT_APPLIED}",
 )
 def recorded_level_lower(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A recorded level below the level the matrix gives (no significant-harm factor involved).

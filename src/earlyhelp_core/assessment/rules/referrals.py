@@ -101,7 +101,7 @@ def _plural(n: int, word: str) -> str:
     severity=Severity.ERROR,
     summary="A professional referral names the referrer's agency",
     kinds=["referral"],
-    source=REFERRER,
+    citation=REFERRER,
 )
 def referrer_agency_missing(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A referral by a professional (not a self-referral) that does not name the agency.
@@ -133,7 +133,7 @@ def referrer_agency_missing(doc: Referral, ctx: Context) -> Iterator[Hit]:
     summary="The referrer hears the outcome within the authority's feedback time",
     kinds=["referral"],
     reads=["referral_feedback_hours"],
-    source=FEEDBACK,
+    citation=FEEDBACK,
     requires=["referral_feedback_hours"],
     cannot_tell=FEEDBACK_SCOPE,
 )
@@ -179,7 +179,7 @@ def feedback_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     summary="A decided referral records when the referrer was told the outcome",
     kinds=["referral"],
     reads=["referral_feedback_hours"],
-    source=FEEDBACK,
+    citation=FEEDBACK,
     requires=["referral_feedback_hours"],
     cannot_tell=FEEDBACK_SCOPE,
 )
@@ -217,7 +217,7 @@ def feedback_not_recorded(doc: Referral, ctx: Context) -> Iterator[Hit]:
     summary="No referral ends with no further action where the authority rules it out",
     kinds=["referral"],
     reads=["no_further_action_allowed"],
-    source=NO_NFA,
+    citation=NO_NFA,
     requires=["no_further_action_allowed"],
 )
 def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
@@ -256,7 +256,7 @@ def no_further_action_not_allowed(doc: Referral, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="Factors reaching a section 47 level get a protection decision",
     kinds=["referral"],
-    source=WT_RESPONSE,
+    citation=WT_RESPONSE,
 )
 def decision_below_section_47(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A decided referral whose factors reach a level of the authority's matrix with a
@@ -293,7 +293,7 @@ def decision_below_section_47(doc: Referral, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Factors reaching a section 17 level get at least a section 17 assessment",
     kinds=["referral"],
-    source=WT_RESPONSE,
+    citation=WT_RESPONSE,
 )
 def decision_below_section_17(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A decided referral whose factors reach a level with a section 17 (child in need)
@@ -331,7 +331,7 @@ def decision_below_section_17(doc: Referral, ctx: Context) -> Iterator[Hit]:
     summary="A referral answered with voluntary help records the family's consent",
     kinds=["referral"],
     reads=["consent_required"],
-    source=VOLUNTARY,
+    citation=VOLUNTARY,
     requires=["consent_required"],
 )
 def referral_without_consent(doc: Referral, ctx: Context) -> Iterator[Hit]:
@@ -376,7 +376,7 @@ def referral_without_consent(doc: Referral, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="The referrer is told the outcome only once it is decided",
     kinds=["referral"],
-    source=f"{FEEDBACK}; {WT_DECISION}",
+    citation=f"{FEEDBACK}; {WT_DECISION}",
 )
 def outcome_before_decision(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """An ``outcome_communicated_at`` with no decision recorded, or earlier than

@@ -22,7 +22,7 @@ ROUTES = "The authority's declared referral routes (its config's `referral_route
     severity=Severity.ERROR,
     summary="A referral's route is one the authority declares",
     kinds=["referral"],
-    source=ROUTES,
+    citation=ROUTES,
     reads=["referral_routes"],
     requires=["referral_routes"],
 )
@@ -54,7 +54,7 @@ def route_undeclared(doc: Referral, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A referral comes by the route meant for its referrer, professionals by the first",
     kinds=["referral"],
-    source=ROUTES,
+    citation=ROUTES,
     reads=["referral_routes"],
     requires=["referral_routes"],
 )
@@ -109,7 +109,7 @@ PATHWAY = (
     severity=Severity.ERROR,
     summary="A referral's requested level is one of the authority's levels",
     kinds=["referral"],
-    source="The authority's threshold matrix (its config's `levels`)",
+    citation="The authority's threshold matrix (its config's `levels`)",
 )
 def requested_level_unknown(doc: Referral, ctx: Context) -> Iterator[Hit]:
     """A referral asking for a `requested_level` the authority does not have.
@@ -138,7 +138,7 @@ def requested_level_unknown(doc: Referral, ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A non-urgent request for a statutory level records the support already tried",
     kinds=["referral"],
-    source=PATHWAY,
+    citation=PATHWAY,
     reads=["graduated_pathway"],
     requires=["graduated_pathway"],
 )

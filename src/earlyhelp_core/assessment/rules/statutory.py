@@ -52,7 +52,7 @@ def _level_source(general: str, ctx: Context, level: LevelInfo) -> str:
     severity=Severity.ERROR,
     summary="A section-47 level is for children's social care, not early help alone",
     kinds=["early-help-assessment"],
-    source=f"{SECTION_47}; {AUTHORITY_LEVEL}",
+    citation=f"{SECTION_47}; {AUTHORITY_LEVEL}",
 )
 def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An assessment whose level (computed or recorded) has the section-47 response. The
@@ -87,7 +87,7 @@ def section_47_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
     severity=Severity.WARNING,
     summary="A section-17 level needs a referral to children's social care",
     kinds=["early-help-assessment"],
-    source=f"{SECTION_17}; {AUTHORITY_LEVEL}",
+    citation=f"{SECTION_17}; {AUTHORITY_LEVEL}",
 )
 def section_17_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """An assessment whose level (computed or recorded) has the section-17 response. The
@@ -121,7 +121,7 @@ def section_17_referral_required(doc: Assessment, ctx: Context) -> Iterator[Hit]
     severity=Severity.ERROR,
     summary="No factor is noted after the assessment date",
     kinds=["early-help-assessment"],
-    source="The assessment's own dates",
+    citation="The assessment's own dates",
 )
 def factor_noted_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A factor whose `noted_on` date is after the assessment date.
@@ -151,7 +151,7 @@ def factor_noted_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit
     severity=Severity.WARNING,
     summary="Every factor is one this authority's matrix places",
     kinds=["early-help-assessment"],
-    source="The authority's threshold matrix (its config's `factors` and `local_factors`)",
+    citation="The authority's threshold matrix (its config's `factors` and `local_factors`)",
 )
 def factor_not_in_matrix(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A factor the authority's matrix does not place at any level (another authority's

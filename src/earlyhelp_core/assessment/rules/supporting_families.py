@@ -40,7 +40,7 @@ def headlines_met(doc: Assessment, framework: SupportingFamiliesFramework) -> li
     ),
     kinds=["early-help-assessment"],
     reads=["supporting_families_framework", "supporting_families_min_headlines"],
-    source=(
+    citation=(
         "The framework and minimum the authority's config names: Troubled Families "
         "2015-20 (phase 2), at least 2 of 6 headline problems (DCLG's financial framework "
         "of March 2015, read through the written statement to Parliament of 18 April "

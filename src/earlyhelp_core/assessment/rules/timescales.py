@@ -73,7 +73,7 @@ def _late(
     summary="The front door decides within the authority's working days",
     kinds=["referral"],
     reads=["referral_decision_working_days"],
-    source=WT_DECISION,
+    citation=WT_DECISION,
     requires=["referral_decision_working_days"],
     counts_working_days=True,
 )
@@ -127,7 +127,7 @@ def decision_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     summary="A section 17 assessment ends within the working days allowed from the referral",
     kinds=["referral"],
     reads=["assessment_working_days"],
-    source=WT_ASSESSMENT,
+    citation=WT_ASSESSMENT,
     requires=["assessment_working_days"],
     counts_working_days=True,
 )
@@ -184,7 +184,7 @@ def assessment_late(doc: Referral, ctx: Context) -> Iterator[Hit]:
     "allowed from the strategy discussion",
     kinds=["plan"],
     reads=["conference_working_days"],
-    source=WT_CONFERENCE,
+    citation=WT_CONFERENCE,
     requires=["conference_working_days"],
     counts_working_days=True,
 )

@@ -24,7 +24,7 @@ WISHES = (
     severity=Severity.WARNING,
     summary="Every child in the assessment has their wishes and feelings recorded",
     kinds=["early-help-assessment"],
-    source=WISHES,
+    citation=WISHES,
 )
 def child_voice_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A child (born, role `child`) with no `voice` entry about them.
@@ -55,7 +55,7 @@ def child_voice_missing(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     summary="The child's voice was recorded recently enough",
     kinds=["early-help-assessment"],
     reads=["voice_max_age_days"],
-    source=WISHES,
+    citation=WISHES,
     requires=["voice_max_age_days"],
 )
 def child_voice_stale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
@@ -92,7 +92,7 @@ def child_voice_stale(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     severity=Severity.ERROR,
     summary="No voice entry is dated after the assessment",
     kinds=["early-help-assessment"],
-    source="The assessment's own dates",
+    citation="The assessment's own dates",
 )
 def child_voice_after_assessment(doc: Assessment, ctx: Context) -> Iterator[Hit]:
     """A voice entry dated after the assessment it belongs to.
