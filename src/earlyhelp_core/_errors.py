@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "ConfigError",
     "DocumentError",
     "EarlyHelpError",
     "LoadError",
@@ -153,6 +154,10 @@ class LoadError(EarlyHelpError):
 
     def __reduce__(self) -> tuple[type[LoadError], tuple[tuple[Problem, ...]]]:
         return (type(self), (self.problems,))
+
+
+class ConfigError(LoadError):
+    """An authority config is not valid; every problem is located."""
 
 
 class DocumentError(LoadError):

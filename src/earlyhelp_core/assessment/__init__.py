@@ -12,8 +12,10 @@ eh.rules()                       # every rule: code, severity, summary, source
 (The rules themselves live in the subpackage ``earlyhelp_core.assessment.rules``; list them
 with ``eh.rules()``.)
 
-Add your own rules with :func:`rule` (codes of your own, e.g. ``LA001``); switch rules
-off or change their severity per authority in its config's ``validation`` section.
+Add your own rules with :func:`rule` (codes of your own, e.g. ``LA001``): they run under
+every authority. For rules of one authority only, build them with :func:`define_rule`, put
+them in a :class:`RuleSet` and bind it with ``authority.with_rules(...)``. Switch rules off
+or change their severity per authority in its config's ``validation`` section.
 """
 
 from . import rules as _builtin  # noqa: F401 - importing the rules registers them
@@ -25,8 +27,10 @@ from ._core import (
     NotChecked,
     Report,
     Rule,
+    RuleSet,
     Severity,
     check_rule_overrides,
+    define_rule,
     hit,
     register,
     rule,
@@ -41,8 +45,10 @@ __all__ = [
     "NotChecked",
     "Report",
     "Rule",
+    "RuleSet",
     "Severity",
     "check_rule_overrides",
+    "define_rule",
     "hit",
     "register",
     "rule",

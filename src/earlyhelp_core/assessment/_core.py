@@ -14,16 +14,17 @@ lists it under ``not_checked``, with why.
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .._errors import Location, Path, Problem, render_path
+from .._errors import Location, Path, render_path
 from .._located import did_you_mean
 from ..models import KINDS, Assessment, Document, Plan, Referral
 from ..thresholds import AuthorityVersions, ConfigError, document_day
@@ -41,7 +42,9 @@ __all__ = [
     "NotChecked",
     "Report",
     "Rule",
+    "RuleSet",
     "Severity",
+    "define_rule",
     "hit",
     "register",
     "rule",
@@ -351,18 +354,10 @@ _RETIRED: Final[frozenset[str]] = frozenset()
 """Codes of removed rules: never reused."""
 
 
-def register(new: Rule) -> Rule:
-    """Add a rule to the registry (also for your own rules).
-
-    Raises:
-        ValueError: the code is malformed, already taken or retired; a parameter it
-            reads does not exist; it requires something it does not read; or its
-            ``cannot_tell`` is given but empty.
-    """
+def _checked(new: Rule) -> Rule:
+    """``new``, when it is a rule that can run; else a ValueError saying what is wrong."""
     if not CODE_PATTERN.match(new.code):
         raise ValueError(f"rule code {new.code!r} must look like 'EH012' (letters then 3 digits)")
-    if new.code in _REGISTRY or new.code in _RETIRED:
-        raise ValueError(f"rule code {new.code!r} is already taken; codes are never reused")
     unknown = [r for r in new.reads if r not in Parameters.model_fields]
     if unknown:
         raise ValueError(
@@ -389,10 +384,132 @@ def register(new: Rule) -> Rule:
         raise ValueError(
             f"rule {new.code} kinds={list(new.kinds)!r}; expected some of {list(KINDS)}"
         )
-    _REGISTRY[new.code] = new
+    return new
+
+
+def register(new: Rule) -> Rule:
+    """Add a rule to the registry: it then runs under every authority that has no rule set
+    of its own (:meth:`Authority.with_rules <earlyhelp_core.Authority.with_rules>`).
+
+    Raises:
+        ValueError: the code is malformed, already taken or retired; a parameter it
+            reads does not exist; it requires something it does not read; or its
+            ``cannot_tell`` is given but empty.
+    """
+    if new.code in _REGISTRY or new.code in _RETIRED:
+        raise ValueError(f"rule code {new.code!r} is already taken; codes are never reused")
+    _REGISTRY[new.code] = _checked(new)
     _ORDERED.clear()
     _PLANS.clear()
     return new
+
+
+def define_rule(
+    check: Check,
+    *,
+    code: str,
+    title: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str],
+    citation: str,
+    reads: Iterable[str] = (),
+    requires: Iterable[str] = (),
+    cannot_tell: str | None = None,
+    counts_working_days: bool = False,
+) -> Rule:
+    """A rule, checked as :func:`register` checks it, but not registered: put it in a
+    :class:`RuleSet` and bind that to the authorities it is for.
+
+    Raises:
+        ValueError: as :func:`register`, except that the code may be one the registry has.
+    """
+    return _checked(
+        Rule(
+            code=code,
+            title=title,
+            severity=Severity(severity),
+            summary=summary,
+            kinds=tuple(kinds),
+            reads=tuple(reads),
+            citation=citation,
+            check=check,
+            requires=tuple(requires),
+            cannot_tell=cannot_tell,
+            counts_working_days=counts_working_days,
+        )
+    )
+
+
+def _by_code(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    ordered = tuple(sorted(rules, key=lambda r: r.code))
+    for before, after in itertools.pairwise(ordered):
+        if before.code == after.code:
+            raise ValueError(f"rule code {after.code!r} is given twice in one rule set")
+    return ordered
+
+
+@attrs.frozen(cache_hash=True)
+class RuleSet(Sequence[Rule]):
+    """The validation rules that run under an authority, by code.
+
+    Every authority runs the registered rules (:func:`rules`: the library's, and any
+    registered with :func:`rule`) unless it is given a set of its own with
+    :meth:`Authority.with_rules <earlyhelp_core.Authority.with_rules>`, so that a rule
+    written for one authority runs under that authority only:
+
+    ```python
+    ours = eh.load_authority("ours.yaml").with_rules(
+        eh.rules().with_rules(eh.define_rule(needs_a_strength, code="LA001", ...))
+    )
+    eh.validate(ours, doc)        # LA001 runs; under every other authority it does not
+    ```
+    """
+
+    rules: tuple[Rule, ...] = attrs.field(converter=_by_code)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The codes of the rules."""
+        return frozenset(r.code for r in self.rules)
+
+    def get(self, code: str) -> Rule:
+        """The rule with ``code``.
+
+        Raises:
+            KeyError: no rule in the set has it (the message names the nearest).
+        """
+        for found in self.rules:
+            if found.code == code:
+                return found
+        raise KeyError(f"no rule {code!r} in this rule set{did_you_mean(code, self.codes)}")
+
+    def with_rules(self, *more: Rule) -> RuleSet:
+        """This set and ``more``.
+
+        Raises:
+            ValueError: a code is given twice.
+        """
+        return RuleSet((*self.rules, *(_checked(r) for r in more)))
+
+    def without(self, *codes: str) -> RuleSet:
+        """This set less the rules with ``codes`` (each must be in it).
+
+        Raises:
+            KeyError: a code that is not in the set.
+        """
+        for code in codes:
+            self.get(code)
+        return RuleSet(r for r in self.rules if r.code not in codes)
+
+    def __getitem__(self, index: int) -> Rule:  # type: ignore[override]
+        return self.rules[index]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self.rules)} rules: {', '.join(r.code for r in self.rules[:3])}...)"
 
 
 def rule(
@@ -432,16 +549,16 @@ def rule(
 
     def decorate(check: Check) -> Check:
         register(
-            Rule(
+            define_rule(
+                check,
                 code=code,
                 title=title,
-                severity=Severity(severity),
+                severity=severity,
                 summary=summary,
-                kinds=tuple(kinds),
-                reads=tuple(reads),
+                kinds=kinds,
                 citation=citation,
-                check=check,
-                requires=tuple(requires),
+                reads=reads,
+                requires=requires,
                 cannot_tell=cannot_tell,
                 counts_working_days=counts_working_days,
             )
@@ -451,7 +568,7 @@ def rule(
     return decorate
 
 
-_ORDERED: list[tuple[Rule, ...]] = []  # the registry by code, rebuilt when a rule registers
+_ORDERED: list[RuleSet] = []  # the registry by code, rebuilt when a rule registers
 
 
 def _unregister(code: str) -> None:
@@ -461,11 +578,22 @@ def _unregister(code: str) -> None:
     _PLANS.clear()
 
 
-def rules() -> tuple[Rule, ...]:
-    """Every registered rule, by code."""
+def rules() -> RuleSet:
+    """Every registered rule, by code: the rules every authority without a rule set of its
+    own runs."""
     if not _ORDERED:
-        _ORDERED.append(tuple(_REGISTRY[code] for code in sorted(_REGISTRY)))
+        _ORDERED.append(RuleSet(_REGISTRY.values()))
     return _ORDERED[0]
+
+
+def _rules_for(authority: Authority) -> RuleSet:
+    """The rules that run under ``authority``: its own set, else the registered rules."""
+    own = authority.rules
+    if own is None:
+        return rules()
+    if not isinstance(own, RuleSet):
+        raise TypeError(f"{authority.id}'s rules must be a RuleSet, found {type(own).__name__}")
+    return own
 
 
 def _why_not_run(
@@ -560,28 +688,9 @@ def check_rule_overrides(authority: Authority) -> None:
     Raises:
         ConfigError: one located problem per unknown code, with the nearest codes.
     """
-    overrides = authority.config.validation
-    if not overrides:
+    if not authority.config.validation:
         return
-    if all(code in _REGISTRY for code in overrides):
-        return
-    codes = [r.code for r in rules()]
-    problems = []
-    for code in overrides:
-        if code not in codes:
-            path: Path = ("validation", code)
-            source, line, col = authority.where_is(path, key=True)
-            problems.append(
-                Problem(
-                    f"unknown rule code {code!r}{did_you_mean(code, codes)}; "
-                    "`earlyhelp rules` lists them (register your own rules before validating)",
-                    path,
-                    source,
-                    line,
-                    col,
-                    "unknown-rule",
-                )
-            )
+    problems = authority.unknown_rules(_rules_for(authority).codes)
     if problems:
         raise ConfigError(problems)
 
@@ -615,7 +724,7 @@ def rules_not_run(authority: Authority) -> tuple[NotChecked, ...]:
     check_rule_overrides(authority)
     return tuple(
         NotChecked(r.code, r.title, why)
-        for r in rules()
+        for r in _rules_for(authority)
         if (why := _why_not_run(r, authority, None, None)) is not None
     )
 
@@ -624,8 +733,9 @@ _Step = NotChecked | tuple[Rule, Severity, bool]
 """A rule of a plan: why it does not run, or the rule, its severity under the authority, and
 whether it needs the assessment a plan follows (the one need a document's caller meets)."""
 
-_PLANS: dict[tuple[str, str], tuple[_Step, ...]] = {}
-"""Plans by (authority fingerprint, document kind); emptied whenever the registry changes."""
+_PLANS: dict[tuple[str, str, RuleSet], tuple[_Step, ...]] = {}
+"""Plans by (authority fingerprint, document kind, rule set); emptied whenever the registry
+changes."""
 
 _PLANS_KEPT: Final = 256
 
@@ -638,13 +748,14 @@ def _plan(authority: Authority, kind: str) -> tuple[_Step, ...]:
     authority's config, which its fingerprint covers, and the registry, whose changes empty
     the plans.
     """
-    key = (authority.fingerprint, kind)
+    ruleset = _rules_for(authority)
+    key = (authority.fingerprint, kind, ruleset)
     found = _PLANS.get(key)
     if found is not None:
         return found
     overrides = authority.config.validation
     steps: list[_Step] = []
-    for current in rules():
+    for current in ruleset:
         if kind not in current.kinds:
             continue
         why = _why_not_run(current, authority, None, None)

@@ -31,6 +31,7 @@ from ._matrix import (
     Provenance,
     Reason,
     ReasonKind,
+    RuleCodes,
     Translation,
     fingerprint,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Provenance",
     "Reason",
     "ReasonKind",
+    "RuleCodes",
     "StepDown",
     "StepUp",
     "Translation",

@@ -14,7 +14,7 @@ import attrs
 from pydantic import ValidationError
 
 from .. import vocabulary
-from .._errors import LoadError, Path, Problem, UnknownIdError, quote
+from .._errors import ConfigError, LoadError, Path, Problem, UnknownIdError, quote
 from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path, read_text
 from .._resources import data_dir
@@ -55,10 +55,6 @@ ENTRY_POINT_GROUP = "earlyhelp_core.authorities"
 
 Each entry point is named by the authority id and refers to a callable returning the path
 of the config file."""
-
-
-class ConfigError(LoadError):
-    """An authority config is not valid; every problem is located."""
 
 
 def _sources(config: AuthorityConfig) -> Iterator[tuple[Path, SourceRef]]:

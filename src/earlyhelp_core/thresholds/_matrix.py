@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 from .. import vocabulary
 from .._calendar import ENGLAND, Closure, WorkingCalendar
-from .._errors import Path, UnknownIdError, quote
+from .._errors import ConfigError, Path, Problem, UnknownIdError, quote
 from .._located import did_you_mean
 from ..models import Assessment
 from ..prevention import PreventionLevel, Response
@@ -38,6 +38,7 @@ __all__ = [
     "Provenance",
     "Reason",
     "ReasonKind",
+    "RuleCodes",
     "Translation",
 ]
 
@@ -501,6 +502,16 @@ class Evaluation:
     considerations: tuple[Consideration, ...] = ()
 
 
+class RuleCodes(Protocol):
+    """What a matrix knows of the validation rules bound to it: their codes (to check the
+    config's overrides). :class:`earlyhelp_core.RuleSet` is one."""
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The rules' codes."""
+        ...
+
+
 @attrs.frozen(eq=False)
 class Authority:
     """An authority's compiled threshold matrix. Build it with :func:`load_authority`."""
@@ -518,6 +529,7 @@ class Authority:
     _where: SourceMap | None = attrs.field(default=None, repr=False)
     _cells: Mapping[str, Mapping[str, CellInfo]] = attrs.field(factory=dict, repr=False)
     _considerations: tuple[ConsiderationRule, ...] = attrs.field(default=(), repr=False)
+    _rule_set: RuleCodes | None = attrs.field(default=None, repr=False, kw_only=True)
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _asks_below: int = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
@@ -591,6 +603,43 @@ class Authority:
         """The working days the rules count under this authority: Monday to Friday, less
         the England and Wales bank holidays and the config's ``closure_days``."""
         return self._calendar
+
+    @property
+    def rules(self) -> RuleCodes | None:
+        """The validation rules bound to this authority (:meth:`with_rules`, an
+        :class:`earlyhelp_core.RuleSet`), or None: it runs the registered rules
+        (``eh.rules()``)."""
+        return self._rule_set
+
+    def with_rules(self, rules: RuleCodes) -> Authority:
+        """This matrix with its own validation rules: :func:`earlyhelp_core.validate` runs
+        ``rules`` under it (and only under it) instead of the registered rules.
+
+        Raises:
+            ConfigError: the config's ``validation`` section overrides a rule that is not
+                in ``rules`` (located, with the nearest codes).
+        """
+        problems = self.unknown_rules(rules.codes)
+        if problems:
+            raise ConfigError(problems)
+        return attrs.evolve(self, rule_set=rules)
+
+    def unknown_rules(self, known: Iterable[str]) -> list[Problem]:
+        """A located problem for each rule the config's ``validation`` section overrides
+        that is not among ``known`` codes, with the nearest."""
+        codes = sorted(known)
+        problems = []
+        for code in self.config.validation:
+            if code in codes:
+                continue
+            path: Path = ("validation", code)
+            source, line, col = self.where_is(path, key=True)
+            message = (
+                f"unknown rule code {code!r}{did_you_mean(code, codes)}; `earlyhelp rules` "
+                "lists them (register your own rules, or bind them, before validating)"
+            )
+            problems.append(Problem(message, path, source, line, col, "unknown-rule"))
+        return problems
 
     @property
     def provenance(self) -> Provenance:
