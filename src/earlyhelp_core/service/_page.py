@@ -508,8 +508,11 @@ def page_router(served: Served, limits: Limits) -> APIRouter:
         pasted = pasted if isinstance(pasted, str) else ""
         upload = form.get("file")
         file: _File | None = None
-        if isinstance(upload, UploadFile) and upload.filename:
-            file = _File(upload.filename, await upload.read(limits.max_body_bytes + 1))
+        try:
+            if isinstance(upload, UploadFile) and upload.filename:
+                file = _File(upload.filename, await upload.read(limits.max_body_bytes + 1))
+        finally:
+            await form.close()  # an upload's temporary file goes at once
         status, checked = await run_in_threadpool(
             _check, choice.authority, pasted, file, limits.max_body_bytes
         )
