@@ -247,7 +247,7 @@ def test_needs_outside_the_vocabulary_are_left_out(client: TestClient) -> None:
 def test_significant_harm_is_unmistakable(client: TestClient, authority: str, harm: str) -> None:
     page = _decide(client, authority, ["persistent-absence", harm])
     decision = SERVED.get(authority).classify(_family(["persistent-absence", harm]))
-    alert = page.find("div", class_="harm-alert")
+    alert = page.find("section", class_="harm-alert")
     assert alert is not None
     assert "Significant harm" in alert.text
     assert vocabulary.get(harm).title in alert.text
@@ -260,7 +260,7 @@ def test_significant_harm_is_unmistakable(client: TestClient, authority: str, ha
 
 def test_no_harm_alert_without_significant_harm(client: TestClient) -> None:
     page = _decide(client, "bromley", ["persistent-absence"])
-    assert page.find("div", class_="harm-alert") is None
+    assert page.find("section", class_="harm-alert") is None
 
 
 def test_what_would_change_the_level_is_shown(client: TestClient) -> None:
@@ -280,7 +280,8 @@ def test_the_ticked_needs_stay_ticked(client: TestClient) -> None:
 
 
 def test_showing_another_authority_keeps_the_needs(client: TestClient) -> None:
-    response = client.get("/", params={"authority": "bromley", "need": ["neglect"]})
+    response = client.post("/page/show", data={"authority": "bromley", "need": ["neglect"]})
+    assert response.status_code == 200
     page = parse(response.text)
     box = page.by_id("need-neglect")
     assert box is not None
@@ -520,3 +521,14 @@ def test_a_json_paste_is_read_as_json(client: TestClient) -> None:
     status, page = _check(client, "bedford", raw)
     assert status == 200
     assert json.loads(raw)["id"] in page.text
+
+
+def test_needs_are_never_taken_from_the_address(client: TestClient) -> None:
+    page = parse(client.get("/", params={"authority": "bromley", "need": "neglect"}).text)
+    box = page.by_id("need-neglect")
+    assert box is not None
+    assert "checked" not in box.attrs
+    form = page.find("form", class_="decide")
+    assert form is not None
+    assert form["method"] == "post"
+    assert all(b["formmethod"] in ("", "post") for b in form.find_all("button"))

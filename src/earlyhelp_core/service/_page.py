@@ -432,10 +432,11 @@ def _check(
 
 
 def page_router(served: Served, limits: Limits) -> APIRouter:
-    """The practitioners' page: ``GET /`` shows it, ``POST /page/decide`` decides a
-    family's level from the needs ticked, ``POST /page/check`` checks a pasted or
-    uploaded document, ``GET /page/page.css`` is its style sheet. None of it is in the
-    OpenAPI document."""
+    """The practitioners' page: ``GET /`` shows it, ``POST /page/show`` shows it for
+    another authority with the needs ticked so far, ``POST /page/decide`` decides a
+    family's level from the needs ticked, ``POST /page/check`` checks a pasted or uploaded
+    document, ``GET /page/page.css`` is its style sheet. None of it is in the OpenAPI
+    document."""
     router = APIRouter(include_in_schema=False)
     env = _environment()
     page = env.get_template("page.html")
@@ -479,19 +480,32 @@ def page_router(served: Served, limits: Limits) -> APIRouter:
             return " ".join(str(p.message) for p in problems)
 
     @router.get("/", response_class=HTMLResponse)
-    async def show(request: Request) -> HTMLResponse:
+    async def page_for(request: Request) -> HTMLResponse:
+        # the authority may be in the address (a bookmark); needs never are
         params = request.query_params
-        choice = _choice(served, params, params.getlist("need"))
+        choice = _choice(served, {"authority": params.get("authority")}, ())
         unknown = "authority" in params and params["authority"] not in served.authorities
         return render(choice, status=404 if unknown else 200)
 
-    @router.post("/page/decide", response_class=HTMLResponse)
-    async def decide(request: Request) -> HTMLResponse:
+    async def posted(request: Request) -> _Choice | HTMLResponse:
         form = await read_form(request, max_files=0, max_fields=2_000)
         if isinstance(form, str):
             choice = _choice(served, {}, ())
             return render(attrs.evolve(choice, notices=(form,)), status=413)
-        choice = _choice(served, form, (v for v in form.getlist("need") if isinstance(v, str)))
+        return _choice(served, form, (v for v in form.getlist("need") if isinstance(v, str)))
+
+    @router.post("/page/show", response_class=HTMLResponse)
+    async def show(request: Request) -> HTMLResponse:
+        """The form for another authority, with the needs ticked so far (posted, so
+        that they stay out of addresses, histories and access logs)."""
+        choice = await posted(request)
+        return choice if isinstance(choice, HTMLResponse) else render(choice)
+
+    @router.post("/page/decide", response_class=HTMLResponse)
+    async def decide(request: Request) -> HTMLResponse:
+        choice = await posted(request)
+        if isinstance(choice, HTMLResponse):
+            return choice
         decided = await run_in_threadpool(_decided, served, choice)
         return render(choice, decided=decided)
 
