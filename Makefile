@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint types unit spark docs docs-build schemas bench mutation clean
+.PHONY: demo test lint types unit spark browser docs docs-build schemas bench mutation clean
 
 DEMO_STAMP := $(VENV)/.installed
 
@@ -53,6 +53,19 @@ spark: $(SPARK_STAMP)
 	  { echo "make spark needs Java 17 or newer: java on PATH or JAVA_HOME"; exit 1; }
 	PYSPARK_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/pytest -m spark
 
+# the service and browser extras as well: Playwright drives Debian's chromium, never a
+# browser it downloads, so only `make browser` installs it
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BROWSER_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,service,browser]'
+	touch $(BROWSER_STAMP)
+
+## browser: the practitioners' page in headless Chromium, and the service under load (needs /usr/bin/chromium)
+browser: $(BROWSER_STAMP)
+	@test -x /usr/bin/chromium || \
+	  { echo "make browser needs Debian's chromium at /usr/bin/chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/pytest -m "browser or load"
+
 ## docs: serve the documentation site locally (http://127.0.0.1:8000)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
@@ -74,4 +87,4 @@ mutation: $(STAMP)
 	$(BIN)/python tools/mutation.py --json .mutation/results.json
 
 clean:
-	rm -rf $(VENV) site build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutation
+	rm -rf $(VENV) site build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutation test-artifacts

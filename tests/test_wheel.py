@@ -44,6 +44,11 @@ def test_wheel_carries_the_data(wheel: Path) -> None:
         assert f"earlyhelp_core/schemas/{schema.name}" in names
     for config in (ROOT / "configs").glob("*.yaml"):
         assert f"earlyhelp_core/configs/{config.name}" in names
+    service = ROOT / "src" / "earlyhelp_core" / "service"
+    page = [*(service / "templates").glob("*.html"), *(service / "static").glob("*.css")]
+    assert page
+    for path in page:  # the practitioners' page: its templates and style sheet
+        assert f"earlyhelp_core/service/{path.relative_to(service).as_posix()}" in names
     assert not any(n.startswith(("tests/", "earlyhelp_core/tests")) for n in names)
 
 

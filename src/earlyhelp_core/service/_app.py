@@ -34,6 +34,7 @@ from ..cohorts._records import read_jsonl
 from ..models import Assessment, Document, parse_document
 from ..thresholds import Authority, explain
 from . import _wire
+from ._page import page_router
 from ._served import Limits, Served
 
 __all__ = ["REQUEST", "create_app"]
@@ -263,6 +264,7 @@ def create_app(served: Served | None = None, *, limits: Limits | None = None) ->
     _errors(app)
     _read_routes(app, served)
     _decide_routes(app, served, limits)
+    app.include_router(page_router(served, limits))
     _openapi(app)
     app.add_middleware(_Guard)
     app.add_middleware(_BodyLimit, limits=limits)
