@@ -424,6 +424,7 @@ def test_an_oversized_body_with_its_length_is_refused_naming_the_limit(
         "/page/check", data={"authority": "bromley", "document": "x" * (LIMIT + 10)}
     )
     assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")  # a page, for a browser
     assert "max_body_bytes" in response.text
 
 

@@ -10,6 +10,7 @@ a stack trace; nothing from a request body is logged.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import re
@@ -18,7 +19,7 @@ from typing import Any, Final
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -76,6 +77,18 @@ def _failure(status: int, problems: list[Problem]) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+def _refusal_page(status: int, problems: list[Problem]) -> HTMLResponse:
+    """A refusal for the practitioners' page, which a browser shows as a page."""
+    items = "".join(f"<li>{html.escape(p.message)}</li>" for p in problems)
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Not checked: too large</title></head><body><main>"
+        f"<h1>Not checked</h1><ul>{items}</ul>"
+        '<p><a href="/">Back to the page</a></p></main></body></html>'
+    )
+    return HTMLResponse(body, status_code=status)
+
+
 # --------------------------------------------------------------------------- body limits
 
 
@@ -97,7 +110,8 @@ class _BodyLimit:
         name = "max_batch_bytes" if batch else "max_body_bytes"
         for key, value in scope.get("headers", ()):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
-                await _failure(413, [_too_large(limit, name)])(scope, receive, send)
+                refuse = _refusal_page if str(scope["path"]).startswith("/page/") else _failure
+                await refuse(413, [_too_large(limit, name)])(scope, receive, send)
                 return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.limits.body_seconds
