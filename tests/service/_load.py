@@ -6,6 +6,7 @@ bodies. Used by the load test (correctness under load) and by ``benchmarks/servi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -38,17 +39,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(authority: str = "bromley", workers: int = 1) -> Iterator[str]:
-    """``earlyhelp serve`` in a child process on a free loopback port; its base URL."""
+def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``earlyhelp serve ARGS`` in a child process on a free loopback port; its base URL
+    once it answers ``/health``."""
     port = free_port()
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "earlyhelp_core.cli", "serve"),
-            *("--authority", authority, "--port", str(port), "--workers", str(workers)),
-            *("--body-seconds", str(BODY_SECONDS), "--max-body-bytes", str(MAX_BODY_BYTES)),
-            *("--log-level", "warning"),
+            *("--port", str(port), "--log-level", "warning", *args),
         ],
-        env=dict(os.environ),
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -69,6 +69,14 @@ def server(authority: str = "bromley", workers: int = 1) -> Iterator[str]:
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def server(authority: str = "bromley", workers: int = 1) -> contextlib.AbstractContextManager[str]:
+    """The server a load runs against: one authority, tight body limits."""
+    return serving(
+        *("--authority", authority, "--workers", str(workers)),
+        *("--body-seconds", str(BODY_SECONDS), "--max-body-bytes", str(MAX_BODY_BYTES)),
+    )
 
 
 def cohort(authority: eh.Authority, n: int, seed: int = 41) -> list[dict[str, Any]]:

@@ -4,26 +4,17 @@ listens."""
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from earlyhelp_core.cli import main
 
+from . import _load
+
 SERVE = [sys.executable, "-m", "earlyhelp_core.cli", "serve"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> dict[str, object]:
@@ -31,46 +22,18 @@ def _get(url: str) -> dict[str, object]:
         return dict(json.load(answer))
 
 
-@contextmanager
-def running(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A real server on a free loopback port; its base URL while it runs."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--log-level", "warning", *args],
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(f"{base}/health")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.communicate()[1]) from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
-
-
 def test_it_serves_the_authorities_the_operator_names() -> None:
-    with running("--authority", "bedford", "--authority", "bromley") as base:
+    with _load.serving("--authority", "bedford", "--authority", "bromley") as base:
         assert _get(f"{base}/health")["authorities"] == ["bedford", "bromley"]
 
 
 def test_the_environment_names_them_when_no_flag_does() -> None:
-    with running(env={"EARLYHELP_AUTHORITIES": "gloucestershire"}) as base:
+    with _load.serving(env={"EARLYHELP_AUTHORITIES": "gloucestershire"}) as base:
         assert _get(f"{base}/health")["authorities"] == ["gloucestershire"]
 
 
 def test_several_workers_answer() -> None:
-    with running("--authority", "bromley", "--workers", "2") as base:
+    with _load.serving("--authority", "bromley", "--workers", "2") as base:
         assert all(_get(f"{base}/health")["status"] == "ok" for _ in range(10))
 
 
