@@ -363,3 +363,37 @@ def test_earlyhelp_vocabulary_shows_each_census_code_with_its_meaning_and_source
     assert "census code 18C: " in capsys.readouterr().out
     assert main(["vocabulary", "neglect", "--census-codes"]) == 1  # a usage error
     assert "not both" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the object
+
+
+def test_the_module_reads_the_bundled_vocabulary_object() -> None:
+    bundled = eh.vocabulary.bundled()
+    assert bundled is eh.vocabulary.bundled()
+    assert bundled.version == eh.vocabulary.version()
+    assert bundled.factors() == eh.vocabulary.factors()
+    assert bundled.get("persistent-absence") == eh.vocabulary.get("persistent-absence")
+    assert bundled.census_factor("18C") == eh.vocabulary.census_factor("18C")
+    assert repr(bundled).startswith(f"Vocabulary({bundled.version}: ")
+
+
+def test_a_vocabulary_of_another_version_is_its_own() -> None:
+    import yaml
+
+    data = eh.vocabulary.catalogue().model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["version"] = "2099.1"
+    data["factors"][0]["title"] = "Renamed"
+    other = eh.vocabulary.Vocabulary.from_text(yaml.safe_dump(data), source="mine.yaml")
+    assert other.version == "2099.1"
+    first = eh.vocabulary.factors()[0].id
+    assert other.get(first).title == "Renamed"
+    assert eh.vocabulary.get(first).title != "Renamed"
+    assert eh.vocabulary.version() != "2099.1"
+
+
+def test_a_vocabulary_file_with_problems_is_located() -> None:
+    with pytest.raises(eh.vocabulary.VocabularyError) as exc:
+        eh.vocabulary.Vocabulary.from_text("version: 1\nfactors: nope\n", source="bad.yaml")
+    assert all(p.source == "bad.yaml" for p in exc.value.problems)
+    assert any(p.line == 2 for p in exc.value.problems)
