@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from importlib import metadata
 from pathlib import Path as FsPath
@@ -14,7 +14,7 @@ import attrs
 from pydantic import ValidationError
 
 from .. import vocabulary
-from .._errors import LoadError, Path, Problem, UnknownIdError, quote
+from .._errors import MAX_PROBLEMS, LoadError, Path, Problem, UnknownIdError, quote
 from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path, read_text
 from .._resources import data_dir
@@ -195,6 +195,11 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         line, col = pos if pos is not None else (None, None)
         problems.append(Problem(message, path, source, line, col, kind))
 
+    def hint(word: str, choices: Iterable[str]) -> str:
+        """The nearest choice, while few problems are found: past MAX_PROBLEMS the rest are
+        not shown, and comparing each unknown id with every choice would only take time."""
+        return did_you_mean(word, choices) if len(problems) < MAX_PROBLEMS else ""
+
     # levels: unique ids (order, ranks and the safety floor are the invariants below)
     level_index: dict[str, int] = {}
     for i, level in enumerate(config.levels):
@@ -209,7 +214,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         report(
             path,
             f"unknown level {level_id!r}"
-            + (did_you_mean(level_id, level_index) or f" (levels: {levels_listed})"),
+            + (hint(level_id, level_index) or f" (levels: {levels_listed})"),
             "unknown-level",
         )
         return None
@@ -239,8 +244,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if ref.ref not in declared:
             report(
                 (*path, "ref"),
-                f"unknown source {ref.ref!r}{did_you_mean(ref.ref, declared)}; "
-                "declare it under `sources`",
+                f"unknown source {ref.ref!r}{hint(ref.ref, declared)}; declare it under `sources`",
                 "unknown-source",
             )
 
@@ -254,7 +258,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if key not in known:
             report(
                 ("factors", key),
-                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                f"unknown factor id {key!r}{hint(key, known)}",
                 "unknown-factor",
                 key=True,
             )
@@ -274,7 +278,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if key not in known:
             report(
                 ("not_applicable", key),
-                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                f"unknown factor id {key!r}{hint(key, known)}",
                 "unknown-factor",
                 key=True,
             )
