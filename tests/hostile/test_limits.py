@@ -26,6 +26,8 @@ from earlyhelp_core.thresholds._config import CONFIG_LIMITS
 from ..thresholds.conftest import SRC, make_config
 from ._harness import CONFIG, DOCUMENT, TIME_LIMIT_S, _check_within_limits, run_cli, write
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reference" / "limits.md"
+
 
 def _level(i: int) -> dict[str, Any]:
     return {
@@ -256,3 +258,99 @@ def test_a_capped_error_pickles_with_its_count() -> None:
     again = pickle.loads(pickle.dumps(error))
     assert again.problems == error.problems
     _capped(again.problems, 50)
+
+
+# --------------------------------------------------------------------------- JSON Lines records
+
+
+class _EndlessLine:
+    """A byte stream whose second line is ``size`` bytes long, made as it is read: reading
+    it whole would hold all of it. Any read not bounded by a size fails the test."""
+
+    def __init__(self, first: bytes, size: int, last: bytes) -> None:
+        self.parts = [first, None, last]
+        self.size = size
+        self.left = size
+        self.largest = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        assert size > 0, "an unbounded read"
+        while self.parts and self.parts[0] == b"":
+            self.parts.pop(0)
+        if not self.parts:
+            return b""
+        part = self.parts[0]
+        if part is None:  # the long line, made as it is read
+            take = min(size, self.left)
+            self.left -= take
+            if self.left == 0:
+                self.parts[0] = b"\n"
+            chunk = b"x" * take
+            self.largest = max(self.largest, len(chunk))
+            return chunk
+        line, _, rest = part.partition(b"\n")
+        taken = line + (b"\n" if _ or not rest else b"")
+        taken = taken[:size]
+        self.parts[0] = part[len(taken) :]
+        return taken
+
+    def __iter__(self) -> Any:
+        return iter(lambda: self.readline(-1), b"")
+
+
+def _jsonl_results(stream: Any, **kwargs: Any) -> list[eh.cohorts.RecordResult]:
+    bromley = eh.load_authority("bromley")
+    return list(
+        eh.cohorts.results_of_jsonl(bromley, stream, "validate", source="big.jsonl", **kwargs)
+    )
+
+
+def test_a_700_mb_jsonl_record_is_one_problem_at_its_line_and_never_held_whole() -> None:
+    record = json.dumps(minimal_assessment(["housing-need"]).model_dump(mode="json"))
+    stream = _EndlessLine(record.encode() + b"\n", 700 * 1024 * 1024, record.encode() + b"\n")
+    start = time.perf_counter()
+    first, long, last = _jsonl_results(stream, max_record_bytes=1024)
+    assert time.perf_counter() - start < TIME_LIMIT_S
+    assert stream.largest <= 1 << 20  # read a megabyte at a time at most
+    assert first.problems == ()
+    assert last.problems == ()
+    assert (first.index, long.index, last.index) == (0, 1, 2)
+    (problem,) = long.problems
+    assert (problem.source, problem.line, problem.kind) == ("big.jsonl", 2, "too-large")
+    assert "longer than 1,024 bytes" in problem.message
+    assert "--max-record-bytes" in problem.message
+
+
+def test_a_jsonl_record_past_the_default_limit_is_refused_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from earlyhelp_core.cli import main
+    from earlyhelp_core.cohorts import MAX_RECORD_BYTES
+
+    record = json.dumps(minimal_assessment(["housing-need"]).model_dump(mode="json"))
+    padded = record[:-1] + ', "x": "' + "y" * MAX_RECORD_BYTES + '"}'
+    path = tmp_path / "cohort.jsonl"
+    path.write_text(f"{record}\n{padded}\n{record}\n", encoding="utf-8")
+    assert main(["validate", str(path), "--authority", "bromley"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    (line,) = [line for line in out if line.startswith(f"{path}:2")]
+    assert line.startswith(f"{path}:2: (document): the record is longer than 5,242,880 bytes")
+    (summary,) = [line for line in out if line.startswith("3 records under bromley: ")]
+    assert "1 could not be read" in summary
+    # the limit can be raised: the same line is then read (and its unknown key found)
+    assert (
+        main(["validate", str(path), "--authority", "bromley", "--max-record-bytes", "6000000"])
+        == 1
+    )
+    out = capsys.readouterr().out
+    assert "longer than" not in out
+    assert f"{path}:2:" in out
+    assert "unknown key 'x'" in out
+
+
+def test_the_record_limit_applies_to_a_list_of_lines_too() -> None:
+    record = json.dumps(minimal_assessment(["housing-need"]).model_dump(mode="json"))
+    (result,) = _jsonl_results([record + "\n"], max_record_bytes=len(record) - 1)
+    assert [p.kind for p in result.problems] == ["too-large"]
+    (result,) = _jsonl_results([record + "\r\n"], max_record_bytes=len(record))
+    assert result.problems == ()

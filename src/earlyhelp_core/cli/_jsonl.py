@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
 from ..cohorts import (
+    MAX_RECORD_BYTES,
     DecisionSummary,
     RecordResult,
     StepSummary,
@@ -108,10 +109,18 @@ def assess_jsonl(
     fmt: str,
     out: TextIO,
     err: TextIO,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> int:
     """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
     with open_input(source) as stream:
-        results = results_of_jsonl(authority, stream, "classify", source=source, also=other)
+        results = results_of_jsonl(
+            authority,
+            stream,
+            "classify",
+            source=source,
+            also=other,
+            max_record_bytes=max_record_bytes,
+        )
         return assess_results(results, authority, other, fmt=fmt, out=out, err=err)
 
 
@@ -160,7 +169,15 @@ def assess_results(
     return 1 if summary.unreadable else 0
 
 
-def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
+def validate_jsonl(
+    source: str,
+    authority: Authority,
+    *,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+) -> int:
     """Validate every record of a JSON Lines input."""
     summary = ValidationSummary(authority)
     steps = StepSummary(authority)
@@ -169,7 +186,10 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     interrupted = False
     try:
         with open_input(source) as stream:
-            for result in results_of_jsonl(authority, stream, "validate", source=source):
+            results = results_of_jsonl(
+                authority, stream, "validate", source=source, max_record_bytes=max_record_bytes
+            )
+            for result in results:
                 progress.step()
                 summary.add(result)
                 if isinstance(result.document, Plan):

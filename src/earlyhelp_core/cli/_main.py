@@ -32,7 +32,7 @@ from ..assessment._core import (
     validate,
     with_assessments,
 )
-from ..cohorts import Unread, classify_many, diff
+from ..cohorts import MAX_RECORD_BYTES, Unread, classify_many, diff
 from ..models import Assessment, Document
 from ..models.documents import load_located
 from ..thresholds import (
@@ -97,6 +97,25 @@ def _add_bulk(p: argparse.ArgumentParser) -> None:
         help="'jsonl': one document per line, streamed (the default for '-' and *.jsonl); "
         "'document': one YAML or JSON document per file",
     )
+    p.add_argument(
+        "--max-record-bytes",
+        type=_positive,
+        default=MAX_RECORD_BYTES,
+        metavar="N",
+        help=f"with JSON Lines: the longest record read (default {MAX_RECORD_BYTES:,}); a "
+        "longer line is one problem at its line number, and the run goes on",
+    )
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for an option."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, found {value}")
+    return value
 
 
 def _is_jsonl(name: str, given: str) -> bool:
@@ -380,6 +399,7 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
             fmt=args.format,
             out=out,
             err=sys.stderr,
+            max_record_bytes=args.max_record_bytes,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
@@ -455,6 +475,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                     fmt=args.format,
                     out=out,
                     err=sys.stderr,
+                    max_record_bytes=args.max_record_bytes,
                 ),
             )
         return status
