@@ -957,7 +957,8 @@ def _read_bytes(fs: FsPath, source: str, max_bytes: int) -> bytes:
                 None,
                 None,
                 f"the file is larger than {max_bytes:,} bytes, too large to be "
-                "a document or config; check it is the right file",
+                "a document or config; check it is the right file (for a document, "
+                "load_document(..., max_bytes=N) raises the limit)",
                 "too-large",
             )
         )

@@ -260,6 +260,39 @@ def test_a_capped_error_pickles_with_its_count() -> None:
     _capped(again.problems, 50)
 
 
+# --------------------------------------------------------------------------- the documentation
+
+
+def test_every_limit_is_on_the_limits_page() -> None:
+    from earlyhelp_core._reader import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_VALUES
+    from earlyhelp_core.cohorts import MAX_RECORD_BYTES
+
+    page = DOCS.read_text(encoding="utf-8")
+    for name, value in CONFIG_LIMITS.items():
+        assert re.search(rf"^\| `{name}`[^|\n]*\| {value:,} ", page, re.MULTILINE), name
+    constants = {
+        "MAX_FACTORS": MAX_FACTORS,
+        "MAX_PROBLEMS": MAX_PROBLEMS,
+        "MAX_BYTES": MAX_BYTES,
+        "MAX_RECORD_BYTES": MAX_RECORD_BYTES,
+        "MAX_DEPTH": MAX_DEPTH,
+        "MAX_NODES": MAX_NODES,
+        "MAX_VALUES": MAX_VALUES,
+    }
+    for name, value in constants.items():
+        assert f"`{name}` = {value:,}" in page, name
+
+
+def test_a_file_past_the_size_limit_says_how_to_raise_it(tmp_path: Path) -> None:
+    path = write(tmp_path, DOCUMENT, DOCUMENT.yaml + "# " + "x" * 2_000 + "\n")
+    with pytest.raises(eh.DocumentError) as caught:
+        eh.load_document(path, max_bytes=1_000)
+    (problem,) = caught.value.problems
+    assert "larger than 1,000 bytes" in problem.message
+    assert "max_bytes=N" in problem.message
+    assert isinstance(eh.load_document(path, max_bytes=10_000), eh.Assessment)
+
+
 # --------------------------------------------------------------------------- JSON Lines records
 
 
