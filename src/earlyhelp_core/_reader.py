@@ -42,6 +42,7 @@ __all__ = [
     "Format",
     "Loaded",
     "SourceMap",
+    "read_bytes",
     "read_path",
     "read_text",
 ]
@@ -900,6 +901,37 @@ def read_text(
     return _guard(
         lambda: _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source), error
     )
+
+
+def read_bytes(
+    raw: bytes,
+    *,
+    source: str,
+    fmt: Format,
+    error: type[LoadError] = LoadError,
+    max_bytes: int = MAX_BYTES,
+) -> Loaded:
+    """Parse the bytes of a whole file already read (standard input), as :func:`read_path`
+    parses a file's: the same size limit, decoding and problems."""
+
+    def run() -> Loaded:
+        if len(raw) > max_bytes:
+            raise _Fail(
+                _at(
+                    source,
+                    None,
+                    None,
+                    f"the input is larger than {max_bytes:,} bytes, too large to be a "
+                    "document; check it is the right input",
+                    "too-large",
+                )
+            )
+        text = _decode(raw, source)
+        if not text.strip():
+            raise _Fail(_at(source, 1, 1, "the input is empty; expected a document", "empty"))
+        return _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source)
+
+    return _guard(run, error)
 
 
 def read_path(

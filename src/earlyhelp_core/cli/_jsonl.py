@@ -8,7 +8,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import IO, Any, TextIO
 
 from ..cohorts import (
@@ -22,7 +22,14 @@ from ..cohorts import (
 from ..models import Plan
 from ..thresholds import Authority
 
-__all__ = ["assess_jsonl", "assess_results", "open_input", "validate_jsonl"]
+__all__ = [
+    "Replay",
+    "assess_jsonl",
+    "assess_results",
+    "open_input",
+    "sniff_stdin",
+    "validate_jsonl",
+]
 
 
 @contextmanager
@@ -35,6 +42,55 @@ def open_input(name: str) -> Iterator[IO[bytes] | IO[str]]:
         return
     with open(name, "rb") as handle:
         yield handle
+
+
+class Replay:
+    """Standard input whose first lines were read to tell what it holds, read again first."""
+
+    def __init__(self, head: bytes | str, rest: IO[bytes] | IO[str]) -> None:
+        self.head: Any = head  # bytes, or text when stdin was replaced by a text stream
+        self.rest: Any = rest
+        self.empty: Any = head[:0]
+
+    def readline(self, size: int = -1) -> Any:
+        if not self.head:
+            return self.rest.readline(size)
+        end = self.head.find(b"\n" if isinstance(self.head, bytes) else "\n") + 1
+        take = end if end > 0 else len(self.head)
+        if 0 <= size < take:
+            take = size
+        line, self.head = self.head[:take], self.head[take:]
+        if end == 0 and not self.head and (size < 0 or len(line) < size):
+            line += self.rest.readline(-1 if size < 0 else size - len(line))  # the line goes on
+        return line
+
+    def read(self, size: int = -1) -> Any:
+        head, self.head = self.head, self.empty
+        more = self.rest.read(-1 if size < 0 else max(0, size - len(head)))
+        return head + more
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.readline, self.empty)
+
+
+def sniff_stdin(limit: int) -> tuple[str, Replay]:
+    """What standard input holds, from its first line that is not blank: ``"jsonl"`` (a
+    whole JSON object on the line), ``"json"`` (a document that starts ``{`` or ``[`` and
+    goes on), or ``"yaml"``; and the input, to be read from its start. At most ``limit``
+    bytes of a line are read to tell."""
+    with open_input("<stdin>") as stream:
+        head: Any = stream.readline(limit + 1)
+        while head and not head.strip() and len(head) <= limit:
+            more = stream.readline(limit + 1)
+            if not more:
+                break
+            head += more
+        replay = Replay(head, stream)
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith("{") and (first.endswith("}") or len(head) > limit):
+        return "jsonl", replay
+    return ("json" if first.startswith(("{", "[")) else "yaml"), replay
 
 
 class Progress:
@@ -110,12 +166,14 @@ def assess_jsonl(
     out: TextIO,
     err: TextIO,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    stream: Replay | None = None,
 ) -> int:
-    """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
-    with open_input(source) as stream:
+    """Classify every record of a JSON Lines input; with ``other``, under both matrices.
+    ``stream``: standard input, already begun (see :func:`sniff_stdin`)."""
+    with open_input(source) if stream is None else nullcontext(stream) as lines:
         results = results_of_jsonl(
             authority,
-            stream,
+            lines,
             "classify",
             source=source,
             also=other,
@@ -177,17 +235,18 @@ def validate_jsonl(
     out: TextIO,
     err: TextIO,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    stream: Replay | None = None,
 ) -> int:
-    """Validate every record of a JSON Lines input."""
+    """Validate every record of a JSON Lines input (``stream``: as for :func:`assess_jsonl`)."""
     summary = ValidationSummary(authority)
     steps = StepSummary(authority)
     progress = Progress(err)
     table = _Csv(out)
     interrupted = False
     try:
-        with open_input(source) as stream:
+        with open_input(source) if stream is None else nullcontext(stream) as lines:
             results = results_of_jsonl(
-                authority, stream, "validate", source=source, max_record_bytes=max_record_bytes
+                authority, lines, "validate", source=source, max_record_bytes=max_record_bytes
             )
             for result in results:
                 progress.step()

@@ -20,7 +20,7 @@ import attrs
 from .. import vocabulary
 from .._calendar import ENGLAND
 from .._errors import DocumentError, LoadError, Problem, UnknownIdError
-from .._reader import SourceMap
+from .._reader import MAX_BYTES, Format, SourceMap, read_bytes
 from .._resources import data_dir
 from .._schemas import SCHEMAS, schema_text
 from .._version import __version__
@@ -34,7 +34,7 @@ from ..assessment._core import (
 )
 from ..cohorts import MAX_RECORD_BYTES, Unread, classify_many, diff
 from ..models import Assessment, Document
-from ..models.documents import load_located
+from ..models.documents import load_located, parse_document
 from ..thresholds import (
     PROPERTIES,
     Authority,
@@ -48,7 +48,15 @@ from ..thresholds import (
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
 from ..thresholds._load import Summary, bundled_summary, holds_configs
-from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
+from ._jsonl import (
+    EXIT_INTERRUPTED,
+    Replay,
+    assess_jsonl,
+    assess_results,
+    open_input,
+    sniff_stdin,
+    validate_jsonl,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -94,8 +102,10 @@ def _add_bulk(p: argparse.ArgumentParser) -> None:
         "--input-format",
         choices=("auto", "document", "jsonl"),
         default="auto",
-        help="'jsonl': one document per line, streamed (the default for '-' and *.jsonl); "
-        "'document': one YAML or JSON document per file",
+        help="'jsonl': one document per line, streamed (the default for *.jsonl, and for '-' "
+        "when its first line is a whole JSON object); 'document': one YAML or JSON document "
+        "per file ('-': the one document on stdin, the default when its first line is not "
+        "a whole JSON object)",
     )
     p.add_argument(
         "--max-record-bytes",
@@ -122,6 +132,32 @@ def _is_jsonl(name: str, given: str) -> bool:
     if given != "auto":
         return given == "jsonl"
     return name == "-" or name.endswith(".jsonl")
+
+
+STDIN = "<stdin>"
+"""How standard input (``-``) is named in problems and output."""
+
+
+def _stdin(given: str, limit: int) -> tuple[str, Replay | None]:
+    """What standard input holds (``"jsonl"``, ``"json"`` or ``"yaml"``) and the input,
+    begun if it was looked at: JSON Lines when ``--input-format jsonl`` says so, a
+    document with ``--input-format document``, and otherwise as its first line shows."""
+    if given == "jsonl":
+        return "jsonl", None
+    kind, replay = sniff_stdin(limit)
+    if given == "document" and kind == "jsonl":
+        kind = "json"  # one document written on one line
+    return kind, replay
+
+
+def _load_stdin(replay: Replay, kind: str) -> tuple[Document, SourceMap]:
+    """The one document on standard input (YAML or JSON), located in it."""
+    raw = replay.read(MAX_BYTES + 1)
+    if isinstance(raw, str):  # a replaced stdin may be text
+        raw = raw.encode("utf-8", "surrogateescape")
+    fmt: Format = "json" if kind == "json" else "yaml"
+    loaded = read_bytes(raw, source=STDIN, fmt=fmt, error=DocumentError)
+    return parse_document(loaded.data, source=STDIN, where=loaded.where), loaded.where
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -386,7 +422,10 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.source_kind is not None:
         return _assess_from(args, out)
-    if _is_jsonl(args.file, args.input_format):
+    kind, stdin = (
+        ("", None) if args.file != "-" else _stdin(args.input_format, args.max_record_bytes)
+    )
+    if kind == "jsonl" or (args.file != "-" and _is_jsonl(args.file, args.input_format)):
         if args.explain:
             raise UserError("--explain works on one document, not JSON Lines")
         if args.authority is None:
@@ -400,18 +439,20 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
             out=out,
             err=sys.stderr,
             max_record_bytes=args.max_record_bytes,
+            stream=stdin,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
-    doc, where = load_located(args.file)
+    name = args.file if stdin is None else STDIN
+    doc, where = load_located(args.file) if stdin is None else _load_stdin(stdin, kind)
     if not isinstance(doc, Assessment):
-        raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
-    authority = _authority_for(doc, args.authority, source=args.file, where=where)
+        raise UserError(f"{name}: is a {doc.kind}; `assess` takes an early-help-assessment")
+    authority = _authority_for(doc, args.authority, source=name, where=where)
     decision = explain(authority, doc) if args.explain else authority.classify(doc)
     if args.format == "json":
-        _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
+        _dump({"file": name, "id": doc.id, **decision.to_dict()}, out)
     else:
         print(narrative(decision, doc, authority), file=out)
         if decision.explanation is not None:
@@ -440,9 +481,12 @@ class _Read:
     error: LoadError | None = None
 
 
-def _read(name: str) -> _Read:
+def _read(name: str, stdin: Replay | None = None, kind: str = "yaml") -> _Read:
+    """A document file, or with ``stdin`` the document on standard input (``-``)."""
+    if stdin is not None and name == "-":
+        name = STDIN
     try:
-        doc, where = load_located(name)
+        doc, where = load_located(name) if name != STDIN else _load_stdin(stdin, kind)  # type: ignore[arg-type]
     except LoadError as exc:
         return _Read(name, error=exc)
     return _Read(name, doc, where)
@@ -458,30 +502,21 @@ def _failed(name: str, error: LoadError | None, fmt: str, out: TextIO) -> dict[s
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    streamed = [name for name in args.files if _is_jsonl(name, args.input_format)]
+    kind, stdin = ("", None)
+    if "-" in args.files:
+        kind, stdin = _stdin(args.input_format, args.max_record_bytes)
+
+    def jsonl(name: str) -> bool:
+        return kind == "jsonl" if name == "-" else _is_jsonl(name, args.input_format)
+
+    streamed = [name for name in args.files if jsonl(name)]
     if streamed:
         if len(streamed) != len(args.files):
             raise UserError("give either JSON Lines files or documents, not both")
-        if args.authority is None:
-            raise UserError("JSON Lines input needs --authority ID|PATH")
-        authority = load_authority(args.authority)
-        status = EXIT_OK
-        for name in streamed:
-            status = max(
-                status,
-                validate_jsonl(
-                    "<stdin>" if name == "-" else name,
-                    authority,
-                    fmt=args.format,
-                    out=out,
-                    err=sys.stderr,
-                    max_record_bytes=args.max_record_bytes,
-                ),
-            )
-        return status
+        return _validate_streamed(args, streamed, stdin, out)
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
-    read = [_read(name) for name in args.files]
+    read = [_read(name, stdin, kind) for name in args.files]
     followed_by = {
         id(doc): followed
         for doc, followed in with_assessments(r.doc for r in read if r.doc is not None)
@@ -535,6 +570,30 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"{item.name}: ok under {authority.id}{warned}: {_summary(doc)}", file=out)
     if args.format == "json":
         _dump(results, out)
+    return status
+
+
+def _validate_streamed(
+    args: argparse.Namespace, names: list[str], stdin: Replay | None, out: TextIO
+) -> int:
+    """``validate`` on JSON Lines files (``-``: standard input, maybe already begun)."""
+    if args.authority is None:
+        raise UserError("JSON Lines input needs --authority ID|PATH")
+    authority = load_authority(args.authority)
+    status = EXIT_OK
+    for name in names:
+        status = max(
+            status,
+            validate_jsonl(
+                STDIN if name == "-" else name,
+                authority,
+                fmt=args.format,
+                out=out,
+                err=sys.stderr,
+                max_record_bytes=args.max_record_bytes,
+                stream=stdin if name == "-" else None,
+            ),
+        )
     return status
 
 
