@@ -246,7 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load an authority config (shape, ids, rank order, the safety floor) and "
         "check that its matrix is total, monotone, safe, reachable, consistent and complete; "
         "report every problem and broken invariant, located, with a counterexample where "
-        "there is one. Exit 1 when there is one. Given a folder of an authority's dated "
+        "there is one. Exit 1 when there is one. A file with other problems still has its "
+        "rank order and safety floor checked, when its levels and mappings can be read. "
+        "Given a folder of an authority's dated "
         "versions, check them together too: one authority, no two in force on one day, "
         "each level keeping its rank.",
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from importlib import metadata
 from pathlib import Path as FsPath
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
@@ -21,7 +22,7 @@ from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import Violation, consistency, safety
-from ._config import AuthorityConfig, EscalationWhen, FactorMapping, SourceRef
+from ._config import AuthorityConfig, EscalationWhen, FactorMapping, Level, SourceRef
 from ._matrix import (
     Authority,
     CellInfo,
@@ -766,5 +767,46 @@ def _load(path: str | os.PathLike[str], *, verify: bool) -> Authority:
             if p.path not in seen
         ]
     if problems:
+        # a typo elsewhere must not hide a broken safety floor: check what can be read
+        problems += _invariants_of_parts(loaded.data, loaded.source, loaded.where)
         raise ConfigError(problems)
     return compile_config(config, source=loaded.source, where=loaded.where, verify=verify)
+
+
+def _invariants_of_parts(data: dict[str, Any], source: str, where: SourceMap) -> list[Problem]:
+    """The rank order and the safety floor of a config that has other problems, judged on
+    the parts they need when those parts can be read: every level, and the mappings of the
+    factors (a mapping that cannot be read is left unjudged). Nothing when a level cannot
+    be read, or there is no mapping of factors: the order and the floor rest on them."""
+    raw_levels, raw_factors = data.get("levels"), data.get("factors")
+    if not isinstance(raw_levels, list) or not raw_levels or not isinstance(raw_factors, dict):
+        return []
+    try:
+        levels = tuple(Level.model_validate(level) for level in raw_levels)
+    except ValidationError:
+        return []
+    factors: dict[str, FactorMapping] = {}
+    unread: set[str] = set()
+    for key, value in raw_factors.items():
+        try:
+            factors[str(key)] = FactorMapping.model_validate(value)
+        except ValidationError:
+            unread.add(str(key))
+    raw_na = data.get("not_applicable")
+    # the parts the two checks read, as a config holds them
+    config: Any = SimpleNamespace(
+        levels=levels,
+        factors=factors,
+        not_applicable=dict.fromkeys(raw_na) if isinstance(raw_na, dict) else {},
+    )
+    found = [
+        v
+        for v in (*consistency(config), *safety(config))
+        if not (v.counterexample and v.counterexample[0] in unread)
+    ]
+    problems = []
+    for violation in found:
+        pos = where.locate(violation.path)
+        line, col = pos if pos is not None else (None, None)
+        problems.append(attrs.evolve(violation, source=source, line=line, col=col).to_problem())
+    return problems
