@@ -137,17 +137,23 @@ def _problem_lines(result: RecordResult) -> list[str]:
     return [str(p) for p in result.problems]
 
 
+def _why(result: RecordResult) -> str:
+    """Why a record could not be read, for one CSV cell: each problem located, one a line."""
+    return "\n".join(str(p) for p in result.problems)
+
+
 def _decision_row(result: RecordResult, comparing: bool) -> dict[str, Any]:
     d = result.decision
     row: dict[str, Any] = {
         "index": result.index,
+        "line": result.line or "",
         "id": result.id or "",
         "level": d.level.id if d else "",
         "rank": d.level.rank if d else "",
         "prevention": d.prevention.value if d else "",
         "response": d.response.value if d else "",
         "judgement": d.judgement.value if d else "",
-        "problems": len(result.problems),
+        "problems": _why(result),
     }
     o = result.compared
     if comparing:
@@ -260,6 +266,7 @@ def validate_jsonl(
                     for row in [
                         {
                             "index": result.index,
+                            "line": result.line or "",
                             "id": result.id or "",
                             "code": f.code,
                             "severity": f.severity.value,
@@ -270,6 +277,7 @@ def validate_jsonl(
                     ] + [
                         {
                             "index": result.index,
+                            "line": result.line or "",
                             "id": result.id or "",
                             "code": "",
                             "severity": "error",

@@ -72,6 +72,7 @@ class RecordResult:
         compared: when comparing two matrices, the second one's decision.
         document: the record as a document, when it could be read (kept out of ``repr``
             and ``to_dict``: it holds personal data).
+        line: the record's line in its file (JSON Lines), when it has one.
     """
 
     index: int
@@ -81,6 +82,7 @@ class RecordResult:
     problems: tuple[Problem, ...] = ()
     compared: Decision | None = None
     document: Document | None = attrs.field(default=None, repr=False, eq=False)
+    line: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,7 +91,10 @@ class RecordResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON Lines output."""
-        out: dict[str, Any] = {"index": self.index, "id": self.id, "ok": self.ok}
+        out: dict[str, Any] = {"index": self.index}
+        if self.line is not None:
+            out["line"] = self.line
+        out.update(id=self.id, ok=self.ok)
         if self.decision is not None:
             out["decision"] = self.decision.to_dict()
         if self.report is not None:
@@ -260,7 +265,7 @@ def _results(
                     raw_id = _id_of(json.loads(record))
                 except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
                     raw_id = None
-            yield RecordResult(index, raw_id, problems=exc.problems)
+            yield RecordResult(index, raw_id, problems=exc.problems, line=line)
             continue
         if what == "classify":
             if not isinstance(doc, Assessment):
@@ -272,7 +277,7 @@ def _results(
                     None,
                     "kind",
                 )
-                yield RecordResult(index, doc.id, problems=(problem,))
+                yield RecordResult(index, doc.id, problems=(problem,), line=line)
                 continue
             yield RecordResult(
                 index,
@@ -280,9 +285,11 @@ def _results(
                 decision=authority.classify(doc),
                 compared=also.classify(doc) if also is not None else None,
                 document=doc,
+                line=line,
             )
         else:
-            yield RecordResult(index, doc.id, report=validate(authority, doc), document=doc)
+            report = validate(authority, doc)
+            yield RecordResult(index, doc.id, report=report, document=doc, line=line)
 
 
 def classify_many(
