@@ -253,7 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
         "each level keeping its rank.",
     )
     p.add_argument(
-        "file", metavar="FILE", help="an authority config (YAML), or a folder of its versions"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="authority configs (YAML), or folders of an authority's versions",
     )
     _add_format(p)
 
@@ -637,47 +640,56 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 # --------------------------------------------------------------------------- configs
 
 
-def _check_versions(args: argparse.Namespace, out: TextIO) -> int:
-    """A folder of dated versions: the versions together, then each as a config."""
-    try:
-        versions = load_versions(args.file)
-    except LoadError as exc:
-        if args.format == "json":
-            problems = [p.to_dict() for p in exc.problems]
-            _dump({"file": args.file, "ok": False, "problems": problems}, out)
-        else:
-            for problem in exc.problems:
-                print(problem, file=out)
-        return EXIT_PROBLEMS
+def _check_configs(args: argparse.Namespace, out: TextIO) -> int:
+    """``check-config FILE...``: each file (or folder of versions) in turn. With ``--format
+    json``, one config's result is an object, and several (files, or a folder's versions)
+    a list of them."""
+    results: list[dict[str, Any]] = []
     status = EXIT_OK
-    for version in versions:
-        path = version.source_path or args.file
-        status = max(status, _check_config(argparse.Namespace(**{**vars(args), "file": path}), out))
-    if args.format == "text":
-        print(f"{args.file}: {versions.id}: {versions.coverage()}", file=out)
+    for name in args.files:
+        status = max(status, _check_config(name, args.format, out, results))
+    if args.format == "json":
+        _dump(results[0] if len(results) == 1 else results, out)
     return status
 
 
-def _check_config(args: argparse.Namespace, out: TextIO) -> int:
-    if holds_configs(args.file):
-        return _check_versions(args, out)  # a folder of an authority's dated versions
+def _not_loaded(name: str, error: LoadError, fmt: str, out: TextIO) -> dict[str, Any]:
+    """Print a config's problems (text) and return its JSON result."""
+    if fmt == "text":
+        for problem in error.problems:
+            print(problem, file=out)
+    return {"file": name, "ok": False, "problems": [p.to_dict() for p in error.problems]}
+
+
+def _check_versions(name: str, fmt: str, out: TextIO, results: list[dict[str, Any]]) -> int:
+    """A folder of dated versions: the versions together, then each as a config."""
     try:
-        authority = load_authority(args.file)
+        versions = load_versions(name)
     except LoadError as exc:
-        if args.format == "json":
-            _dump(
-                {"file": args.file, "ok": False, "problems": [p.to_dict() for p in exc.problems]},
-                out,
-            )
-        else:
-            for problem in exc.problems:
-                print(problem, file=out)
+        results.append(_not_loaded(name, exc, fmt, out))
+        return EXIT_PROBLEMS
+    status = EXIT_OK
+    for version in versions:
+        status = max(status, _check_config(version.source_path or name, fmt, out, results))
+    if fmt == "text":
+        print(f"{name}: {versions.id}: {versions.coverage()}", file=out)
+    return status
+
+
+def _check_config(name: str, fmt: str, out: TextIO, results: list[dict[str, Any]]) -> int:
+    """One config file, or a folder of an authority's dated versions."""
+    if holds_configs(name):
+        return _check_versions(name, fmt, out, results)
+    try:
+        authority = load_authority(name)
+    except LoadError as exc:
+        results.append(_not_loaded(name, exc, fmt, out))
         return EXIT_PROBLEMS
     violations = check_authority(authority)
     not_run = rules_not_run(authority)
     config = authority.config
     summary = {
-        "file": args.file,
+        "file": name,
         "ok": not violations,
         "id": authority.id,
         "version": authority.version,
@@ -692,23 +704,22 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
         "violations": [v.to_dict() for v in violations],
         "rules_not_run": [n.to_dict() for n in not_run],
     }
-    if args.format == "json":
-        _dump(summary, out)
-    else:
+    results.append(summary)
+    if fmt == "text":
         for violation in violations:
             print(violation, file=out)
         for reason, codes in _by_reason(not_run).items():
-            print(f"{args.file}: rules not run: {', '.join(codes)}: {reason}", file=out)
+            print(f"{name}: rules not run: {', '.join(codes)}: {reason}", file=out)
         verdict = "ok" if not violations else f"{len(violations)} invariant(s) broken"
         print(
-            f"{args.file}: {verdict}: {authority.id} {authority.version}: "
+            f"{name}: {verdict}: {authority.id} {authority.version}: "
             f"{summary['levels']} levels, {summary['factors']} factors mapped, "
             f"{summary['not_applicable']} not applicable, {summary['local_factors']} local "
             f"factors, {summary['escalation']} escalation rules, {summary['considerations']} "
             f"considerations; checked: {', '.join(PROPERTIES)}",
             file=out,
         )
-        print(f"{args.file}: {_basis_line(basis_counts(config)['*'])}", file=out)
+        print(f"{name}: {_basis_line(basis_counts(config)['*'])}", file=out)
     return EXIT_OK if not violations else EXIT_PROBLEMS
 
 
@@ -941,7 +952,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "assess": _assess,
     "validate": _validate,
     "rules": _rules,
-    "check-config": _check_config,
+    "check-config": _check_configs,
     "diff": _diff,
     "authorities": _authorities,
     "show": _show,
