@@ -119,6 +119,22 @@ class Progress:
             self.stream.flush()
 
 
+class _JsonArray:
+    """A JSON list written an item at a time (``--format json`` for many records): the
+    output is one JSON document, and no record is held once written."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def write(self, item: dict[str, Any]) -> None:
+        self.out.write(("[\n" if not self.count else ",\n") + json.dumps(item, ensure_ascii=False))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
+
+
 class _Csv:
     """CSV rows with the header taken from the first row."""
 
@@ -202,13 +218,16 @@ def assess_results(
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
+    listed = _JsonArray(out)
     interrupted = False
     try:
         for result in results:
             compared = result.compared
             progress.step()
             summary.add(result)
-            if fmt == "jsonl":
+            if fmt == "json":
+                listed.write(result.to_dict())
+            elif fmt == "jsonl":
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             elif fmt == "csv":
                 table.write(_decision_row(result, other is not None))
@@ -225,7 +244,9 @@ def assess_results(
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    if fmt == "json":
+        listed.close()
+    where = err if fmt in ("json", "jsonl", "csv") or interrupted else out
     for line in summary.lines():
         print(line, file=where)
     if interrupted:
@@ -248,6 +269,7 @@ def validate_jsonl(
     steps = StepSummary(authority)
     progress = Progress(err)
     table = _Csv(out)
+    listed = _JsonArray(out)
     interrupted = False
     try:
         with open_input(source) if stream is None else nullcontext(stream) as lines:
@@ -259,7 +281,9 @@ def validate_jsonl(
                 summary.add(result)
                 if isinstance(result.document, Plan):
                     steps.add(result.document)
-                if fmt == "jsonl":
+                if fmt == "json":
+                    listed.write(result.to_dict())
+                elif fmt == "jsonl":
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 elif fmt == "csv":
                     findings = result.report.findings if result.report else ()
@@ -295,7 +319,9 @@ def validate_jsonl(
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    if fmt == "json":
+        listed.close()
+    where = err if fmt in ("json", "jsonl", "csv") or interrupted else out
     for line in summary.lines():
         print(line, file=where)
     if steps.plans or steps.other_authority:

@@ -96,7 +96,8 @@ def _add_bulk(p: argparse.ArgumentParser) -> None:
         "--format",
         choices=("text", "json", "jsonl", "csv"),
         default="text",
-        help="output format (jsonl and csv: one row per record, for JSON Lines input)",
+        help="output format (for JSON Lines input: json is one list of every record's "
+        "result, jsonl and csv one row per record)",
     )
     p.add_argument(
         "--input-format",
@@ -415,8 +416,6 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError("--explain works on one document, not a census return or an extract")
     if args.input_format != "auto":
         raise UserError("give --from or --input-format, not both")
-    if args.format == "json":
-        raise UserError("--format json is for one document; use jsonl or csv (or text)")
     authority = load_authority(args.authority)
     other = load_authority(args.compare) if args.compare else None
     records = READERS[args.source_kind](args.file, authority.id)
@@ -970,9 +969,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a reader that went away shows here, not at exit
         return status
     except (UnknownIdError, UserError) as exc:
-        print(f"earlyhelp: error: {exc}", file=sys.stderr)
+        kind = "unknown-id" if isinstance(exc, UnknownIdError) else "usage"
+        _error(args, f"earlyhelp: error: {exc}", [Problem(str(exc), (), COMMAND_LINE, kind=kind)])
     except LoadError as exc:
-        print(exc, file=sys.stderr)
+        _error(args, str(exc), exc.problems)
     except KeyboardInterrupt:
         print("earlyhelp: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -980,7 +980,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, BrokenPipeError):  # the reader (e.g. `| head`) went away
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_CLOSED_PIPE
-        print(f"earlyhelp: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        name = str(exc.filename or "")
+        problem = Problem(str(exc.strerror), (), name or COMMAND_LINE, kind="file")
+        _error(args, f"earlyhelp: error: {name}: {exc.strerror}", [problem])
     except UnicodeDecodeError as exc:
-        print(f"earlyhelp: error: the input is not UTF-8 ({exc.reason})", file=sys.stderr)
+        message = f"the input is not UTF-8 ({exc.reason})"
+        _error(args, f"earlyhelp: error: {message}", [Problem(message, (), STDIN, kind="encoding")])
     return EXIT_PROBLEMS
+
+
+COMMAND_LINE = "<command line>"
+"""Where a problem with the command's own arguments is (an unknown id, a missing option)."""
+
+
+def _error(args: argparse.Namespace, text: str, problems: Sequence[Problem]) -> None:
+    """An error that stops the command: with ``--format json``, on stdout as
+    ``{"ok": false, "problems": [...]}`` whatever the command (each problem as validate and
+    check-config give them); otherwise ``text`` on stderr."""
+    if getattr(args, "format", "text") != "json":
+        print(text, file=sys.stderr)
+        return
+    try:
+        _dump({"ok": False, "problems": [p.to_dict() for p in problems]}, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: the exit status still tells
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
