@@ -2,7 +2,8 @@
 
 Exit status: 0 when everything checked is valid; 1 when a document, config or argument
 has a problem (each printed as ``file:line:col: path: message``, never a traceback);
-2 for a usage error (unknown option, missing argument).
+2 for a usage error (unknown option, missing argument). With ``--format json``, a problem
+that stops a command is printed on stdout as ``{"ok": false, "problems": [...]}``.
 """
 
 from __future__ import annotations
