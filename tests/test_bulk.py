@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import json
@@ -137,10 +138,10 @@ def test_compare_reports_how_records_move(capsys, cohort) -> None:
     header, *rows = out.splitlines()
     assert (
         header
-        == "index,id,level,rank,prevention,response,judgement,problems,other_level,other_response,changed"
+        == "index,line,id,level,rank,prevention,response,judgement,problems,other_level,other_response,changed"
     )
     assert rows[4].startswith(
-        "4,EHA-2024-0105,tier-4,4,tertiary,section-47,none,0,child-protection,section-47,True"
+        "4,5,EHA-2024-0105,tier-4,4,tertiary,section-47,none,,child-protection,section-47,True"
     )
     version = eh.load_authority("bedford").version
     assert f"compared with bedford {version}: 6 of 6 records at a different level" in err
@@ -158,6 +159,32 @@ def test_compare_two_versions_of_a_config(capsys, cohort, tmp_path) -> None:
     _, out, _ = run(capsys, "assess", cohort, "--authority", "bromley", "--compare", newer)
     assert "1 of 6 records at a different level" in out
     assert "  tier-2 -> tier-3: 1" in out
+
+
+def test_csv_of_a_cohort_says_why_each_record_failed_and_at_which_line(capsys, cohort) -> None:
+    _, out, _ = run(capsys, "assess", cohort, "--authority", "bromley", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["index"] for r in rows] == [str(i) for i in range(9)]
+    assert [r["line"] for r in rows] == [str(i) for i in range(1, 10)]
+    read, unread = rows[:6], rows[6:]
+    assert all(r["problems"] == "" and r["level"] for r in read)
+    plan, blank, not_json = (r["problems"] for r in unread)
+    assert plan.startswith(f"{cohort}:7:")
+    assert "missing required key" in plan
+    assert blank == f"{cohort}:8:1: (document): a blank line: each line holds one record"
+    assert not_json.startswith(f"{cohort}:9:1: (document): not valid JSON")
+
+
+def test_csv_and_jsonl_of_a_validated_cohort_carry_the_line(capsys, cohort) -> None:
+    _, out, _ = run(capsys, "validate", cohort, "--authority", "bromley", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:3] == ["index", "line", "id"]
+    assert all(int(r["line"]) == int(r["index"]) + 1 for r in rows)
+    assert {r["line"] for r in rows if r["code"] == ""} == {"7", "8", "9"}
+    _, out, _ = run(capsys, "validate", cohort, "--authority", "bromley", "--format", "jsonl")
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["line"] for r in results] == list(range(1, 10))
+    assert list(results[0])[:3] == ["index", "line", "id"]
 
 
 def test_validate_jsonl_from_stdin(capsys, cohort, monkeypatch) -> None:

@@ -214,3 +214,60 @@ def test_show_keeps_its_columns_with_a_long_level_id(capsys) -> None:
     for row in levels:
         assert row[at - 1] == " "
         assert row[at:].split()[0] in {"primary", "secondary", "tertiary"}
+
+
+def _with_typo(tmp_path, change) -> str:
+    """A config with a typo in its top-level keys, and ``change`` made to it."""
+    config = make_config()
+    config["nmae"] = config.pop("name")
+    change(config)
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_check_config_reports_a_broken_safety_floor_beside_a_typo(capsys, tmp_path) -> None:
+    def breach(config) -> None:
+        config["factors"]["sexual-abuse"]["level"] = "level-3"
+
+    path = _with_typo(tmp_path, breach)
+    code, out, _ = run(capsys, "check-config", path, "--format", "json")
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    kinds = {(tuple(p["path"]), p["kind"]) for p in problems}
+    assert (("nmae",), "unknown-key") in kinds
+    assert (("factors", "sexual-abuse", "level"), "safe") in kinds
+    (safe,) = [p for p in problems if p["kind"] == "safe"]
+    assert safe["line"] is not None
+    assert "significant-harm factor" in safe["message"]
+    # and the API says the same
+    with pytest.raises(eh.ConfigError) as caught:
+        eh.load_authority(path)
+    assert "safe" in {p.kind for p in caught.value.problems}
+
+
+def test_check_config_reports_levels_out_of_order_beside_a_typo(capsys, tmp_path) -> None:
+    def falls(config) -> None:
+        config["levels"][2]["response"] = "universal"
+
+    code, out, _ = run(capsys, "check-config", _with_typo(tmp_path, falls))
+    assert code == 1
+    assert "levels[2].response: response 'universal' falls below 'level-2'" in out
+
+
+def test_a_level_that_cannot_be_read_leaves_the_floor_unjudged(tmp_path) -> None:
+    def unreadable(config) -> None:
+        config["levels"][3]["response"] = "section-47x"  # the only section-47 level
+
+    with pytest.raises(eh.ConfigError) as caught:
+        eh.load_authority(_with_typo(tmp_path, unreadable))
+    assert not [p for p in caught.value.problems if p.kind in ("safe", "consistent")]
+
+
+def test_a_mapping_that_cannot_be_read_is_not_called_unmapped(tmp_path) -> None:
+    def unreadable(config) -> None:
+        config["factors"]["sexual-abuse"]["levle"] = config["factors"]["sexual-abuse"].pop("level")
+
+    with pytest.raises(eh.ConfigError) as caught:
+        eh.load_authority(_with_typo(tmp_path, unreadable))
+    assert not [p for p in caught.value.problems if p.kind == "safe"]

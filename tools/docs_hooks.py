@@ -519,6 +519,11 @@ def cli_reference() -> str:
         "`1` when an input has a problem (each printed located, never a traceback), `2` for a "
         "usage error.",
         "",
+        "With `--format json`, every command's output is one JSON document, and an error that "
+        'stops a command is printed on stdout as `{"ok": false, "problems": [...]}`, each '
+        "problem with its `source`, `line`, `col`, `path`, `kind` and `message`, whatever the "
+        "command. The limits on what a command reads are on the [Limits](limits.md) page.",
+        "",
         "```text",
         parser.format_usage().strip(),
         "```",

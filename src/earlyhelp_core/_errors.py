@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "MAX_PROBLEMS",
     "ConfigError",
     "DocumentError",
     "EarlyHelpError",
@@ -28,6 +29,7 @@ __all__ = [
     "Path",
     "Problem",
     "UnknownIdError",
+    "more_problems",
     "quote",
     "render_path",
 ]
@@ -129,6 +131,55 @@ class Problem:
         }
 
 
+MAX_PROBLEMS = 200
+"""At most this many problems are reported for one file (or one record): the first ones
+say enough. The rest are counted, when the count is known, in one last problem of kind
+``"truncated"``."""
+
+_MORE = re.compile(r"([0-9,]+) more problems? (?:is|are) not shown")
+
+
+def more_problems(count: int | None, source: str = "<data>", path: Path = ()) -> Problem:
+    """The problem that stands for ``count`` problems not shown (None: how many is not
+    known, because looking for them all would take too long)."""
+    if count is None:
+        what = "more problems are not shown"
+    else:
+        what = f"{count:,} more problem{' is' if count == 1 else 's are'} not shown"
+    return Problem(
+        f"{what}: at most {MAX_PROBLEMS} problems are reported for one file; fix these first",
+        path,
+        source,
+        kind="truncated",
+    )
+
+
+def _capped(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems sorted by where they are, at most :data:`MAX_PROBLEMS` of them, then one
+    :func:`more_problems` for all those left out (merging any such problem given)."""
+    kept: list[Problem] = []
+    hidden: int | None = 0
+    notes = 0
+    for problem in problems:
+        if problem.kind != "truncated":
+            kept.append(problem)
+            continue
+        notes += 1
+        counted = _MORE.match(problem.message)
+        hidden = (
+            None
+            if counted is None or hidden is None
+            else hidden + int(counted.group(1).replace(",", ""))
+        )
+    kept.sort(key=lambda p: (p.source, p.line or 0, p.col or 0, render_path(p.path), p.message))
+    over = max(0, len(kept) - MAX_PROBLEMS)
+    if not over and not notes:
+        return tuple(kept)
+    hidden = None if hidden is None else hidden + over
+    source = kept[0].source if kept else "<data>"
+    return (*kept[:MAX_PROBLEMS], more_problems(hidden, source))
+
+
 class EarlyHelpError(Exception):
     """Base class of every error earlyhelp_core raises on purpose."""
 
@@ -136,18 +187,15 @@ class EarlyHelpError(Exception):
 class LoadError(EarlyHelpError):
     """Data could not be loaded: holds every problem found, each located.
 
-    ``str(error)`` is one line per problem, ``file:line:col: path: message``.
+    ``str(error)`` is one line per problem, ``file:line:col: path: message``. At most
+    :data:`MAX_PROBLEMS` are kept, sorted by where they are; a last problem of kind
+    ``"truncated"`` says how many more were found and not shown.
     """
 
     problems: tuple[Problem, ...]
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(
-            sorted(
-                problems,
-                key=lambda p: (p.source, p.line or 0, p.col or 0, render_path(p.path), p.message),
-            )
-        )
+        self.problems = _capped(problems)
         if not self.problems:
             raise ValueError(f"{type(self).__name__} needs at least one problem")
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -19,10 +19,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._errors import Path, Problem, quote
+from ._errors import MAX_PROBLEMS, Path, Problem, more_problems, quote
 from ._reader import SourceMap
 
-__all__ = ["describe", "did_you_mean", "problems_from_validation"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "describe",
+    "did_you_mean",
+    "problems_from_validation",
+    "too_many",
+]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -229,6 +235,8 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
             else ("an id of letters, digits and - . _ / (at most 64 characters)")
         )
         return loc, f"expected {what}, found {found}", "value", False
+    if kind == "too_long":
+        return loc, too_many(loc, ctx.get("actual_length"), ctx.get("max_length")), "limit", False
     if kind == "string_too_short":
         return loc, "must not be empty", "value", False
     if kind == "string_too_long":
@@ -254,8 +262,14 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     return loc, f"{err['msg']}, found {found}", "type", False
 
 
-MAX_PROBLEMS = 200
-"""At most this many problems are reported for one document: the first ones say enough."""
+def too_many(path: Sequence[str | int], found: object, most: object) -> str:
+    """The message for a list or mapping past its limit (see the Limits page)."""
+    what = f"`{path[-1]}`" if path and isinstance(path[-1], str) else "this list"
+    count = f"{found:,}" if isinstance(found, int) else "more"
+    return (
+        f"{count} items, more than the {most} {what} may hold; the limit is fixed "
+        "(see Limits in the documentation): check it is the right file"
+    )
 
 
 def problems_from_validation(
@@ -287,12 +301,5 @@ def problems_from_validation(
             Problem(message=message, path=full, source=source, line=line, col=col, kind=kind)
         )
     if hidden > 0:
-        problems.append(
-            Problem(
-                f"{hidden} more problems are not shown; fix these first",
-                prefix,
-                source,
-                kind="truncated",
-            )
-        )
+        problems.append(more_problems(hidden, source, prefix))
     return problems

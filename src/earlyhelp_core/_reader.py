@@ -21,6 +21,7 @@ Choices made here, on purpose:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable
@@ -42,6 +43,7 @@ __all__ = [
     "Format",
     "Loaded",
     "SourceMap",
+    "read_bytes",
     "read_path",
     "read_text",
 ]
@@ -287,6 +289,13 @@ class _Constructor(SafeConstructor):
             return sign * int(digits[2:], 16)
         return sign * int(digits, 10)
 
+    def construct_yaml_float(self, node: ScalarNode) -> float | None:  # type: ignore[override]
+        value: float = super().construct_yaml_float(node)
+        if math.isinf(value) and "inf" not in str(node.value).lower():
+            self._problem(node, _TOO_LARGE, "value")  # 1e999, not a written .inf
+            return None
+        return value
+
     def construct_yaml_timestamp(self, node: ScalarNode) -> date | datetime | str:  # type: ignore[override]
         try:
             value: date | datetime = super().construct_yaml_timestamp(node)
@@ -302,6 +311,7 @@ _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yam
 _Constructor.add_constructor(  # type: ignore[type-var]
     "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp
 )
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)  # type: ignore[type-var]
 
 
 class _Loader(
@@ -718,17 +728,34 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
-_JSON_BAD_NUMBER = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN|-?[0-9]{4000,})')
+_JSON_BAD_NUMBER = re.compile(
+    r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN|-?[0-9]{4000,}|-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+)'
+)
+_TOO_LARGE = "a number too large to be a real value (it would read as infinity)"
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or an exponent; one too large for a float (``1e999``,
+    which Python reads as infinity) is refused, like NaN and Infinity."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(_TOO_LARGE)
+    return value
 
 
 def _bad_json_number(text: str, source: str) -> _Fail | None:
-    """NaN, Infinity or an absurdly long number, located (strings are skipped)."""
+    """NaN, Infinity, an absurdly long number or one that overflows, located (strings
+    are skipped)."""
     for match in _JSON_BAD_NUMBER.finditer(text):
         token = match.group(1)
         if token is None:
             continue
         if token.endswith(("Infinity", "NaN")):
             message = f"not valid JSON: {token} is not a JSON number"
+        elif "e" in token.lower():
+            if not math.isinf(float(token)):
+                continue
+            message = _TOO_LARGE
         else:
             message = f"a whole number of {len(token.lstrip('-'))} digits is not a real value"
         return _Fail(_at(source, *_line_col(text, match.start(1)), message, "value"))
@@ -790,7 +817,9 @@ def _parse_bounded_json(text: str, source: str) -> Loaded:
 def _loads(text: str, source: str, pairs: Callable[[list[tuple[str, Any]]], Any]) -> Any:
     """``json.loads`` with ``pairs`` as the object hook; a located problem when it fails."""
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+        return json.loads(
+            text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_finite
+        )
     except json.JSONDecodeError as exc:
         raise _Fail(
             _at(source, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}", "json-syntax")
@@ -902,6 +931,37 @@ def read_text(
     )
 
 
+def read_bytes(
+    raw: bytes,
+    *,
+    source: str,
+    fmt: Format,
+    error: type[LoadError] = LoadError,
+    max_bytes: int = MAX_BYTES,
+) -> Loaded:
+    """Parse the bytes of a whole file already read (standard input), as :func:`read_path`
+    parses a file's: the same size limit, decoding and problems."""
+
+    def run() -> Loaded:
+        if len(raw) > max_bytes:
+            raise _Fail(
+                _at(
+                    source,
+                    None,
+                    None,
+                    f"the input is larger than {max_bytes:,} bytes, too large to be a "
+                    "document; check it is the right input",
+                    "too-large",
+                )
+            )
+        text = _decode(raw, source)
+        if not text.strip():
+            raise _Fail(_at(source, 1, 1, "the input is empty; expected a document", "empty"))
+        return _parse_json(text, source) if fmt == "json" else _parse_yaml(text, source)
+
+    return _guard(run, error)
+
+
 def read_path(
     path: str | os.PathLike[str],
     *,
@@ -957,7 +1017,8 @@ def _read_bytes(fs: FsPath, source: str, max_bytes: int) -> bytes:
                 None,
                 None,
                 f"the file is larger than {max_bytes:,} bytes, too large to be "
-                "a document or config; check it is the right file",
+                "a document or config; check it is the right file (for a document, "
+                "load_document(..., max_bytes=N) raises the limit)",
                 "too-large",
             )
         )

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from ._errors import Problem, quote
-from ._located import MAX_PROBLEMS, describe, did_you_mean
+from ._errors import Problem, more_problems, quote
+from ._located import MAX_PROBLEMS, describe, did_you_mean, too_many
 from ._reader import SourceMap
 from ._resources import data_dir
 
@@ -121,6 +121,9 @@ def _translate(error: Any) -> tuple[tuple[str | int, ...], str, str, bool]:
             "value",
             False,
         )
+    if kind in ("maxItems", "maxProperties"):
+        found = len(value) if isinstance(value, list | dict) else None
+        return path, too_many(path, found, error.validator_value), "limit", False
     bounds = {
         "minimum": "must be at least {}",
         "maximum": "must be at most {}",
@@ -140,10 +143,14 @@ def schema_problems(
 ) -> list[Problem]:
     """Every violation of ``schemas/<name>.schema.json`` by ``data``, located."""
     problems: dict[tuple[tuple[str | int, ...], str], Problem] = {}
-    for error in itertools.islice(_validator(name).iter_errors(_jsonable(data)), MAX_PROBLEMS):
+    errors = _validator(name).iter_errors(_jsonable(data))
+    for error in itertools.islice(errors, MAX_PROBLEMS):
         for leaf in _leaves(error):
             path, message, kind, at_key = _translate(leaf)
             pos = where.locate(path, key=at_key) if where is not None else None
             line, col = pos if pos is not None else (None, None)
             problems.setdefault((path, message), Problem(message, path, source, line, col, kind))
-    return list(problems.values())
+    found = list(problems.values())
+    if next(errors, None) is not None:  # more, not counted: finding them all can take seconds
+        found.append(more_problems(None, source))
+    return found

@@ -127,6 +127,47 @@ def test_a_number_json_or_python_cannot_hold_is_one_problem_at_the_number(
     printed_by_cli(cases, found)
 
 
+@pytest.mark.parametrize(
+    ("number", "suffix"),
+    [("1e999", ".json"), ("-1.5E+400", ".json"), ("1e999", ".yaml"), ("-2.5e400", ".yaml")],
+)
+def test_a_number_too_large_for_a_float_is_refused_like_infinity(
+    tmp_path: Path, number: str, suffix: str
+) -> None:
+    cases, at = [], {}
+    for target in TARGETS:
+        old, new = NUMBER[target, suffix]
+        text = edit(target.base(suffix), old, new.format(number))
+        at[target] = where(text, number)
+        cases.append((target, write(tmp_path, target, text, suffix)))
+
+    found = refused_by_api(cases)
+    for target, (p,) in found.items():
+        assert (p.line, p.col, p.kind) == (*at[target], "value")
+        assert p.message == "a number too large to be a real value (it would read as infinity)"
+    printed_by_cli(cases, found)
+
+
+def test_a_number_too_large_for_a_float_is_one_problem_at_its_json_lines_record() -> None:
+    import earlyhelp_core as eh
+
+    bromley = eh.load_authority("bromley")
+    good = DOCUMENT.json.replace("\n", "")
+    lines = [good, good.replace('"EHA-1"', "1e999"), good]
+    results = list(eh.cohorts.results_of_jsonl(bromley, lines, "validate", source="c.jsonl"))
+    assert [r.problems == () for r in results] == [True, False, True]
+    (problem,) = results[1].problems
+    assert (problem.line, problem.kind) == (2, "value")
+    assert "too large to be a real value" in problem.message
+
+
+def test_finite_numbers_with_an_exponent_still_read(tmp_path: Path) -> None:
+    from earlyhelp_core._reader import read_text
+
+    assert read_text('{"a": 1.5e3, "b": -2E-400}', fmt="json").data == {"a": 1500.0, "b": -0.0}
+    assert read_text("a: 2.5e3\n").data == {"a": 2500.0}
+
+
 def test_a_long_run_of_digits_in_text_is_not_taken_for_the_bad_number(tmp_path: Path) -> None:
     digits = '"' + "1" * 4000 + '"'
     texts = {

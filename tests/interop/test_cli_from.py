@@ -69,7 +69,6 @@ def test_compare_and_csv(capsys, extract) -> None:
         ([], "needs --authority"),
         (["--authority", "bromley", "--explain"], "--explain works on one document"),
         (["--authority", "bromley", "--input-format", "jsonl"], "not both"),
-        (["--authority", "bromley", "--format", "json"], "use jsonl or csv"),
     ],
 )
 def test_usage_mistakes_are_told(capsys, extract, extra, words) -> None:
@@ -127,3 +126,11 @@ def test_a_bad_child_in_a_census_return_is_reported_and_the_run_goes_on(capsys, 
     assert "'RB'" in out
     assert "records under bedford" in out
     assert "could not be read" in out or "unreadable" in out
+
+
+def test_json_from_an_extract_is_one_list_of_results(capsys, extract) -> None:
+    argv = ["assess", "--from", "ssd", str(extract), "--authority", "bromley", "--format", "json"]
+    assert main(argv) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results
+    assert all(r["ok"] and r["decision"]["authority"] == "bromley" for r in results)

@@ -193,3 +193,11 @@ def test_loading_an_installed_folder_by_id_gives_the_version_in_force_today(pack
     assert eh.load_authority("versioned").version == today.version == versions.current.version
     assert eh.load_authority(package).version == today.version  # the operator's folder too
     assert eh.find_authority("versioned").version == today.version  # a document's own id
+
+
+def test_check_config_json_on_a_folder_of_versions_is_one_json_list(capsys, tmp_path) -> None:
+    good = _write(tmp_path / "good", FIRST, SECOND)
+    assert main(["check-config", str(good), "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)  # not one object per version, run together
+    assert [r["version"] for r in results] == ["2023.1", "2025.1"]
+    assert all(r["ok"] for r in results)

@@ -8,10 +8,11 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import IO, Any, TextIO
 
 from ..cohorts import (
+    MAX_RECORD_BYTES,
     DecisionSummary,
     RecordResult,
     StepSummary,
@@ -21,7 +22,14 @@ from ..cohorts import (
 from ..models import Plan
 from ..thresholds import Authority
 
-__all__ = ["assess_jsonl", "assess_results", "open_input", "validate_jsonl"]
+__all__ = [
+    "Replay",
+    "assess_jsonl",
+    "assess_results",
+    "open_input",
+    "sniff_stdin",
+    "validate_jsonl",
+]
 
 
 @contextmanager
@@ -34,6 +42,55 @@ def open_input(name: str) -> Iterator[IO[bytes] | IO[str]]:
         return
     with open(name, "rb") as handle:
         yield handle
+
+
+class Replay:
+    """Standard input whose first lines were read to tell what it holds, read again first."""
+
+    def __init__(self, head: bytes | str, rest: IO[bytes] | IO[str]) -> None:
+        self.head: Any = head  # bytes, or text when stdin was replaced by a text stream
+        self.rest: Any = rest
+        self.empty: Any = head[:0]
+
+    def readline(self, size: int = -1) -> Any:
+        if not self.head:
+            return self.rest.readline(size)
+        end = self.head.find(b"\n" if isinstance(self.head, bytes) else "\n") + 1
+        take = end if end > 0 else len(self.head)
+        if 0 <= size < take:
+            take = size
+        line, self.head = self.head[:take], self.head[take:]
+        if end == 0 and not self.head and (size < 0 or len(line) < size):
+            line += self.rest.readline(-1 if size < 0 else size - len(line))  # the line goes on
+        return line
+
+    def read(self, size: int = -1) -> Any:
+        head, self.head = self.head, self.empty
+        more = self.rest.read(-1 if size < 0 else max(0, size - len(head)))
+        return head + more
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.readline, self.empty)
+
+
+def sniff_stdin(limit: int) -> tuple[str, Replay]:
+    """What standard input holds, from its first line that is not blank: ``"jsonl"`` (a
+    whole JSON object on the line), ``"json"`` (a document that starts ``{`` or ``[`` and
+    goes on), or ``"yaml"``; and the input, to be read from its start. At most ``limit``
+    bytes of a line are read to tell."""
+    with open_input("<stdin>") as stream:
+        head: Any = stream.readline(limit + 1)
+        while head and not head.strip() and len(head) <= limit:
+            more = stream.readline(limit + 1)
+            if not more:
+                break
+            head += more
+        replay = Replay(head, stream)
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith("{") and (first.endswith("}") or len(head) > limit):
+        return "jsonl", replay
+    return ("json" if first.startswith(("{", "[")) else "yaml"), replay
 
 
 class Progress:
@@ -62,6 +119,22 @@ class Progress:
             self.stream.flush()
 
 
+class _JsonArray:
+    """A JSON list written an item at a time (``--format json`` for many records): the
+    output is one JSON document, and no record is held once written."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def write(self, item: dict[str, Any]) -> None:
+        self.out.write(("[\n" if not self.count else ",\n") + json.dumps(item, ensure_ascii=False))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
+
+
 class _Csv:
     """CSV rows with the header taken from the first row."""
 
@@ -80,17 +153,23 @@ def _problem_lines(result: RecordResult) -> list[str]:
     return [str(p) for p in result.problems]
 
 
+def _why(result: RecordResult) -> str:
+    """Why a record could not be read, for one CSV cell: each problem located, one a line."""
+    return "\n".join(str(p) for p in result.problems)
+
+
 def _decision_row(result: RecordResult, comparing: bool) -> dict[str, Any]:
     d = result.decision
     row: dict[str, Any] = {
         "index": result.index,
+        "line": result.line or "",
         "id": result.id or "",
         "level": d.level.id if d else "",
         "rank": d.level.rank if d else "",
         "prevention": d.prevention.value if d else "",
         "response": d.response.value if d else "",
         "judgement": d.judgement.value if d else "",
-        "problems": len(result.problems),
+        "problems": _why(result),
     }
     o = result.compared
     if comparing:
@@ -108,10 +187,20 @@ def assess_jsonl(
     fmt: str,
     out: TextIO,
     err: TextIO,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    stream: Replay | None = None,
 ) -> int:
-    """Classify every record of a JSON Lines input; with ``other``, under both matrices."""
-    with open_input(source) as stream:
-        results = results_of_jsonl(authority, stream, "classify", source=source, also=other)
+    """Classify every record of a JSON Lines input; with ``other``, under both matrices.
+    ``stream``: standard input, already begun (see :func:`sniff_stdin`)."""
+    with open_input(source) if stream is None else nullcontext(stream) as lines:
+        results = results_of_jsonl(
+            authority,
+            lines,
+            "classify",
+            source=source,
+            also=other,
+            max_record_bytes=max_record_bytes,
+        )
         return assess_results(results, authority, other, fmt=fmt, out=out, err=err)
 
 
@@ -129,13 +218,16 @@ def assess_results(
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
+    listed = _JsonArray(out)
     interrupted = False
     try:
         for result in results:
             compared = result.compared
             progress.step()
             summary.add(result)
-            if fmt == "jsonl":
+            if fmt == "json":
+                listed.write(result.to_dict())
+            elif fmt == "jsonl":
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             elif fmt == "csv":
                 table.write(_decision_row(result, other is not None))
@@ -152,7 +244,9 @@ def assess_results(
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    if fmt == "json":
+        listed.close()
+    where = err if fmt in ("json", "jsonl", "csv") or interrupted else out
     for line in summary.lines():
         print(line, file=where)
     if interrupted:
@@ -160,27 +254,43 @@ def assess_results(
     return 1 if summary.unreadable else 0
 
 
-def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, err: TextIO) -> int:
-    """Validate every record of a JSON Lines input."""
+def validate_jsonl(
+    source: str,
+    authority: Authority,
+    *,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    stream: Replay | None = None,
+) -> int:
+    """Validate every record of a JSON Lines input (``stream``: as for :func:`assess_jsonl`)."""
     summary = ValidationSummary(authority)
     steps = StepSummary(authority)
     progress = Progress(err)
     table = _Csv(out)
+    listed = _JsonArray(out)
     interrupted = False
     try:
-        with open_input(source) as stream:
-            for result in results_of_jsonl(authority, stream, "validate", source=source):
+        with open_input(source) if stream is None else nullcontext(stream) as lines:
+            results = results_of_jsonl(
+                authority, lines, "validate", source=source, max_record_bytes=max_record_bytes
+            )
+            for result in results:
                 progress.step()
                 summary.add(result)
                 if isinstance(result.document, Plan):
                     steps.add(result.document)
-                if fmt == "jsonl":
+                if fmt == "json":
+                    listed.write(result.to_dict())
+                elif fmt == "jsonl":
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 elif fmt == "csv":
                     findings = result.report.findings if result.report else ()
                     for row in [
                         {
                             "index": result.index,
+                            "line": result.line or "",
                             "id": result.id or "",
                             "code": f.code,
                             "severity": f.severity.value,
@@ -191,6 +301,7 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
                     ] + [
                         {
                             "index": result.index,
+                            "line": result.line or "",
                             "id": result.id or "",
                             "code": "",
                             "severity": "error",
@@ -208,7 +319,9 @@ def validate_jsonl(source: str, authority: Authority, *, fmt: str, out: TextIO, 
     except KeyboardInterrupt:  # Ctrl-C: stop, and count what was read
         interrupted = True
     progress.done()
-    where = err if fmt in ("jsonl", "csv") or interrupted else out
+    if fmt == "json":
+        listed.close()
+    where = err if fmt in ("json", "jsonl", "csv") or interrupted else out
     for line in summary.lines():
         print(line, file=where)
     if steps.plans or steps.other_authority:

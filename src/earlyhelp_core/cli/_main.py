@@ -2,7 +2,8 @@
 
 Exit status: 0 when everything checked is valid; 1 when a document, config or argument
 has a problem (each printed as ``file:line:col: path: message``, never a traceback);
-2 for a usage error (unknown option, missing argument).
+2 for a usage error (unknown option, missing argument). With ``--format json``, a problem
+that stops a command is printed on stdout as ``{"ok": false, "problems": [...]}``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import attrs
 from .. import vocabulary
 from .._calendar import ENGLAND
 from .._errors import DocumentError, LoadError, Problem, UnknownIdError
-from .._reader import SourceMap
+from .._reader import MAX_BYTES, Format, SourceMap, read_bytes
 from .._resources import data_dir
 from .._schemas import SCHEMAS, schema_text
 from .._version import __version__
@@ -32,9 +33,9 @@ from ..assessment._core import (
     validate,
     with_assessments,
 )
-from ..cohorts import Unread, classify_many, diff
+from ..cohorts import MAX_RECORD_BYTES, Unread, classify_many, diff
 from ..models import Assessment, Document
-from ..models.documents import load_located
+from ..models.documents import load_located, parse_document
 from ..thresholds import (
     PROPERTIES,
     Authority,
@@ -49,7 +50,15 @@ from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
 from ..thresholds._load import Summary, bundled_summary, holds_configs
 from . import _serve
-from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
+from ._jsonl import (
+    EXIT_INTERRUPTED,
+    Replay,
+    assess_jsonl,
+    assess_results,
+    open_input,
+    sniff_stdin,
+    validate_jsonl,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -89,21 +98,69 @@ def _add_bulk(p: argparse.ArgumentParser) -> None:
         "--format",
         choices=("text", "json", "jsonl", "csv"),
         default="text",
-        help="output format (jsonl and csv: one row per record, for JSON Lines input)",
+        help="output format (for JSON Lines input: json is one list of every record's "
+        "result, jsonl and csv one row per record)",
     )
     p.add_argument(
         "--input-format",
         choices=("auto", "document", "jsonl"),
         default="auto",
-        help="'jsonl': one document per line, streamed (the default for '-' and *.jsonl); "
-        "'document': one YAML or JSON document per file",
+        help="'jsonl': one document per line, streamed (the default for *.jsonl, and for '-' "
+        "when its first line is a whole JSON object); 'document': one YAML or JSON document "
+        "per file ('-': the one document on stdin, the default when its first line is not "
+        "a whole JSON object)",
     )
+    p.add_argument(
+        "--max-record-bytes",
+        type=_positive,
+        default=MAX_RECORD_BYTES,
+        metavar="N",
+        help=f"with JSON Lines: the longest record read (default {MAX_RECORD_BYTES:,}); a "
+        "longer line is one problem at its line number, and the run goes on",
+    )
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for an option."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, found {value}")
+    return value
 
 
 def _is_jsonl(name: str, given: str) -> bool:
     if given != "auto":
         return given == "jsonl"
     return name == "-" or name.endswith(".jsonl")
+
+
+STDIN = "<stdin>"
+"""How standard input (``-``) is named in problems and output."""
+
+
+def _stdin(given: str, limit: int) -> tuple[str, Replay | None]:
+    """What standard input holds (``"jsonl"``, ``"json"`` or ``"yaml"``) and the input,
+    begun if it was looked at: JSON Lines when ``--input-format jsonl`` says so, a
+    document with ``--input-format document``, and otherwise as its first line shows."""
+    if given == "jsonl":
+        return "jsonl", None
+    kind, replay = sniff_stdin(limit)
+    if given == "document" and kind == "jsonl":
+        kind = "json"  # one document written on one line
+    return kind, replay
+
+
+def _load_stdin(replay: Replay, kind: str) -> tuple[Document, SourceMap]:
+    """The one document on standard input (YAML or JSON), located in it."""
+    raw = replay.read(MAX_BYTES + 1)
+    if isinstance(raw, str):  # a replaced stdin may be text
+        raw = raw.encode("utf-8", "surrogateescape")
+    fmt: Format = "json" if kind == "json" else "yaml"
+    loaded = read_bytes(raw, source=STDIN, fmt=fmt, error=DocumentError)
+    return parse_document(loaded.data, source=STDIN, where=loaded.where), loaded.where
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,12 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load an authority config (shape, ids, rank order, the safety floor) and "
         "check that its matrix is total, monotone, safe, reachable, consistent and complete; "
         "report every problem and broken invariant, located, with a counterexample where "
-        "there is one. Exit 1 when there is one. Given a folder of an authority's dated "
+        "there is one. Exit 1 when there is one. A file with other problems still has its "
+        "rank order and safety floor checked, when its levels and mappings can be read. "
+        "Given a folder of an authority's dated "
         "versions, check them together too: one authority, no two in force on one day, "
         "each level keeping its rank.",
     )
     p.add_argument(
-        "file", metavar="FILE", help="an authority config (YAML), or a folder of its versions"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="authority configs (YAML), or folders of an authority's versions",
     )
     _add_format(p)
 
@@ -358,8 +420,6 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError("--explain works on one document, not a census return or an extract")
     if args.input_format != "auto":
         raise UserError("give --from or --input-format, not both")
-    if args.format == "json":
-        raise UserError("--format json is for one document; use jsonl or csv (or text)")
     authority = load_authority(args.authority)
     other = load_authority(args.compare) if args.compare else None
     records = READERS[args.source_kind](args.file, authority.id)
@@ -370,7 +430,10 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.source_kind is not None:
         return _assess_from(args, out)
-    if _is_jsonl(args.file, args.input_format):
+    kind, stdin = (
+        ("", None) if args.file != "-" else _stdin(args.input_format, args.max_record_bytes)
+    )
+    if kind == "jsonl" or (args.file != "-" and _is_jsonl(args.file, args.input_format)):
         if args.explain:
             raise UserError("--explain works on one document, not JSON Lines")
         if args.authority is None:
@@ -383,18 +446,21 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
             fmt=args.format,
             out=out,
             err=sys.stderr,
+            max_record_bytes=args.max_record_bytes,
+            stream=stdin,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
-    doc, where = load_located(args.file)
+    name = args.file if stdin is None else STDIN
+    doc, where = load_located(args.file) if stdin is None else _load_stdin(stdin, kind)
     if not isinstance(doc, Assessment):
-        raise UserError(f"{args.file}: is a {doc.kind}; `assess` takes an early-help-assessment")
-    authority = _authority_for(doc, args.authority, source=args.file, where=where)
+        raise UserError(f"{name}: is a {doc.kind}; `assess` takes an early-help-assessment")
+    authority = _authority_for(doc, args.authority, source=name, where=where)
     decision = explain(authority, doc) if args.explain else authority.classify(doc)
     if args.format == "json":
-        _dump({"file": args.file, "id": doc.id, **decision.to_dict()}, out)
+        _dump({"file": name, "id": doc.id, **decision.to_dict()}, out)
     else:
         print(narrative(decision, doc, authority), file=out)
         if decision.explanation is not None:
@@ -423,9 +489,12 @@ class _Read:
     error: LoadError | None = None
 
 
-def _read(name: str) -> _Read:
+def _read(name: str, stdin: Replay | None = None, kind: str = "yaml") -> _Read:
+    """A document file, or with ``stdin`` the document on standard input (``-``)."""
+    if stdin is not None and name == "-":
+        name = STDIN
     try:
-        doc, where = load_located(name)
+        doc, where = load_located(name) if name != STDIN else _load_stdin(stdin, kind)  # type: ignore[arg-type]
     except LoadError as exc:
         return _Read(name, error=exc)
     return _Read(name, doc, where)
@@ -441,29 +510,21 @@ def _failed(name: str, error: LoadError | None, fmt: str, out: TextIO) -> dict[s
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    streamed = [name for name in args.files if _is_jsonl(name, args.input_format)]
+    kind, stdin = ("", None)
+    if "-" in args.files:
+        kind, stdin = _stdin(args.input_format, args.max_record_bytes)
+
+    def jsonl(name: str) -> bool:
+        return kind == "jsonl" if name == "-" else _is_jsonl(name, args.input_format)
+
+    streamed = [name for name in args.files if jsonl(name)]
     if streamed:
         if len(streamed) != len(args.files):
             raise UserError("give either JSON Lines files or documents, not both")
-        if args.authority is None:
-            raise UserError("JSON Lines input needs --authority ID|PATH")
-        authority = load_authority(args.authority)
-        status = EXIT_OK
-        for name in streamed:
-            status = max(
-                status,
-                validate_jsonl(
-                    "<stdin>" if name == "-" else name,
-                    authority,
-                    fmt=args.format,
-                    out=out,
-                    err=sys.stderr,
-                ),
-            )
-        return status
+        return _validate_streamed(args, streamed, stdin, out)
     if args.format in ("jsonl", "csv"):
         raise UserError(f"--format {args.format} is for JSON Lines input (--input-format jsonl)")
-    read = [_read(name) for name in args.files]
+    read = [_read(name, stdin, kind) for name in args.files]
     followed_by = {
         id(doc): followed
         for doc, followed in with_assessments(r.doc for r in read if r.doc is not None)
@@ -520,6 +581,30 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+def _validate_streamed(
+    args: argparse.Namespace, names: list[str], stdin: Replay | None, out: TextIO
+) -> int:
+    """``validate`` on JSON Lines files (``-``: standard input, maybe already begun)."""
+    if args.authority is None:
+        raise UserError("JSON Lines input needs --authority ID|PATH")
+    authority = load_authority(args.authority)
+    status = EXIT_OK
+    for name in names:
+        status = max(
+            status,
+            validate_jsonl(
+                STDIN if name == "-" else name,
+                authority,
+                fmt=args.format,
+                out=out,
+                err=sys.stderr,
+                max_record_bytes=args.max_record_bytes,
+                stream=stdin if name == "-" else None,
+            ),
+        )
+    return status
+
+
 def _by_reason(skipped: Iterable[NotChecked]) -> dict[str, list[str]]:
     """Codes of the rules that did not run, grouped by why (one line each)."""
     grouped: dict[str, list[str]] = {}
@@ -558,47 +643,56 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 # --------------------------------------------------------------------------- configs
 
 
-def _check_versions(args: argparse.Namespace, out: TextIO) -> int:
-    """A folder of dated versions: the versions together, then each as a config."""
-    try:
-        versions = load_versions(args.file)
-    except LoadError as exc:
-        if args.format == "json":
-            problems = [p.to_dict() for p in exc.problems]
-            _dump({"file": args.file, "ok": False, "problems": problems}, out)
-        else:
-            for problem in exc.problems:
-                print(problem, file=out)
-        return EXIT_PROBLEMS
+def _check_configs(args: argparse.Namespace, out: TextIO) -> int:
+    """``check-config FILE...``: each file (or folder of versions) in turn. With ``--format
+    json``, one config's result is an object, and several (files, or a folder's versions)
+    a list of them."""
+    results: list[dict[str, Any]] = []
     status = EXIT_OK
-    for version in versions:
-        path = version.source_path or args.file
-        status = max(status, _check_config(argparse.Namespace(**{**vars(args), "file": path}), out))
-    if args.format == "text":
-        print(f"{args.file}: {versions.id}: {versions.coverage()}", file=out)
+    for name in args.files:
+        status = max(status, _check_config(name, args.format, out, results))
+    if args.format == "json":
+        _dump(results[0] if len(results) == 1 else results, out)
     return status
 
 
-def _check_config(args: argparse.Namespace, out: TextIO) -> int:
-    if holds_configs(args.file):
-        return _check_versions(args, out)  # a folder of an authority's dated versions
+def _not_loaded(name: str, error: LoadError, fmt: str, out: TextIO) -> dict[str, Any]:
+    """Print a config's problems (text) and return its JSON result."""
+    if fmt == "text":
+        for problem in error.problems:
+            print(problem, file=out)
+    return {"file": name, "ok": False, "problems": [p.to_dict() for p in error.problems]}
+
+
+def _check_versions(name: str, fmt: str, out: TextIO, results: list[dict[str, Any]]) -> int:
+    """A folder of dated versions: the versions together, then each as a config."""
     try:
-        authority = load_authority(args.file)
+        versions = load_versions(name)
     except LoadError as exc:
-        if args.format == "json":
-            _dump(
-                {"file": args.file, "ok": False, "problems": [p.to_dict() for p in exc.problems]},
-                out,
-            )
-        else:
-            for problem in exc.problems:
-                print(problem, file=out)
+        results.append(_not_loaded(name, exc, fmt, out))
+        return EXIT_PROBLEMS
+    status = EXIT_OK
+    for version in versions:
+        status = max(status, _check_config(version.source_path or name, fmt, out, results))
+    if fmt == "text":
+        print(f"{name}: {versions.id}: {versions.coverage()}", file=out)
+    return status
+
+
+def _check_config(name: str, fmt: str, out: TextIO, results: list[dict[str, Any]]) -> int:
+    """One config file, or a folder of an authority's dated versions."""
+    if holds_configs(name):
+        return _check_versions(name, fmt, out, results)
+    try:
+        authority = load_authority(name)
+    except LoadError as exc:
+        results.append(_not_loaded(name, exc, fmt, out))
         return EXIT_PROBLEMS
     violations = check_authority(authority)
     not_run = rules_not_run(authority)
     config = authority.config
     summary = {
-        "file": args.file,
+        "file": name,
         "ok": not violations,
         "id": authority.id,
         "version": authority.version,
@@ -613,23 +707,22 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
         "violations": [v.to_dict() for v in violations],
         "rules_not_run": [n.to_dict() for n in not_run],
     }
-    if args.format == "json":
-        _dump(summary, out)
-    else:
+    results.append(summary)
+    if fmt == "text":
         for violation in violations:
             print(violation, file=out)
         for reason, codes in _by_reason(not_run).items():
-            print(f"{args.file}: rules not run: {', '.join(codes)}: {reason}", file=out)
+            print(f"{name}: rules not run: {', '.join(codes)}: {reason}", file=out)
         verdict = "ok" if not violations else f"{len(violations)} invariant(s) broken"
         print(
-            f"{args.file}: {verdict}: {authority.id} {authority.version}: "
+            f"{name}: {verdict}: {authority.id} {authority.version}: "
             f"{summary['levels']} levels, {summary['factors']} factors mapped, "
             f"{summary['not_applicable']} not applicable, {summary['local_factors']} local "
             f"factors, {summary['escalation']} escalation rules, {summary['considerations']} "
             f"considerations; checked: {', '.join(PROPERTIES)}",
             file=out,
         )
-        print(f"{args.file}: {_basis_line(basis_counts(config)['*'])}", file=out)
+        print(f"{name}: {_basis_line(basis_counts(config)['*'])}", file=out)
     return EXIT_OK if not violations else EXIT_PROBLEMS
 
 
@@ -862,7 +955,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "assess": _assess,
     "validate": _validate,
     "rules": _rules,
-    "check-config": _check_config,
+    "check-config": _check_configs,
     "diff": _diff,
     "authorities": _authorities,
     "show": _show,
@@ -881,9 +974,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a reader that went away shows here, not at exit
         return status
     except (UnknownIdError, UserError) as exc:
-        print(f"earlyhelp: error: {exc}", file=sys.stderr)
+        kind = "unknown-id" if isinstance(exc, UnknownIdError) else "usage"
+        _error(args, f"earlyhelp: error: {exc}", [Problem(str(exc), (), COMMAND_LINE, kind=kind)])
     except LoadError as exc:
-        print(exc, file=sys.stderr)
+        _error(args, str(exc), exc.problems)
     except KeyboardInterrupt:
         print("earlyhelp: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -891,7 +985,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, BrokenPipeError):  # the reader (e.g. `| head`) went away
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_CLOSED_PIPE
-        print(f"earlyhelp: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        name = str(exc.filename or "")
+        problem = Problem(str(exc.strerror), (), name or COMMAND_LINE, kind="file")
+        _error(args, f"earlyhelp: error: {name}: {exc.strerror}", [problem])
     except UnicodeDecodeError as exc:
-        print(f"earlyhelp: error: the input is not UTF-8 ({exc.reason})", file=sys.stderr)
+        message = f"the input is not UTF-8 ({exc.reason})"
+        _error(args, f"earlyhelp: error: {message}", [Problem(message, (), STDIN, kind="encoding")])
     return EXIT_PROBLEMS
+
+
+COMMAND_LINE = "<command line>"
+"""Where a problem with the command's own arguments is (an unknown id, a missing option)."""
+
+
+def _error(args: argparse.Namespace, text: str, problems: Sequence[Problem]) -> None:
+    """An error that stops the command: with ``--format json``, on stdout as
+    ``{"ok": false, "problems": [...]}`` whatever the command (each problem as validate and
+    check-config give them); otherwise ``text`` on stderr."""
+    if getattr(args, "format", "text") != "json":
+        print(text, file=sys.stderr)
+        return
+    try:
+        _dump({"ok": False, "problems": [p.to_dict() for p in problems]}, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: the exit status still tells
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

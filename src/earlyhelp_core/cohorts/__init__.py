@@ -14,6 +14,7 @@ The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.coh
 
 from ._diff import diff
 from ._records import (
+    MAX_RECORD_BYTES,
     RecordResult,
     Unread,
     classify_many,
@@ -24,6 +25,7 @@ from ._records import (
 from ._summary import DecisionSummary, StepSummary, ValidationSummary
 
 __all__ = [
+    "MAX_RECORD_BYTES",
     "DecisionSummary",
     "RecordResult",
     "StepSummary",

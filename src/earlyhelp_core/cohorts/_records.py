@@ -17,7 +17,7 @@ import attrs
 
 from .._errors import DocumentError, LoadError, Problem
 from .._located import describe
-from .._reader import read_text
+from .._reader import MAX_BYTES, read_text
 from ..assessment._core import validate
 from ..models import Assessment, Document, Plan, Referral, parse_document
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..thresholds import Authority, Decision
 
 __all__ = [
+    "MAX_RECORD_BYTES",
     "RecordResult",
     "Unread",
     "classify_many",
@@ -35,6 +36,12 @@ __all__ = [
     "results_of_jsonl",
     "validate_many",
 ]
+
+
+MAX_RECORD_BYTES = MAX_BYTES
+"""The longest JSON Lines record read (5 MiB, as for a document file): a longer line is one
+located problem, read past without being held, and the run goes on. Raise it with
+``max_record_bytes=`` (``earlyhelp assess|validate --max-record-bytes N``)."""
 
 
 @attrs.frozen
@@ -65,6 +72,7 @@ class RecordResult:
         compared: when comparing two matrices, the second one's decision.
         document: the record as a document, when it could be read (kept out of ``repr``
             and ``to_dict``: it holds personal data).
+        line: the record's line in its file (JSON Lines), when it has one.
     """
 
     index: int
@@ -74,6 +82,7 @@ class RecordResult:
     problems: tuple[Problem, ...] = ()
     compared: Decision | None = None
     document: Document | None = attrs.field(default=None, repr=False, eq=False)
+    line: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -82,7 +91,10 @@ class RecordResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON Lines output."""
-        out: dict[str, Any] = {"index": self.index, "id": self.id, "ok": self.ok}
+        out: dict[str, Any] = {"index": self.index}
+        if self.line is not None:
+            out["line"] = self.line
+        out.update(id=self.id, ok=self.ok)
         if self.decision is not None:
             out["decision"] = self.decision.to_dict()
         if self.report is not None:
@@ -157,17 +169,74 @@ def _on_line(problem: Problem, line: int | None) -> Problem:
     return attrs.evolve(problem, line=line)
 
 
-def records(items: Iterable[Record]) -> Iterator[tuple[int, Record, int | None]]:
-    """(index, record, line) for plain iterables: no line numbers."""
-    for index, item in enumerate(items):
-        yield index, item, None
+def records(
+    items: Iterable[Record], *, source: str = "<records>", max_record_bytes: int = MAX_RECORD_BYTES
+) -> Iterator[tuple[int, Record, int | None]]:
+    """(index, record, line) for plain iterables: no line numbers. A file (anything with
+    ``readline``) is read a line at a time, none longer than ``max_record_bytes``."""
+    if getattr(items, "readline", None) is None:
+        yield from ((index, item, None) for index, item in enumerate(items))
+        return
+    for index, text in enumerate(_lines(items, max_record_bytes)):  # type: ignore[arg-type]
+        if text is None:
+            yield index, _too_long(max_record_bytes, f"{source}[{index}]", None), None
+        else:
+            yield index, text, None
 
 
-def read_jsonl(stream: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes, int]]:
+def read_jsonl(
+    stream: Iterable[str | bytes],
+    *,
+    source: str = "<records>",
+    max_record_bytes: int = MAX_RECORD_BYTES,
+) -> Iterator[tuple[int, str | bytes | Unread, int]]:
     """(index, text, line number) for each line of a JSON Lines stream. A blank line is a
-    record too (one that cannot be read), so that every line is accounted for."""
-    for index, (number, text) in enumerate(enumerate(stream, start=1)):
-        yield index, text, number
+    record too (one that cannot be read), so that every line is accounted for; so is a
+    line longer than ``max_record_bytes``, given as an :class:`Unread` record whose problem
+    names its line (read from a file, it is never held whole)."""
+    for index, (number, text) in enumerate(enumerate(_lines(stream, max_record_bytes), start=1)):
+        yield (
+            index,
+            text if text is not None else _too_long(max_record_bytes, source, number),
+            number,
+        )
+
+
+_SKIP = 1 << 20
+"""How much of an over-long line is read at a time, to pass it."""
+
+
+def _lines(stream: Iterable[str | bytes], limit: int) -> Iterator[str | bytes | None]:
+    """Each line of ``stream``, or None for a line longer than ``limit`` (bytes, or
+    characters for text). A stream with ``readline`` is read at most ``limit`` and a
+    little at a time, so an over-long line never is in memory whole."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        for text in stream:
+            ending = len(text) - len(
+                text.rstrip(b"\r\n") if isinstance(text, bytes) else text.rstrip("\r\n")
+            )
+            yield None if len(text) - ending > limit else text
+        return
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        end = b"\n" if isinstance(line, bytes) else "\n"
+        if len(line) <= limit or line.endswith(end):
+            yield line
+            continue
+        while line and not line.endswith(end):  # read past the rest of it
+            line = readline(_SKIP)
+        yield None
+
+
+def _too_long(limit: int, source: str, line: int | None) -> Unread:
+    message = (
+        f"the record is longer than {limit:,} bytes, too long to be one document: check it "
+        "is the right file, or raise the limit (--max-record-bytes, or max_record_bytes=)"
+    )
+    return Unread(None, (Problem(message, (), source, line, None, "too-large"),))
 
 
 def _results(
@@ -196,7 +265,7 @@ def _results(
                     raw_id = _id_of(json.loads(record))
                 except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
                     raw_id = None
-            yield RecordResult(index, raw_id, problems=exc.problems)
+            yield RecordResult(index, raw_id, problems=exc.problems, line=line)
             continue
         if what == "classify":
             if not isinstance(doc, Assessment):
@@ -208,7 +277,7 @@ def _results(
                     None,
                     "kind",
                 )
-                yield RecordResult(index, doc.id, problems=(problem,))
+                yield RecordResult(index, doc.id, problems=(problem,), line=line)
                 continue
             yield RecordResult(
                 index,
@@ -216,9 +285,11 @@ def _results(
                 decision=authority.classify(doc),
                 compared=also.classify(doc) if also is not None else None,
                 document=doc,
+                line=line,
             )
         else:
-            yield RecordResult(index, doc.id, report=validate(authority, doc), document=doc)
+            report = validate(authority, doc)
+            yield RecordResult(index, doc.id, report=report, document=doc, line=line)
 
 
 def classify_many(
@@ -238,7 +309,7 @@ def classify_many(
     each result's ``compared`` holds that authority's decision for the same record (read
     once). Memory stays flat: one record is held at a time.
     """
-    return _results(authority, records(items), source, "classify", compared_with)
+    return _results(authority, records(items, source=source), source, "classify", compared_with)
 
 
 def results_of_jsonl(
@@ -248,9 +319,12 @@ def results_of_jsonl(
     *,
     source: str,
     also: Authority | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[RecordResult]:
-    """Classify (``what="classify"``) or validate each record of a JSON Lines stream."""
-    return _results(authority, read_jsonl(stream), source, what, also)
+    """Classify (``what="classify"``) or validate each record of a JSON Lines stream; a
+    line longer than ``max_record_bytes`` is a result holding one problem at its line."""
+    lines = read_jsonl(stream, source=source, max_record_bytes=max_record_bytes)
+    return _results(authority, lines, source, what, also)
 
 
 def validate_many(
@@ -259,4 +333,4 @@ def validate_many(
     """Validate a cohort lazily under ``authority``: one :class:`RecordResult` (with its
     report, or the problems that stopped it being read) per record, in order, never
     stopping."""
-    return _results(authority, records(items), source, "validate")
+    return _results(authority, records(items, source=source), source, "validate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from .._errors import Path
 from ._base import AuthorityId, Day, Flag, Id, Model, Text, personal, raise_problems
@@ -60,6 +60,11 @@ class RecordedLevel(Model):
     rationale: Text | None = personal(default=None)
 
 
+MAX_FACTORS = 200
+"""The most factor observations one assessment may record: a real one records a handful,
+and a decision carries a reason for each factor at its level."""
+
+
 class Assessment(Model):
     """An early help assessment of a family.
 
@@ -90,7 +95,7 @@ class Assessment(Model):
     """The family's consent. None where it is not recorded (EH001 reports that where the
     authority requires consent); never read None as "not given"."""
     family: Family
-    factors: tuple[FactorObservation, ...] = ()
+    factors: tuple[FactorObservation, ...] = Field(default=(), max_length=MAX_FACTORS)
     strengths: tuple[Text, ...] = personal(default=())
     voice: tuple[Voice, ...] = ()
     recorded_level: RecordedLevel | None = None

@@ -17,6 +17,7 @@ from ..prevention import PreventionLevel, Response
 from ..vocabulary import Domain, SupportingFamiliesFramework
 
 __all__ = [
+    "CONFIG_LIMITS",
     "AuthorityConfig",
     "Cell",
     "Cited",
@@ -39,6 +40,23 @@ __all__ = [
     "SourceRef",
     "SwitchParameter",
 ]
+
+CONFIG_LIMITS: dict[str, int] = {
+    "sources": 200,
+    "levels": 50,
+    "cells": 50,
+    "factors": 500,
+    "not_applicable": 500,
+    "local_factors": 500,
+    "escalation": 50,
+    "considerations": 50,
+}
+"""The most items each list (or mapping) of a config may hold; ``cells`` is per factor.
+
+Real matrices have 3 to 8 levels, a handful of escalation rules and considerations, and a
+mapping for each of the vocabulary's factors: these bounds are far above that, and keep
+loading, checking and deciding fast (a decision carries at most one reason per factor at
+its level and one per escalation rule). They are fixed: a config past one is refused."""
 
 Kebab = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 LocalId = Annotated[str, StringConstraints(strict=True, pattern=LOCAL_FACTOR_PATTERN)]
@@ -123,7 +141,7 @@ class FactorMapping(Model):
 
     level: Kebab
     source: SourceRef
-    cells: tuple[Cell, ...] = ()
+    cells: tuple[Cell, ...] = Field(default=(), max_length=CONFIG_LIMITS["cells"])
     note: Text | None = None
 
 
@@ -397,13 +415,21 @@ class AuthorityConfig(Model):
     """The last day this version is in force (inclusive); None: until the next version
     comes in, or for good."""
     note: Text | None = None
-    sources: tuple[ConfigSource, ...] = Field(min_length=1)
-    levels: tuple[Level, ...] = Field(min_length=1)
-    factors: dict[Kebab, FactorMapping]
-    not_applicable: dict[Kebab, NotApplicable] = Field(default_factory=dict)
-    local_factors: tuple[LocalFactor, ...] = ()
-    escalation: tuple[EscalationRule, ...] = ()
-    considerations: tuple[Consideration, ...] = ()
+    sources: tuple[ConfigSource, ...] = Field(min_length=1, max_length=CONFIG_LIMITS["sources"])
+    levels: tuple[Level, ...] = Field(min_length=1, max_length=CONFIG_LIMITS["levels"])
+    factors: dict[Kebab, FactorMapping] = Field(max_length=CONFIG_LIMITS["factors"])
+    not_applicable: dict[Kebab, NotApplicable] = Field(
+        default_factory=dict, max_length=CONFIG_LIMITS["not_applicable"]
+    )
+    local_factors: tuple[LocalFactor, ...] = Field(
+        default=(), max_length=CONFIG_LIMITS["local_factors"]
+    )
+    escalation: tuple[EscalationRule, ...] = Field(
+        default=(), max_length=CONFIG_LIMITS["escalation"]
+    )
+    considerations: tuple[Consideration, ...] = Field(
+        default=(), max_length=CONFIG_LIMITS["considerations"]
+    )
     parameters: Parameters
     validation: dict[
         Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2,8}[0-9]{3}$")],

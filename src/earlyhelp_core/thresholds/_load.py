@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from importlib import metadata
 from pathlib import Path as FsPath
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
 from pydantic import ValidationError
 
 from .. import vocabulary
-from .._errors import ConfigError, LoadError, Path, Problem, UnknownIdError, quote
+from .._errors import MAX_PROBLEMS, ConfigError, LoadError, Path, Problem, UnknownIdError, quote
 from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path, read_text
 from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
 from ._check import Violation, consistency, safety
-from ._config import AuthorityConfig, EscalationWhen, FactorMapping, SourceRef
+from ._config import AuthorityConfig, EscalationWhen, FactorMapping, Level, SourceRef
 from ._matrix import (
     Authority,
     CellInfo,
@@ -191,6 +192,11 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         line, col = pos if pos is not None else (None, None)
         problems.append(Problem(message, path, source, line, col, kind))
 
+    def hint(word: str, choices: Iterable[str]) -> str:
+        """The nearest choice, while few problems are found: past MAX_PROBLEMS the rest are
+        not shown, and comparing each unknown id with every choice would only take time."""
+        return did_you_mean(word, choices) if len(problems) < MAX_PROBLEMS else ""
+
     # levels: unique ids (order, ranks and the safety floor are the invariants below)
     level_index: dict[str, int] = {}
     for i, level in enumerate(config.levels):
@@ -205,7 +211,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         report(
             path,
             f"unknown level {level_id!r}"
-            + (did_you_mean(level_id, level_index) or f" (levels: {levels_listed})"),
+            + (hint(level_id, level_index) or f" (levels: {levels_listed})"),
             "unknown-level",
         )
         return None
@@ -235,8 +241,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if ref.ref not in declared:
             report(
                 (*path, "ref"),
-                f"unknown source {ref.ref!r}{did_you_mean(ref.ref, declared)}; "
-                "declare it under `sources`",
+                f"unknown source {ref.ref!r}{hint(ref.ref, declared)}; declare it under `sources`",
                 "unknown-source",
             )
 
@@ -250,7 +255,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if key not in known:
             report(
                 ("factors", key),
-                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                f"unknown factor id {key!r}{hint(key, known)}",
                 "unknown-factor",
                 key=True,
             )
@@ -270,7 +275,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if key not in known:
             report(
                 ("not_applicable", key),
-                f"unknown factor id {key!r}{did_you_mean(key, known)}",
+                f"unknown factor id {key!r}{hint(key, known)}",
                 "unknown-factor",
                 key=True,
             )
@@ -758,5 +763,46 @@ def _load(path: str | os.PathLike[str], *, verify: bool) -> Authority:
             if p.path not in seen
         ]
     if problems:
+        # a typo elsewhere must not hide a broken safety floor: check what can be read
+        problems += _invariants_of_parts(loaded.data, loaded.source, loaded.where)
         raise ConfigError(problems)
     return compile_config(config, source=loaded.source, where=loaded.where, verify=verify)
+
+
+def _invariants_of_parts(data: dict[str, Any], source: str, where: SourceMap) -> list[Problem]:
+    """The rank order and the safety floor of a config that has other problems, judged on
+    the parts they need when those parts can be read: every level, and the mappings of the
+    factors (a mapping that cannot be read is left unjudged). Nothing when a level cannot
+    be read, or there is no mapping of factors: the order and the floor rest on them."""
+    raw_levels, raw_factors = data.get("levels"), data.get("factors")
+    if not isinstance(raw_levels, list) or not raw_levels or not isinstance(raw_factors, dict):
+        return []
+    try:
+        levels = tuple(Level.model_validate(level) for level in raw_levels)
+    except ValidationError:
+        return []
+    factors: dict[str, FactorMapping] = {}
+    unread: set[str] = set()
+    for key, value in raw_factors.items():
+        try:
+            factors[str(key)] = FactorMapping.model_validate(value)
+        except ValidationError:
+            unread.add(str(key))
+    raw_na = data.get("not_applicable")
+    # the parts the two checks read, as a config holds them
+    config: Any = SimpleNamespace(
+        levels=levels,
+        factors=factors,
+        not_applicable=dict.fromkeys(raw_na) if isinstance(raw_na, dict) else {},
+    )
+    found = [
+        v
+        for v in (*consistency(config), *safety(config))
+        if not (v.counterexample and v.counterexample[0] in unread)
+    ]
+    problems = []
+    for violation in found:
+        pos = where.locate(violation.path)
+        line, col = pos if pos is not None else (None, None)
+        problems.append(attrs.evolve(violation, source=source, line=line, col=col).to_problem())
+    return problems

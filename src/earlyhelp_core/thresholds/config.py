@@ -10,6 +10,7 @@ written in the file is :class:`EscalationRule` here; likewise the compiled
 """
 
 from ._config import (
+    CONFIG_LIMITS,
     AuthorityConfig,
     Cell,
     Cited,
@@ -36,6 +37,7 @@ from ._config import (
 )
 
 __all__ = [
+    "CONFIG_LIMITS",
     "AuthorityConfig",
     "Cell",
     "Cited",
