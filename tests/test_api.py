@@ -35,7 +35,7 @@ def test_import_does_not_load_hypothesis_jsonschema_or_the_vocabulary() -> None:
     code = (
         "import sys, earlyhelp_core as eh;"
         "print(sorted(m for m in ('hypothesis', 'jsonschema') if m in sys.modules));"
-        "print(eh.vocabulary.catalogue.cache_info().currsize)"
+        "print(eh.vocabulary.bundled.cache_info().currsize)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
