@@ -41,7 +41,7 @@ LATE: dict[tuple[str, str], str] = {
     ("testing._hook", "testing._configs"): "the pytest plugin hook stays light",
     ("testing._hook", "testing._documents"): "the pytest plugin hook stays light",
     ("testing._checks", "thresholds"): "kept off the pytest plugin hook's import path",
-    ("cli._main", "interop"): "the readers (and their XML and columnar libraries) load only "
+    ("cli._common", "interop"): "the readers (and their XML and columnar libraries) load only "
     "when `earlyhelp assess --from` uses them",
     ("cli._serve", "service"): "the service extra (an ASGI stack) is optional and loads only "
     "for `earlyhelp serve`",

@@ -7,9 +7,9 @@ import json
 import os
 from typing import TextIO
 
-__all__ = ["add_parser", "serve"]
+from ._common import EXIT_OK, UserError
 
-EXIT_OK = 0
+__all__ = ["add_parser", "run"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -71,9 +71,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
-def serve(args: argparse.Namespace, out: TextIO, error: type[Exception]) -> int:
-    """Start the service (or print its OpenAPI document). ``error`` is the command line's
-    one-line error type."""
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Start the service (or print its OpenAPI document)."""
+    error = UserError
     try:
         import uvicorn  # noqa: PLC0415  (the service extra loads only for this command)
 
