@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
@@ -337,7 +338,7 @@ def test_a_compiled_matrix_carries_its_configs_fingerprint() -> None:
     assert compile_config(config).fingerprint == fingerprint(config)
 
 
-def test_the_vocabulary_version_is_in_the_fingerprint_and_the_decision(monkeypatch) -> None:
+def test_the_vocabulary_version_is_in_the_fingerprint_and_the_decision() -> None:
     """The significant-harm set and the domains come from the vocabulary, so a decision
     names the vocabulary it was made under, and a new one changes the fingerprint."""
     config = eh.load_authority("bedford").config
@@ -345,9 +346,11 @@ def test_the_vocabulary_version_is_in_the_fingerprint_and_the_decision(monkeypat
     decision = before.classify(assessment("persistent-absence"))
     assert decision.vocabulary == eh.vocabulary.version() == eh.vocabulary.catalogue().version
     assert decision.to_dict()["vocabulary"] == decision.vocabulary
-    monkeypatch.setattr(eh.vocabulary, "version", lambda: "2099.1")
-    after = compile_config(config)
-    assert after.fingerprint == fingerprint(config) != before.fingerprint
+    data = eh.vocabulary.catalogue().model_dump(mode="json", by_alias=True, exclude_none=True)
+    newer = eh.vocabulary.Vocabulary.from_text(yaml.safe_dump({**data, "version": "2099.1"}))
+    after = compile_config(config, vocabulary=newer)
+    assert after.fingerprint == fingerprint(config, newer) != before.fingerprint
+    assert before.fingerprint == fingerprint(config)
     assert after.classify(assessment("persistent-absence")).vocabulary == "2099.1"
 
 

@@ -169,12 +169,15 @@ def consistency(config: AuthorityConfig) -> Iterator[Violation]:
         )
 
 
-def safety(config: AuthorityConfig) -> Iterator[Violation]:
-    """Every significant-harm factor is mapped, to a section-47 level, and every level
-    above it is section-47 too (so no combination with it falls below)."""
+def safety(
+    config: AuthorityConfig, words: vocabulary.Vocabulary | None = None
+) -> Iterator[Violation]:
+    """Every significant-harm factor (of ``words``, the bundled vocabulary by default) is
+    mapped, to a section-47 level, and every level above it is section-47 too (so no
+    combination with it falls below)."""
     index = {lv.id: i for i, lv in enumerate(config.levels)}
     floor = ", ".join(lv.id for lv in config.levels if lv.response is Response.SECTION_47) or "none"
-    for factor in vocabulary.significant_harm():
+    for factor in (words or vocabulary.bundled()).significant_harm():
         fid = factor.id
         if fid in config.not_applicable:
             yield Violation(
@@ -235,10 +238,13 @@ def safety(config: AuthorityConfig) -> Iterator[Violation]:
                 )
 
 
-def completeness(config: AuthorityConfig) -> Iterator[Violation]:
-    """Every vocabulary factor is mapped or marked not applicable (with its reason)."""
+def completeness(
+    config: AuthorityConfig, words: vocabulary.Vocabulary | None = None
+) -> Iterator[Violation]:
+    """Every factor of ``words`` (the bundled vocabulary by default) is mapped or marked
+    not applicable (with its reason)."""
     placed = set(config.factors) | set(config.not_applicable)
-    for factor in vocabulary.factors():
+    for factor in (words or vocabulary.bundled()).factors():
         if factor.id not in placed:
             yield Violation(
                 "complete",
@@ -399,9 +405,9 @@ def check_authority(
     if wanted & {"consistent", "safe"}:
         found += [v for v in consistency(config) if v.property in wanted]
     if "safe" in wanted:
-        found += safety(config)
+        found += safety(config, authority.vocabulary)
     if "complete" in wanted:
-        found += completeness(config)
+        found += completeness(config, authority.vocabulary)
     if "reachable" in wanted:
         found += reachability(authority)
     if wanted & {"total", "monotone"}:

@@ -14,13 +14,14 @@ from typing import Any
 import attrs
 from pydantic import ValidationError
 
-from .. import vocabulary
 from .._errors import MAX_PROBLEMS, ConfigError, LoadError, Path, Problem, UnknownIdError, quote
 from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import SourceMap, read_path, read_text
 from .._resources import data_dir
 from .._schema_check import schema_problems
 from ..models._base import AUTHORITY_ID_PATTERN
+from ..vocabulary import Vocabulary
+from ..vocabulary import bundled as bundled_vocabulary
 from ._check import Violation, consistency, safety
 from ._config import AuthorityConfig, EscalationWhen, FactorMapping, Level, SourceRef
 from ._matrix import (
@@ -170,6 +171,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
     source: str = "<data>",
     where: SourceMap | None = None,
     verify: bool = True,
+    vocabulary: Vocabulary | None = None,
 ) -> Authority:
     """Check a parsed config as a whole and build its matrix.
 
@@ -180,11 +182,15 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         verify: refuse a matrix that is not *consistent* (ranks, prevention and response
             rise together) or not *safe* (the significant-harm floor). Pass False only to
             inspect such a matrix with :func:`check_authority`.
+        vocabulary: the needs vocabulary to compile against (its factors, domains and
+            significant-harm set); the bundled one by default. Its version goes into the
+            matrix's fingerprint and every decision's provenance.
 
     Raises:
         ConfigError: every problem found (unknown ids, ranks out of order, a
             significant-harm factor mapped below section 47, ...), each located.
     """
+    words = vocabulary if vocabulary is not None else bundled_vocabulary()
     problems: list[Problem] = []
 
     def report(path: Path, message: str, kind: str, *, key: bool = False) -> None:
@@ -246,7 +252,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             )
 
     # factor mappings and the safety floor
-    known = vocabulary.ids()
+    known = words.ids()
     factor_level: dict[str, int] = {}
     factor_source: dict[str, str] = {}
     factor_domain: dict[str, Any] = {}
@@ -263,7 +269,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         at = check_level(("factors", key, "level"), mapping.level)
         if at is None:
             continue
-        factor = vocabulary.get(key)
+        factor = words.get(key)
         factor_level[key] = at
         factor_source[key] = _cite(mapping.source)
         factor_domain[key] = factor.domain
@@ -416,7 +422,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
 
     if verify:
         # the invariants a loaded matrix must keep (earlyhelp check-config reports the rest)
-        for violation in (*consistency(config), *safety(config)):
+        for violation in (*consistency(config), *safety(config, words)):
             pos = where.locate(violation.path) if where is not None else None
             line, col = pos if pos is not None else (None, None)
             problems.append(attrs.evolve(violation, source=source, line=line, col=col).to_problem())
@@ -443,7 +449,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
     return Authority(
         config=config,
         levels=levels,
-        fingerprint=fingerprint(config),
+        fingerprint=fingerprint(config, words),
         source_path=None if source == "<data>" else source,
         factor_level=factor_level,
         mapping_reason={
@@ -456,7 +462,8 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         cells=factor_cells,
         considerations=tuple(considerations),
         where=where,
-        significant=frozenset(f.id for f in vocabulary.significant_harm()),
+        significant=frozenset(f.id for f in words.significant_harm()),
+        vocabulary=words,
     )
 
 

@@ -530,6 +530,9 @@ class Authority:
     _cells: Mapping[str, Mapping[str, CellInfo]] = attrs.field(factory=dict, repr=False)
     _considerations: tuple[ConsiderationRule, ...] = attrs.field(default=(), repr=False)
     _rule_set: RuleCodes | None = attrs.field(default=None, repr=False, kw_only=True)
+    _vocabulary: vocabulary.Vocabulary = attrs.field(
+        factory=vocabulary.bundled, repr=False, kw_only=True
+    )
     _no_factors: tuple[Reason, ...] = attrs.field(init=False, repr=False)
     _asks_below: int = attrs.field(init=False, repr=False)
     _provenance: Provenance = attrs.field(init=False, repr=False)
@@ -543,7 +546,9 @@ class Authority:
         object.__setattr__(
             self,
             "_provenance",
-            Provenance(self.config.id, self.config.version, self.fingerprint, vocabulary.version()),
+            Provenance(
+                self.config.id, self.config.version, self.fingerprint, self._vocabulary.version
+            ),
         )
         object.__setattr__(
             self,
@@ -640,6 +645,12 @@ class Authority:
             )
             problems.append(Problem(message, path, source, line, col, "unknown-rule"))
         return problems
+
+    @property
+    def vocabulary(self) -> vocabulary.Vocabulary:
+        """The needs vocabulary the matrix is compiled against (its version is in
+        :attr:`provenance`)."""
+        return self._vocabulary
 
     @property
     def provenance(self) -> Provenance:
@@ -1037,12 +1048,14 @@ class Authority:
         )
 
 
-def fingerprint(config: AuthorityConfig) -> str:
-    """sha256 of the canonical JSON form of the config and the vocabulary's version.
+def fingerprint(config: AuthorityConfig, words: vocabulary.Vocabulary | None = None) -> str:
+    """sha256 of the canonical JSON form of the config and the version of the vocabulary
+    it is compiled against (the bundled one by default).
 
     The vocabulary is part of what decides (which factors are significant harm, which
     domain a factor is in), so a new vocabulary gives a new fingerprint.
     """
-    data = {"config": config.model_dump(mode="json"), "vocabulary": vocabulary.version()}
+    version = (words or vocabulary.bundled()).version
+    data = {"config": config.model_dump(mode="json"), "vocabulary": version}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
