@@ -248,9 +248,14 @@ def main() -> None:
         spark.main()
 
 
-def with_rules(bromley: eh.Authority, n: int) -> eh.Authority:
+def with_rules(bromley: eh.Authority, n: int, *, few: bool = False) -> eh.Authority:
     """Bromley given ``n`` escalation rules, each needing more needs than the example
-    assessment has (so none fires for it), counted from each level in turn."""
+    assessment has (so none fires for it), counted from each level in turn.
+
+    With ``few``, each rule needs only 1 to 7 needs, counted from the lowest level or the
+    next, across all 3 domains: the example has enough needs there for every rule, but in 2
+    domains, so none fires, and each classification counts its needs by level and gathers
+    their domains (no short cut)."""
     from earlyhelp_core.thresholds import compile_config
 
     data = bromley.config.model_dump(mode="json")
@@ -260,9 +265,9 @@ def with_rules(bromley: eh.Authority, n: int) -> eh.Authority:
         {
             "id": f"bench-{i}",
             "when": {
-                "at_least": 20 + i % 30,
-                "at_level": levels[i % (len(levels) - 1)],
-                "across_domains": 1 + i % 3,
+                "at_least": 1 + i % 7 if few else 20 + i % 30,
+                "at_level": levels[i % (2 if few else len(levels) - 1)],
+                "across_domains": 3 if few else 1 + i % 3,
             },
             "then": levels[-1],
             "source": source,
@@ -279,6 +284,15 @@ def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> No
         authority = with_rules(bromley, n)
         ratio(
             f"classify with {n:,} escalation rules vs with none",
+            lambda a=authority: a.classify(assessment),
+            lambda: bromley.classify(assessment),
+            number=5000,
+        )
+    for n in (1, 1000):
+        authority = with_rules(bromley, n, few=True)
+        assert authority.classify(assessment).computed_level == bromley.levels[1]
+        ratio(
+            f"classify with {n:,} rules needing 1-7 needs in 3 domains",
             lambda a=authority: a.classify(assessment),
             lambda: bromley.classify(assessment),
             number=5000,
