@@ -360,8 +360,14 @@ def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
             f"{f'  the same with {n} escalation rules':<58} {took:9.2f} s "
             "(target with 10: under 2 s)"
         )
-    took, summary = cohorts.cli_100k()
+    took, summary, size = cohorts.cli_100k()
     print(f"{'earlyhelp assess --format jsonl, 100,000 records':<58} {took:9.1f} s: {summary}")
+    print(f"{'  output per record':<58} {size / 100_000:9,.0f} bytes")
+    took, _, size = cohorts.cli_100k("bromley", 100_000, "--fields", "level,reasons")
+    print(
+        f"{'  the same with --fields level,reasons':<58} {took:9.1f} s, "
+        f"{size / 100_000:,.0f} bytes per record"
+    )
 
 
 def first_load() -> float:

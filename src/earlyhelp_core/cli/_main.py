@@ -48,7 +48,15 @@ from ..thresholds import (
 from ..thresholds import find_authority as _find_matrix
 from ..thresholds import load_authority as _load_matrix
 from ..thresholds._load import Summary, bundled_summary, holds_configs
-from ._jsonl import EXIT_INTERRUPTED, assess_jsonl, assess_results, open_input, validate_jsonl
+from ._jsonl import (
+    EXIT_INTERRUPTED,
+    FIELDS,
+    assess_jsonl,
+    assess_results,
+    open_input,
+    parse_fields,
+    validate_jsonl,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -99,6 +107,14 @@ def _add_bulk(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _fields(text: str) -> tuple[str, ...]:
+    """``--fields``: an unknown name is a usage error that names the known ones."""
+    try:
+        return parse_fields(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _is_jsonl(name: str, given: str) -> bool:
     if given != "auto":
         return given == "jsonl"
@@ -147,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="read FILE as data an authority holds, one record per child's assessment: "
         "'cin-census' (a Children in Need census return, XML) or 'ssd' (a Standard "
         "Safeguarding Dataset extract: a folder of CSV or Parquet tables); needs --authority",
+    )
+    p.add_argument(
+        "--fields",
+        type=_fields,
+        metavar="NAME,...",
+        help="with --format jsonl: write only these fields of each record's result, "
+        "comma-separated (each line still starts with the record's index and id), for a "
+        f"compact output; the fields: {', '.join(FIELDS)}",
     )
     p.add_argument(
         "--explain",
@@ -361,10 +385,14 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
     other = load_authority(args.compare) if args.compare else None
     records = READERS[args.source_kind](args.file, authority.id)
     results = classify_many(authority, records, source=args.file, compared_with=other)
-    return assess_results(results, authority, other, fmt=args.format, out=out, err=sys.stderr)
+    return assess_results(
+        results, authority, other, fmt=args.format, out=out, err=sys.stderr, fields=args.fields
+    )
 
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    if args.fields is not None and args.format != "jsonl":
+        raise UserError("--fields is for --format jsonl: it chooses what each line holds")
     if args.source_kind is not None:
         return _assess_from(args, out)
     if _is_jsonl(args.file, args.input_format):
@@ -380,6 +408,7 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
             fmt=args.format,
             out=out,
             err=sys.stderr,
+            fields=args.fields,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
