@@ -154,8 +154,11 @@ def columnar(authority: eh.Authority, n: int) -> tuple[float, int]:
     return best, table.num_rows
 
 
-def cli_100k(authority_id: str = "bromley", n: int = 100_000) -> tuple[float, str]:
-    """(seconds, summary line) for ``earlyhelp assess`` over ``n`` JSON Lines records."""
+def cli_100k(
+    authority_id: str = "bromley", n: int = 100_000, *extra: str
+) -> tuple[float, str, int]:
+    """(seconds, summary line, bytes written) for ``earlyhelp assess --format jsonl`` over
+    ``n`` JSON Lines records; ``extra``: more arguments (``--fields``)."""
     authority = eh.load_authority(authority_id)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cohort.jsonl"
@@ -174,10 +177,11 @@ def cli_100k(authority_id: str = "bromley", n: int = 100_000) -> tuple[float, st
                 authority_id,
                 "--format",
                 "jsonl",
+                *extra,
             ],
             capture_output=True,
-            text=True,
             check=False,
         )
         took = time.perf_counter() - start
-    return took, run.stderr.strip().splitlines()[-1]
+    summary = run.stderr.decode("utf-8").strip().splitlines()[-1]
+    return took, summary, len(run.stdout)

@@ -123,6 +123,61 @@ def test_assess_jsonl_output_is_one_object_per_record(capsys, cohort) -> None:
     assert "9 records under bromley" in err  # the summary goes to stderr, keeping stdout clean
 
 
+def test_fields_keep_only_the_named_fields_of_each_record(capsys, cohort) -> None:
+    argv = ["assess", cohort, "--authority", "bromley", "--format", "jsonl"]
+    _, full, _ = run(capsys, *argv)
+    code, out, err = run(capsys, *argv, "--fields", "level, reasons,level")
+    assert code == 1  # as without --fields: three records could not be read
+    rows = [json.loads(line) for line in out.splitlines()]
+    full_rows = [json.loads(line) for line in full.splitlines()]
+    assert [list(r) for r in rows] == [["index", "id", "level", "reasons"]] * 9
+    for row, whole in zip(rows, full_rows, strict=True):
+        assert (row["index"], row["id"]) == (whole["index"], whole["id"])
+        decision = whole.get("decision")
+        assert row["level"] == (decision["level"]["id"] if decision else None)
+        assert row["reasons"] == (decision["reasons"] if decision else None)
+    assert rows[0]["level"] == "tier-3"
+    assert len(out) < len(full) / 3
+    assert "9 records under bromley" in err  # the summary is unchanged
+
+
+def test_every_field_can_be_asked_for(capsys, cohort) -> None:
+    from earlyhelp_core.cli._jsonl import FIELDS
+
+    argv = ["assess", cohort, "--authority", "bromley", "--format", "jsonl"]
+    _, out, _ = run(capsys, *argv, "--compare", "bedford", "--fields", ",".join(FIELDS))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert all(list(r) == list(FIELDS) for r in rows)
+    first, unread = rows[0], rows[7]
+    assert first["ok"] is True
+    assert first["problems"] == []
+    assert (first["level"], first["rank"], first["authority"]) == ("tier-3", 3, "bromley")
+    assert first["compared_level"] is not None
+    assert unread["ok"] is False
+    assert (unread["level"], unread["reasons"]) == (None, None)
+    assert unread["problems"][0]["kind"] == "empty"
+
+
+@pytest.mark.parametrize("given", ["level,reason", "", " , "])
+def test_an_unknown_field_is_a_usage_error_naming_the_known_ones(capsys, cohort, given) -> None:
+    argv = ["assess", cohort, "--authority", "bromley", "--format", "jsonl", "--fields", given]
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in argv])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --fields:" in err
+    assert "the fields are: index, id, ok, level, rank" in err
+    if given == "level,reason":
+        assert "unknown field 'reason'" in err
+
+
+def test_fields_need_json_lines_output(capsys, cohort) -> None:
+    code, out, err = run(capsys, "assess", cohort, "--authority", "bromley", "--fields", "level")
+    assert code == 1
+    assert out == ""
+    assert "--fields is for --format jsonl" in err
+
+
 def test_compare_reports_how_records_move(capsys, cohort) -> None:
     _, out, err = run(
         capsys,

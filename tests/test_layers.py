@@ -18,7 +18,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "earlyhelp_core"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("_version", "_errors", "_resources"),
+    ("_version", "_errors", "_resources", "_limits"),
+    ("_yaml",),
     ("_reader",),
     ("_located", "_schema_check", "_model"),
     ("prevention", "vocabulary", "_calendar"),
@@ -41,6 +42,8 @@ LATE: dict[tuple[str, str], str] = {
     ("testing._hook", "testing._configs"): "the pytest plugin hook stays light",
     ("testing._hook", "testing._documents"): "the pytest plugin hook stays light",
     ("testing._checks", "thresholds"): "kept off the pytest plugin hook's import path",
+    ("_reader", "_yaml"): "PyYAML (about 30 ms) loads only when a YAML text is read or written, "
+    "not on `import earlyhelp_core` nor for JSON",
     ("cli._common", "interop"): "the readers (and their XML and columnar libraries) load only "
     "when `earlyhelp assess --from` uses them",
     ("cli._serve", "service"): "the service extra (an ASGI stack) is optional and loads only "

@@ -254,7 +254,7 @@ def test_control_character_after_non_ascii_text_is_located_by_character() -> Non
 @pytest.fixture(params=["libyaml", "pure-python"])
 def either_parser(request, monkeypatch):
     """Run a test with libyaml's parser and with PyYAML's own (used where libyaml is absent)."""
-    import earlyhelp_core._reader as reader
+    import earlyhelp_core._yaml as reader
 
     if request.param == "pure-python":
         monkeypatch.setattr(reader, "_CParser", None)

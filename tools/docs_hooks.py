@@ -550,7 +550,36 @@ def cli_reference() -> str:
             choices = f" (one of: {', '.join(map(str, action.choices))})" if action.choices else ""
             out.append(f"| `{flag}` | {_cell(action.help or '')}{choices} |")
         out.append("")
+        if name == "assess":
+            out += _fields_reference()
     return "\n".join(out)
+
+
+def _fields_reference() -> list[str]:
+    """What ``earlyhelp assess --format jsonl --fields`` can write, from its table."""
+    from earlyhelp_core.cli._jsonl import FIELDS
+
+    out = [
+        "### Compact JSON Lines: `--fields`",
+        "",
+        "With `--format jsonl`, each line holds a record's whole result (its decision with "
+        "every level described in full, or its problems). For analysis, "
+        "`--fields NAME,...` writes only the named fields of each record, as one flat JSON "
+        "object per line that starts with the record's `index` and `id`. A field of the "
+        "decision is `null` for a record that could not be read (its `problems` say why, "
+        "and the summary on standard error counts it). A name not in this table is a usage "
+        "error (exit status `2`) that lists the names.",
+        "",
+        "```sh",
+        "earlyhelp assess cohort.jsonl --authority bromley --format jsonl --fields level,reasons",
+        "```",
+        "",
+        "| field | holds |",
+        "|---|---|",
+    ]
+    out += [f"| `{name}` | {_cell(what)} |" for name, (what, _) in FIELDS.items()]
+    out.append("")
+    return out
 
 
 # --------------------------------------------------------------------------- the hook

@@ -44,8 +44,9 @@ from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "earlyhelp_core"
-TARGETS = ("thresholds", "assessment", "_reader.py")
-"""What is mutated, relative to the package: the engine, the rules and the reader."""
+TARGETS = ("thresholds", "assessment", "_reader.py", "_yaml.py")
+"""What is mutated, relative to the package: the engine, the rules and the reader (its YAML
+half is in ``_yaml.py``)."""
 
 
 _COMPARE: dict[type[ast.cmpop], type[ast.cmpop]] = {

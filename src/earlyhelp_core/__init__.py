@@ -12,27 +12,8 @@ eh.vocabulary.get("persistent-absence")     # the national needs vocabulary
 
 from typing import TYPE_CHECKING, Any
 
-from . import vocabulary
 from ._errors import DocumentError, EarlyHelpError, LoadError, Location, Problem, UnknownIdError
 from ._version import __version__
-from .models import (
-    Assessment,
-    Consent,
-    Document,
-    FactorObservation,
-    Family,
-    Member,
-    Plan,
-    Professional,
-    RecordedLevel,
-    Referral,
-    Referrer,
-    Role,
-    Send,
-    Voice,
-    load_document,
-    parse_document,
-)
 
 __all__ = [
     "ENGLAND",
@@ -98,6 +79,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from . import vocabulary
     from ._calendar import ENGLAND, Closure, WorkingCalendar
     from .assessment._core import (
         Finding,
@@ -112,6 +94,24 @@ if TYPE_CHECKING:
         validate,
     )
     from .cohorts import RecordResult, classify_many, diff, validate_many
+    from .models import (
+        Assessment,
+        Consent,
+        Document,
+        FactorObservation,
+        Family,
+        Member,
+        Plan,
+        Professional,
+        RecordedLevel,
+        Referral,
+        Referrer,
+        Role,
+        Send,
+        Voice,
+        load_document,
+        parse_document,
+    )
     from .prevention import PreventionLevel, Response
     from .thresholds import (
         Authority,
@@ -134,6 +134,22 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "Assessment": "models",
+    "Consent": "models",
+    "Document": "models",
+    "FactorObservation": "models",
+    "Family": "models",
+    "Member": "models",
+    "Plan": "models",
+    "Professional": "models",
+    "RecordedLevel": "models",
+    "Referral": "models",
+    "Referrer": "models",
+    "Role": "models",
+    "Send": "models",
+    "Voice": "models",
+    "load_document": "models",
+    "parse_document": "models",
     "ENGLAND": "_calendar",
     "Closure": "_calendar",
     "WorkingCalendar": "_calendar",
@@ -172,11 +188,14 @@ _LAZY = {
     "narrative": "thresholds",
 }
 
-_SUBPACKAGES = frozenset({"assessment", "cohorts", "models", "prevention", "testing", "thresholds"})
+_SUBPACKAGES = frozenset(
+    {"assessment", "cohorts", "models", "prevention", "testing", "thresholds", "vocabulary"}
+)
 
 
 def __getattr__(name: str) -> Any:
-    """Import the threshold engine on first use, keeping ``import earlyhelp_core`` quick."""
+    """Import the document models (and pydantic), the vocabulary and the threshold engine
+    on first use, keeping ``import earlyhelp_core`` quick."""
     module = _LAZY.get(name)
     if module is None and name not in _SUBPACKAGES:
         raise AttributeError(f"module 'earlyhelp_core' has no attribute {name!r}")

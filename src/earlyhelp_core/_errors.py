@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-
-import attrs
+from dataclasses import dataclass
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -66,7 +65,7 @@ def render_path(path: Sequence[str | int]) -> str:
     return "".join(out) or "(document)"
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Location:
     """Where something is: the file (``"<data>"`` for a mapping in memory), the line and
     column when known, and the path inside the data. Problems, invariant violations and
@@ -90,7 +89,7 @@ class Location:
         return {"file": self.file, "line": self.line, "col": self.col, "path": list(self.path)}
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Problem:
     """One thing wrong with a file or a mapping, with where it is.
 

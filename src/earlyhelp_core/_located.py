@@ -8,7 +8,6 @@ Input values are echoed only for fields that do not hold personal data.
 from __future__ import annotations
 
 import collections.abc
-import difflib
 import functools
 import re
 import typing
@@ -48,6 +47,8 @@ _NEAREST_KEPT = 512
 
 @functools.lru_cache(maxsize=_NEAREST_KEPT)
 def _nearest(word: str, choices: tuple[str, ...]) -> str:
+    import difflib  # noqa: PLC0415  (loaded with the first near miss, not on import)
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

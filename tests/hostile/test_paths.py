@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import sysconfig
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,19 +93,23 @@ def _document(tmp_path: Path, authority: str) -> Path:
 
 
 _PACKAGE = data_dir("configs").parent
+_LIBRARIES = {Path(sysconfig.get_paths()[key]) for key in ("purelib", "platlib")}
 
 
 def _read_for(opened: list[str], document: Path | None = None) -> list[str]:
     """The files opened that a hostile id could have named.
 
     That is every file but the document itself, the package's own data (bundled configs,
-    the vocabulary) and installed packages' metadata, read to find installed authorities.
+    the vocabulary), installed packages' metadata, read to find installed authorities, and
+    installed packages' code: the document models load on first use, and pydantic imports
+    a module of its own the first time it validates in a process.
     """
     return [
         name
         for name in opened
         if Path(name) != document
         and not Path(name).is_relative_to(_PACKAGE)
+        and not any(Path(name).is_relative_to(lib) for lib in _LIBRARIES)
         and ".dist-info" not in name
         and not name.endswith(".zip")
     ]

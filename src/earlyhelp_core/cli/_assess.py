@@ -23,7 +23,7 @@ from ._common import (
     load_stdin,
     stdin_kind,
 )
-from ._jsonl import assess_jsonl, assess_results
+from ._jsonl import FIELDS, assess_jsonl, assess_results, parse_fields
 
 __all__ = ["add_parser", "run"]
 
@@ -64,11 +64,27 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Safeguarding Dataset extract: a folder of CSV or Parquet tables); needs --authority",
     )
     p.add_argument(
+        "--fields",
+        type=_fields,
+        metavar="NAME,...",
+        help="with --format jsonl: write only these fields of each record's result, "
+        "comma-separated (each line still starts with the record's index and id), for a "
+        f"compact output; the fields: {', '.join(FIELDS)}",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="also say what would change the level: the smallest sets of needs whose "
         "resolution would bring it down, and the needs whose addition would take it up",
     )
+
+
+def _fields(text: str) -> tuple[str, ...]:
+    """``--fields``: an unknown name is a usage error that names the known ones."""
+    try:
+        return parse_fields(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
@@ -82,10 +98,14 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
     other = load_authority(args.compare) if args.compare else None
     records = READERS[args.source_kind](args.file, authority.id)
     results = classify_many(authority, records, source=args.file, compared_with=other)
-    return assess_results(results, authority, other, fmt=args.format, out=out, err=sys.stderr)
+    return assess_results(
+        results, authority, other, fmt=args.format, out=out, err=sys.stderr, fields=args.fields
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.fields is not None and args.format != "jsonl":
+        raise UserError("--fields is for --format jsonl: it chooses what each line holds")
     if args.source_kind is not None:
         return _assess_from(args, out)
     kind, stdin = (
@@ -106,6 +126,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             err=sys.stderr,
             max_record_bytes=args.max_record_bytes,
             stream=stdin,
+            fields=args.fields,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")

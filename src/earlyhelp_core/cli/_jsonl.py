@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import IO, Any, TextIO
 
@@ -20,13 +20,15 @@ from ..cohorts import (
     results_of_jsonl,
 )
 from ..models import Plan
-from ..thresholds import Authority
+from ..thresholds import Authority, Decision
 
 __all__ = [
+    "FIELDS",
     "Replay",
     "assess_jsonl",
     "assess_results",
     "open_input",
+    "parse_fields",
     "sniff_stdin",
     "validate_jsonl",
 ]
@@ -179,6 +181,85 @@ def _decision_row(result: RecordResult, comparing: bool) -> dict[str, Any]:
     return row
 
 
+def _decided(get: Callable[[Decision], Any]) -> Callable[[RecordResult], Any]:
+    """A field of the record's decision; null for a record that was not classified."""
+    return lambda result: get(result.decision) if result.decision is not None else None
+
+
+FIELDS: dict[str, tuple[str, Callable[[RecordResult], Any]]] = {
+    "index": ("the record's place in the input, from 0 (always written)", lambda r: r.index),
+    "id": ("the record's `id`, when it has one (always written)", lambda r: r.id),
+    "ok": ("whether the record was read and classified", lambda r: r.ok),
+    "level": (
+        "the level id decided (the computed level, or a higher recorded one)",
+        _decided(lambda d: d.level.id),
+    ),
+    "rank": ("the rank of that level", _decided(lambda d: d.level.rank)),
+    "prevention": ("its Munro prevention level", _decided(lambda d: d.prevention.value)),
+    "response": ("its social-care response", _decided(lambda d: d.response.value)),
+    "computed_level": (
+        "the level id the matrix computes, before a recorded level",
+        _decided(lambda d: d.computed_level.id),
+    ),
+    "recorded_level": (
+        "the level id the practitioner recorded, as written",
+        _decided(lambda d: d.recorded_as),
+    ),
+    "judgement": (
+        "how the recorded level stands to the computed one",
+        _decided(lambda d: d.judgement.value),
+    ),
+    "reasons": (
+        "why: each reason as in the full output (factors, kind, rule, level, source)",
+        _decided(lambda d: [r.to_dict() for r in d.reasons]),
+    ),
+    "considerations": (
+        "the advisories raised, as in the full output",
+        _decided(lambda d: [c.to_dict() for c in d.considerations]),
+    ),
+    "unmapped_factors": (
+        "factors the matrix does not place",
+        _decided(lambda d: list(d.unmapped_factors)),
+    ),
+    "next_step": ("what the practitioner does next", _decided(lambda d: d.next_step)),
+    "authority": ("the id of the authority that decided", _decided(lambda d: d.authority)),
+    "version": ("the version of its config", _decided(lambda d: d.version)),
+    "compared_level": (
+        "with --compare: the level id under the other matrix",
+        lambda r: r.compared.level.id if r.compared is not None else None,
+    ),
+    "problems": (
+        "why a record could not be read, each problem located",
+        lambda r: [p.to_dict() for p in r.problems],
+    ),
+}
+"""What ``earlyhelp assess --format jsonl --fields`` can write of each record's result: the
+name, what it holds, and how to get it. A field of the decision is null for a record that
+was not classified."""
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """The field names of a ``--fields`` value (comma-separated, each once, in order).
+
+    Raises:
+        ValueError: no name, or a name not in :data:`FIELDS` (the message names them all).
+    """
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in FIELDS]
+    if unknown or not names:
+        what = f"unknown field {', '.join(map(repr, unknown))}" if unknown else "no field named"
+        raise ValueError(f"{what}; the fields are: {', '.join(FIELDS)}")
+    return names
+
+
+def _only(result: RecordResult, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of a record's result, after its index and id."""
+    row = {"index": result.index, "id": result.id}
+    for name in fields:
+        row[name] = FIELDS[name][1](result)
+    return row
+
+
 def assess_jsonl(
     source: str,
     authority: Authority,
@@ -189,9 +270,11 @@ def assess_jsonl(
     err: TextIO,
     max_record_bytes: int = MAX_RECORD_BYTES,
     stream: Replay | None = None,
+    fields: tuple[str, ...] | None = None,
 ) -> int:
     """Classify every record of a JSON Lines input; with ``other``, under both matrices.
-    ``stream``: standard input, already begun (see :func:`sniff_stdin`)."""
+    ``stream``: standard input, already begun (see :func:`sniff_stdin`); ``fields``: see
+    :func:`assess_results`."""
     with open_input(source) if stream is None else nullcontext(stream) as lines:
         results = results_of_jsonl(
             authority,
@@ -201,7 +284,7 @@ def assess_jsonl(
             also=other,
             max_record_bytes=max_record_bytes,
         )
-        return assess_results(results, authority, other, fmt=fmt, out=out, err=err)
+        return assess_results(results, authority, other, fmt=fmt, out=out, err=err, fields=fields)
 
 
 def assess_results(
@@ -212,9 +295,11 @@ def assess_results(
     fmt: str,
     out: TextIO,
     err: TextIO,
+    fields: tuple[str, ...] | None = None,
 ) -> int:
     """Print each classified record (text, JSON Lines or CSV), a progress line on a
-    terminal, and the summary; whatever the records were read from."""
+    terminal, and the summary; whatever the records were read from. ``fields``: with JSON
+    Lines, write only these of :data:`FIELDS` for each record (after its index and id)."""
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
@@ -228,7 +313,8 @@ def assess_results(
             if fmt == "json":
                 listed.write(result.to_dict())
             elif fmt == "jsonl":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                row = result.to_dict() if fields is None else _only(result, fields)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
             elif fmt == "csv":
                 table.write(_decision_row(result, other is not None))
             else:

@@ -9,6 +9,7 @@ whatever the cohort's size.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -166,7 +167,7 @@ def _on_line(problem: Problem, line: int | None) -> Problem:
     """A problem found inside one JSON Lines record, moved to that record's line."""
     if line is None:
         return problem
-    return attrs.evolve(problem, line=line)
+    return dataclasses.replace(problem, line=line)
 
 
 def records(

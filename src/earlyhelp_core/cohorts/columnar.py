@@ -40,11 +40,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..thresholds import AuthorityConfig, compile_config
+from ..vocabulary import Domain
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ..thresholds import Authority
+    from ..thresholds import Authority, EscalationRule
+
 
 __all__ = ["classify_dask", "classify_pandas", "classify_spark", "classify_table"]
 
@@ -108,39 +110,12 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
             pc.index_in(key, value_set=pa.array(list(cells), pa.string())),
         )
         level = pc.coalesce(cell_at, level)
-    rows = pa.table({"record": table["record"], "factor": factor, "level": level})
-    best = rows.group_by("record").aggregate([("level", "max")])
-    result_record = best["record"]
-    result_level = pc.fill_null(best["level_max"], 0)
-
     if authority.escalation_rules:
-        domain_of = {f: d.value for f, d in authority.factor_domains.items()}
-        domains = pa.array([domain_of.get(f) for f in placed], pa.string())
-        mapped = rows.append_column("domain", pc.take(domains, at)).filter(
-            pc.is_valid(rows["level"])
-        )
-        # one group-by per distinct level the rules count from, not one per rule
-        by_level: dict[int, list[Any]] = {}
-        for rule in authority.escalation_rules:
-            by_level.setdefault(rule.at_index, []).append(rule)
-        for at_index, rules in sorted(by_level.items()):
-            # distinct factors with a row at or above the level: the same factor recorded
-            # twice counts once, at its highest placement (as classify counts it)
-            hits = mapped.filter(pc.greater_equal(mapped["level"], at_index))
-            counted = hits.group_by("record").aggregate(
-                [("factor", "count_distinct"), ("domain", "count_distinct")]
-            )
-            count, spread = counted["factor_count_distinct"], counted["domain_count_distinct"]
-            raised_to = pa.nulls(len(counted), pa.int64()).fill_null(-1)
-            for rule in rules:
-                fires = pc.and_(
-                    pc.greater_equal(count, rule.at_least),
-                    pc.greater_equal(spread, rule.across_domains),
-                )
-                raised_to = pc.max_element_wise(raised_to, pc.if_else(fires, rule.then_index, -1))
-            at = pc.index_in(result_record, value_set=counted["record"])
-            raised = pc.fill_null(pc.take(raised_to, at), -1)
-            result_level = pc.max_element_wise(result_level, raised)
+        result_record, result_level = _escalated(authority, table["record"], level, at, placed)
+    else:
+        rows = pa.table({"record": table["record"], "level": level})
+        best = rows.group_by("record").aggregate([("level", "max")])
+        result_record, result_level = best["record"], pc.fill_null(best["level_max"], 0)
 
     levels = authority.levels
     out = pa.table(
@@ -153,6 +128,59 @@ def classify_table(authority: Authority, cohort: Any) -> pa.Table:
         }
     )
     return out.sort_by("record")
+
+
+def _escalated(
+    authority: Authority, record: Any, level: Any, at: Any, placed: dict[str, int]
+) -> tuple[Any, Any]:
+    """(each record, its level index) for long rows (``record``; ``level``, the level index
+    of each row's factor; ``at``, the factor's place in ``placed``; null when the factor is
+    not placed), with the escalation rules applied as :meth:`Authority.classify` applies them.
+
+    Each factor of a record is counted once, at its highest placement: one group-by by
+    record and factor finds that, and then one group-by by record counts, for each level a
+    rule counts from, the factors at or above it (a sum) and the domains they span (one flag
+    per domain), whatever the number of rules. Every column grouped is a small integer.
+    """
+    pa, pc = _pyarrow()
+    by_level: dict[int, list[EscalationRule]] = {}
+    for rule in authority.escalation_rules:
+        by_level.setdefault(rule.at_index, []).append(rule)
+    pairs = (
+        pa.table({"record": record, "at": at, "level": level})
+        .group_by(["record", "at"])
+        .aggregate([("level", "max")])
+    )
+    pair_level = pairs["level_max"]
+    codes = {d: i for i, d in enumerate(Domain)}
+    domain_of = authority.factor_domains
+    domains = pc.take(pa.array([codes[domain_of[f]] for f in placed], pa.int8()), pairs["at"])
+    columns: dict[str, Any] = {"record": pairs["record"], "level": pair_level}
+    aggregates: list[tuple[str, str]] = [("level", "max")]
+    for at_index in by_level:
+        # a factor placed at or above the level counts 1, and flags its domain
+        counted = pc.fill_null(pc.greater_equal(pair_level, at_index), False)
+        columns[f"n{at_index}"] = counted.cast(pa.int32())
+        aggregates.append((f"n{at_index}", "sum"))
+        for code in codes.values():
+            columns[f"d{at_index}_{code}"] = pc.and_(counted, pc.equal(domains, code))
+            aggregates.append((f"d{at_index}_{code}", "any"))
+    best = pa.table(columns).group_by("record").aggregate(aggregates)
+    result = pc.fill_null(best["level_max"], 0)
+    for at_index, rules in sorted(by_level.items()):
+        count = best[f"n{at_index}_sum"]
+        spread = pa.nulls(len(best), pa.int8()).fill_null(0)
+        for code in codes.values():
+            flag = pc.fill_null(best[f"d{at_index}_{code}_any"], False)
+            spread = pc.add(spread, flag.cast(pa.int8()))
+        for rule in rules:
+            fires = pc.and_(
+                pc.greater_equal(count, rule.at_least),
+                pc.greater_equal(spread, rule.across_domains),
+            )
+            raise_it = pc.and_(fires, pc.less(result, rule.then_index))
+            result = pc.if_else(raise_it, rule.then_index, result)
+    return best["record"], result
 
 
 def classify_pandas(frame: Any, authority: Authority) -> Any:

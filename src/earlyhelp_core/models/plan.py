@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 from typing import Any, Literal
 
-import attrs
 from pydantic import Field, StrictInt, model_validator
 
 from .._errors import Path
@@ -216,7 +216,7 @@ def _step_dates(i: int, step: Step) -> list[tuple[Path, str, str, Any]]:
     return problems
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Travel:
     """How one outcome's review score moved: from the first scored review to the last, and
     the change between each review and the next."""

@@ -437,6 +437,12 @@ class ConsiderationRule:
     below_index: int
 
 
+_NEVER: Final = 1 << 62
+"""The fewest placed factors a rule needs, for a matrix without escalation rules: never."""
+
+_NO_CELLS: Final[Mapping[str, Any]] = MappingProxyType({})
+"""No need names an indicator cell (shared, read-only)."""
+
 _Sorted = tuple[tuple[int, ...], tuple[tuple[int, "EscalationRule"], ...]]
 """Rules sorted by how many factors they need: those numbers, and (position, rule) pairs."""
 
@@ -451,6 +457,8 @@ class _RuleGroup:
     by_domains: tuple[
         tuple[int, tuple[tuple[int, ...], tuple[tuple[int, EscalationRule], ...]]], ...
     ]
+    fewest: int
+    """The fewest factors any of the group's rules needs."""
 
 
 def _group_rules(rules: Sequence[EscalationRule]) -> tuple[_RuleGroup, ...]:
@@ -467,7 +475,8 @@ def _group_rules(rules: Sequence[EscalationRule]) -> tuple[_RuleGroup, ...]:
             ordered = sorted(grouped[at_index][across], key=lambda item: item[1].at_least)
             needs = tuple(rule.at_least for _, rule in ordered)
             lists.append((across, (needs, tuple(ordered))))
-        out.append(_RuleGroup(at_index, tuple(lists)))
+        fewest = min(needs[0] for _, (needs, _) in lists)
+        out.append(_RuleGroup(at_index, tuple(lists), fewest))
     return tuple(out)
 
 
@@ -541,6 +550,9 @@ class Authority:
     _cell_view: Mapping[str, tuple[CellInfo, ...]] = attrs.field(init=False, repr=False)
     _calendar: WorkingCalendar = attrs.field(init=False, repr=False)
     _groups: tuple[_RuleGroup, ...] = attrs.field(init=False, repr=False)
+    _fewest: int = attrs.field(init=False, repr=False)
+    _lowest_counted: int = attrs.field(init=False, repr=False)
+    _domain_bit: Mapping[str, int] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -571,6 +583,16 @@ class Authority:
             self, "_asks_below", max((c.below_index for c in self._considerations), default=0)
         )
         object.__setattr__(self, "_groups", _group_rules(self._rules))
+        # no rule fires for fewer placed factors than this (none fires at all without rules)
+        object.__setattr__(self, "_fewest", min((r.at_least for r in self._rules), default=_NEVER))
+        # nor for factors all placed below the lowest level a rule counts from
+        object.__setattr__(
+            self, "_lowest_counted", min((r.at_index for r in self._rules), default=_NEVER)
+        )
+        bits = {domain: 1 << i for i, domain in enumerate(Domain)}
+        object.__setattr__(
+            self, "_domain_bit", {f: bits[d] for f, d in self._factor_domain.items()}
+        )
         closures = self.config.parameters.closure_days.value or ()
         object.__setattr__(
             self,
@@ -766,8 +788,9 @@ class Authority:
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
+        get = level_of.get
         for factor in factors:
-            at = level_of.get(factor)
+            at = get(factor)
             if at is None:
                 unmapped += (factor,)
             elif at > index:
@@ -777,10 +800,13 @@ class Authority:
         index = max(index, 0)
         fired: tuple[Firing, ...] = ()
         placed = None
-        if self._rules or placed_too:
+        # no rule fires for fewer factors than the fewest any rule needs, nor for factors
+        # all placed below the levels the rules count from: then the placed factors are not
+        # gathered unless asked for
+        if placed_too or (len(factors) >= self._fewest and index >= self._lowest_counted):
             placed = {f: level_of[f] for f in factors if f in level_of}
-        if self._rules and placed is not None:
-            fired = self._fire(placed)
+            if len(placed) >= self._fewest:
+                fired = self._fire(placed)
             for firing in fired:
                 if firing.rule.then_index > index:
                     index, top = firing.rule.then_index, []
@@ -893,16 +919,23 @@ class Authority:
         """
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-        factors, best, named = self._needs(assessment)
+        factors = [o.factor for o in assessment.factors]
+        best: Mapping[str, int] = _NO_CELLS
+        named: Mapping[str, str | None] = _NO_CELLS
+        if self._cells and not self._cells.keys().isdisjoint(factors):
+            factors, best, named = self._needs(assessment)
+        # else no need has indicator cells (the usual case): nothing more to gather
         index, reasons, unmapped, placed = self._decide(factors, best, named)
-        computed = self.levels[index]
-        final, recorded, judgement, final_index = computed, None, Judgement.NONE, index
+        levels = self.levels
+        final = computed = levels[index]
+        recorded, judgement, final_index, recorded_as = None, Judgement.NONE, index, None
         if assessment.recorded_level is not None:
-            rec = self._level_index.get(assessment.recorded_level.level)
+            recorded_as = assessment.recorded_level.level
+            rec = self._level_index.get(recorded_as)
             if rec is None:
                 judgement = Judgement.UNKNOWN_LEVEL
             else:
-                recorded = self.levels[rec]
+                recorded = levels[rec]
                 if rec > index:
                     final, judgement, final_index = recorded, Judgement.RAISES, rec
                 elif rec == index:
@@ -912,22 +945,21 @@ class Authority:
                 else:
                     judgement = Judgement.LOWER
         considerations: tuple[Consideration, ...] = ()
-        if self._considerations and final_index < self._asks_below:
+        if final_index < self._asks_below and self._considerations:
             if placed is None:
                 placed = self._evaluate(factors, best, placed_too=True)[4]
             considerations = self._consider(placed or {}, final_index)
+        # positional, in the order of Decision's fields (the quickest call)
         return Decision(
-            level=final,
-            computed_level=computed,
-            reasons=reasons,
-            recorded_level=recorded,
-            judgement=judgement,
-            unmapped_factors=unmapped,
-            provenance=self._provenance,
-            considerations=considerations,
-            recorded_as=(
-                assessment.recorded_level.level if assessment.recorded_level is not None else None
-            ),
+            final,
+            computed,
+            reasons,
+            recorded,
+            judgement,
+            unmapped,
+            self._provenance,
+            considerations,
+            recorded_as,
         )
 
     if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
@@ -955,29 +987,31 @@ class Authority:
         order.
 
         One pass over the factors, whatever the number of rules: the factors are counted
-        (and their domains gathered) once per level they are placed at, and the rules,
-        grouped by the level they count from and sorted by how many they need, are found
-        by search; only the rules that fire are visited.
+        (and their domains gathered, as bits) once per level they are placed at, and the
+        rules, grouped by the level they count from and sorted by how many they need, are
+        found by search; only the rules that fire are visited.
         """
         groups = self._groups
         if not groups:
             return ()
         size = len(self.levels)
         counts = [0] * size
-        spans: list[set[Domain]] = [set() for _ in range(size)]
-        domain_of = self._factor_domain
+        spans = [0] * size  # the domains of the factors at each level, one bit each
+        bit_of = self._domain_bit
         for factor, at in mapped.items():
             counts[at] += 1
-            spans[at].add(domain_of[factor])
+            spans[at] |= bit_of[factor]
         fired: list[tuple[int, Firing]] = []
-        count, seen = 0, set()
+        count = seen = 0
         at = size
         for group in groups:  # highest level counted from first
             while at > group.at_index:
                 at -= 1
                 count += counts[at]
                 seen |= spans[at]
-            domains = len(seen)
+            if count < group.fewest:
+                continue  # too few factors for any of its rules
+            domains = seen.bit_count()
             found = [
                 (position, rule)
                 for across, (needs, rules) in group.by_domains
@@ -987,6 +1021,8 @@ class Authority:
             if found:
                 counted = tuple(sorted(f for f, i in mapped.items() if i >= group.at_index))
                 fired.extend((position, Firing(rule, counted)) for position, rule in found)
+        if not fired:
+            return ()
         fired.sort(key=lambda item: item[0])
         return tuple(firing for _, firing in fired)
 
