@@ -166,6 +166,15 @@ _DATE_REASONS = frozenset(
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+_KEY_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_:./-]{0,95}$")
+"""A key shaped like a field name or an id (a typo such as ``date_of_brith``, a factor id,
+a rule code), shown as written. A key with spaces or that starts with a digit (``Jane
+Smith``, ``2011-11-11``) may be personal data: it is not shown where personal fields
+belong, nor in a path, and a value under it is described, not echoed."""
+
+UNSHOWN_KEY = "<unknown key>"
+"""The place of an unknown key that is not shown, in a problem's path."""
+
 _CONTAINER_ERRORS = frozenset(
     {"dict_type", "model_type", "model_attributes_type", "tuple_type", "list_type"}
 )
@@ -180,18 +189,17 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
     parent, info = _walk(root, loc)
     # a value where a mapping or a list belongs may be anything written in the wrong place
     # (a name where the assessor's details belong): it is described, never echoed
-    personal = _holds_personal(info) or kind in _CONTAINER_ERRORS
+    personal = _holds_personal(info) or kind in _CONTAINER_ERRORS or _under_odd_key(loc)
+    if kind == "string_pattern_mismatch" and isinstance(value, str):
+        # text with spaces where an id belongs is more likely a name than a mistyped id
+        personal = personal or any(c.isspace() for c in value)
     found = describe(value, personal=personal)
 
     if kind == "missing":
         return loc[:-1], f"missing required key {loc[-1]!r}", "missing", False
     if kind == "extra_forbidden":
-        key = str(loc[-1])
-        hint = ""
-        if parent is not None:
-            choices = _keys(parent)
-            hint = did_you_mean(key, choices) or f" (expected one of: {', '.join(choices)})"
-        return loc, f"unknown key {quote(key)}{hint}", "unknown-key", True
+        choices = _keys(parent) if parent is not None else None
+        return loc, unknown_key(str(loc[-1]), choices), "unknown-key", True
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", ""))
         hint = did_you_mean(value, _QUOTED.findall(expected)) if isinstance(value, str) else ""
@@ -213,6 +221,14 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
         "timezone_aware": _AWARE,
     }
     if kind == "unknown_factor":
+        if isinstance(value, str) and any(c.isspace() for c in value):
+            # a factor id has no spaces: this is more likely a name or a note
+            return (
+                loc,
+                f"expected a factor id, found {describe(value, personal=True)}",
+                "type",
+                False,
+            )
         if isinstance(value, str):
             hint = did_you_mean(value, str(ctx.get("known", "")).split())
             return loc, f"unknown factor id {value!r}{hint}", "unknown-factor", False
@@ -273,6 +289,31 @@ def too_many(path: Sequence[str | int], found: object, most: object) -> str:
     )
 
 
+def unknown_key(key: str, choices: Sequence[str] | None) -> str:
+    """The message for a key not among ``choices`` (None: not known), with the nearest. A
+    key not shaped like one (it may be a name or a date) is said by its length only."""
+    hint = ""
+    if choices is not None:
+        hint = did_you_mean(key, choices) or f" (expected one of: {', '.join(choices)})"
+    if not _KEY_LIKE.match(key):
+        return f"an unknown key (text of {len(key)} characters, not shown){hint}"
+    return f"unknown key {quote(key)}{hint}"
+
+
+def _odd(part: str | int) -> bool:
+    return isinstance(part, str) and part != "[key]" and not _KEY_LIKE.match(part)
+
+
+def _under_odd_key(path: Path) -> bool:
+    """Whether a key on ``path`` is not shaped like a key (it may be a name)."""
+    return any(_odd(part) for part in path)
+
+
+def unshown_keys(path: Path) -> Path:
+    """``path`` with each key not shaped like a key replaced by :data:`UNSHOWN_KEY`."""
+    return tuple(UNSHOWN_KEY if _odd(part) else part for part in path)
+
+
 def problems_from_validation(
     exc: ValidationError,
     model: type[BaseModel],
@@ -292,7 +333,7 @@ def problems_from_validation(
         if err["type"] == "too_short" and tuple(err["loc"]) in inner:
             continue
         path, message, kind, at_key = _message(err, model)
-        full = (*prefix, *path)
+        full = (*prefix, *unshown_keys(path))
         line = col = None
         if where is not None:
             pos = where.locate((*prefix, *tuple(err["loc"])), key=at_key)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from ._errors import Problem, more_problems, quote
-from ._located import MAX_PROBLEMS, describe, did_you_mean, too_many
+from ._errors import Problem, more_problems
+from ._located import MAX_PROBLEMS, describe, did_you_mean, too_many, unknown_key, unshown_keys
 from ._reader import SourceMap
 from ._resources import data_dir
 
@@ -83,8 +83,7 @@ def _translate(error: Any) -> tuple[tuple[str | int, ...], str, str, bool]:
         allowed = list(schema.get("properties", {}))
         extra = [k for k in value if k not in allowed] if isinstance(value, dict) else []
         key = str(extra[0]) if extra else "?"
-        hint = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
-        return (*path, key), f"unknown key {quote(key)}{hint}", "unknown-key", True
+        return (*path, key), unknown_key(key, allowed), "unknown-key", True
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
         if len(missing) > 1:  # an older file meets new required keys all at once: name them all
@@ -149,7 +148,8 @@ def schema_problems(
             path, message, kind, at_key = _translate(leaf)
             pos = where.locate(path, key=at_key) if where is not None else None
             line, col = pos if pos is not None else (None, None)
-            problems.setdefault((path, message), Problem(message, path, source, line, col, kind))
+            shown = unshown_keys(path)
+            problems.setdefault((shown, message), Problem(message, shown, source, line, col, kind))
     found = list(problems.values())
     if next(errors, None) is not None:  # more, not counted: finding them all can take seconds
         found.append(more_problems(None, source))
