@@ -58,3 +58,12 @@ def test_the_safety_floor_is_the_compiled_vocabulary_s() -> None:
     )
     broken = [v for v in eh.check_authority(unsafe, properties=["safe"]) if below in str(v)]
     assert broken
+
+
+def test_a_config_file_loads_against_another_vocabulary(tmp_path) -> None:
+    newer = _vocabulary(version="2099.2")
+    bromley = eh.load_authority("bromley", vocabulary=newer)
+    assert bromley.vocabulary is newer
+    assert bromley.provenance.vocabulary == "2099.2"
+    versions = eh.load_versions("bromley", vocabulary=newer)
+    assert {v.vocabulary.version for v in versions} == {"2099.2"}

@@ -675,9 +675,12 @@ def _files_in(target: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
     return [target]
 
 
-def load_versions(spec: str | os.PathLike[str], *, verify: bool = True) -> AuthorityVersions:
+def load_versions(
+    spec: str | os.PathLike[str], *, verify: bool = True, vocabulary: Vocabulary | None = None
+) -> AuthorityVersions:
     """Every dated version of an authority's config (see :class:`AuthorityVersions`): a
     bundled or installed id, a config file, or a folder of versions the operator names.
+    ``vocabulary``: as for :func:`load_authority`.
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -687,7 +690,7 @@ def load_versions(spec: str | os.PathLike[str], *, verify: bool = True) -> Autho
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
     named, files = _version_files(spec)
-    versions = [_load(f, verify=verify) for f in files]
+    versions = [_load(f, verify=verify, vocabulary=vocabulary) for f in files]
     if isinstance(spec, str) and named == spec and spec in list_authorities():
         versions = [_named(v, spec) for v in versions]
     problems = version_problems(versions)
@@ -697,7 +700,11 @@ def load_versions(spec: str | os.PathLike[str], *, verify: bool = True) -> Autho
 
 
 def load_authority(
-    spec: str | os.PathLike[str], *, verify: bool = True, on: date | None = None
+    spec: str | os.PathLike[str],
+    *,
+    verify: bool = True,
+    on: date | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Authority:
     """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
 
@@ -707,7 +714,9 @@ def load_authority(
     that :func:`check_authority` can show why; never classify real families with it.
     ``on`` gives the version in force that day, among the authority's dated versions
     (:func:`load_versions`); an authority whose versions are a folder (an installed package
-    may ship one) gives, without ``on``, the version in force today.
+    may ship one) gives, without ``on``, the version in force today. ``vocabulary`` is the
+    needs vocabulary to compile against (see :func:`compile_config`; the bundled one by
+    default).
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -717,11 +726,11 @@ def load_authority(
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
     if on is not None:
-        return load_versions(spec, verify=verify).on(on)
+        return load_versions(spec, verify=verify, vocabulary=vocabulary).on(on)
     resolved = _resolve(spec)
     if holds_configs(resolved):  # a folder of dated versions: the one in force today
-        return load_versions(spec, verify=verify).current
-    authority = _load(resolved, verify=verify)
+        return load_versions(spec, verify=verify, vocabulary=vocabulary).current
+    authority = _load(resolved, verify=verify, vocabulary=vocabulary)
     # an id (not a path the operator gave) must name the config it found
     return _named(authority, spec) if isinstance(spec, str) and resolved is not spec else authority
 
@@ -750,7 +759,9 @@ def _not_a_config(data: object, source: str) -> ConfigError | None:
     return ConfigError([Problem(f"{expected}; found {found}", (), source, 1, 1, "not-a-config")])
 
 
-def _load(path: str | os.PathLike[str], *, verify: bool) -> Authority:
+def _load(
+    path: str | os.PathLike[str], *, verify: bool, vocabulary: Vocabulary | None = None
+) -> Authority:
     loaded = read_path(path, error=ConfigError)
     wrong = _not_a_config(loaded.data, loaded.source)
     if wrong is not None:
@@ -773,7 +784,9 @@ def _load(path: str | os.PathLike[str], *, verify: bool) -> Authority:
         # a typo elsewhere must not hide a broken safety floor: check what can be read
         problems += _invariants_of_parts(loaded.data, loaded.source, loaded.where)
         raise ConfigError(problems)
-    return compile_config(config, source=loaded.source, where=loaded.where, verify=verify)
+    return compile_config(
+        config, source=loaded.source, where=loaded.where, verify=verify, vocabulary=vocabulary
+    )
 
 
 def _invariants_of_parts(data: dict[str, Any], source: str, where: SourceMap) -> list[Problem]:
