@@ -25,8 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .. import vocabulary
-from .._errors import LoadError, Problem, UnknownIdError
-from .._reader import Format, SourceMap, read_text
+from .._errors import DocumentError, LoadError, Problem, UnknownIdError
+from .._reader import Format, SourceMap, read_bytes
 from .._schemas import SCHEMAS, schema
 from .._version import __version__
 from ..assessment._core import validate
@@ -153,16 +153,6 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-async def _text(request: Request) -> str:
-    raw = await request.body()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(
-            400, [_problem(f"the body is not UTF-8 (byte {exc.start})", "encoding")]
-        ) from None
-
-
 async def _document(request: Request) -> tuple[Document, SourceMap]:
     """The body as a document (JSON, or YAML by its content type), located problems
     otherwise."""
@@ -175,10 +165,17 @@ async def _document(request: Request) -> tuple[Document, SourceMap]:
     else:
         message = f"cannot read a body of type {media!r}: send application/json or application/yaml"
         raise Refused(415, [_problem(message, "media-type")])
-    text = await _text(request)
-    if not text.strip():
-        raise Refused(422, [_problem("the body is empty; expected a document", "empty")])
-    loaded = read_text(text, source=REQUEST, fmt=fmt)
+    limits: Limits = request.app.state.limits
+    raw = await request.body()
+    try:
+        # the reader's own decoding: a byte that is not UTF-8 is located at its line and
+        # column, an empty body is said to be empty, as for a file
+        loaded = read_bytes(
+            raw, source=REQUEST, fmt=fmt, error=DocumentError, max_bytes=limits.max_body_bytes
+        )
+    except DocumentError as exc:
+        status = 400 if any(p.kind == "encoding" for p in exc.problems) else 422
+        raise Refused(status, list(exc.problems)) from None
     return parse_document(loaded.data, source=REQUEST, where=loaded.where), loaded.where
 
 
