@@ -135,3 +135,56 @@ def test_binding_something_that_is_not_a_rule_set_is_refused_when_it_is_used(
     odd = testshire.with_rules(Codes())
     with pytest.raises(TypeError, match="must be a RuleSet"):
         eh.validate(odd, document("early-help-assessment"))
+
+
+# --------------------------------------------------------------- bound when it is compiled
+
+
+def test_a_set_given_to_load_authority_is_bound_as_it_compiles(tmp_path) -> None:
+    cfg = make_config()
+    cfg["validation"] = {"LA001": {"severity": "error"}}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    ours = eh.rules().with_rules(local())
+    authority = eh.load_authority(path, rules=ours)
+    assert authority.rules is ours
+    (finding,) = [
+        f
+        for f in eh.validate(authority, document("early-help-assessment")).findings
+        if f.code == "LA001"
+    ]
+    assert finding.severity is eh.Severity.ERROR
+    # every dated version is compiled with it
+    assert all(v.rules is ours for v in eh.load_versions(path, rules=ours))
+
+
+def test_a_set_without_an_overridden_rule_is_a_problem_of_the_file_beside_the_others(
+    tmp_path,
+) -> None:
+    cfg = make_config()
+    cfg["validation"] = {"LA001": {"severity": "error"}}
+    cfg["levels"][1]["rank"] = 1  # and a second problem, found by the same compile
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    with pytest.raises(eh.ConfigError) as exc:
+        eh.load_authority(path, rules=eh.rules().with_rules(local("LA011")))
+    unknown = [p for p in exc.value.problems if p.kind == "unknown-rule"]
+    assert [p.path for p in unknown] == [("validation", "LA001")]
+    assert unknown[0].source == str(path)
+    assert unknown[0].line is not None
+    assert "did you mean 'LA011'" in unknown[0].message
+    assert len(exc.value.problems) > 1  # the rank problem is reported too
+
+
+def test_compile_config_binds_a_set_to_a_config_built_from_data() -> None:
+    from earlyhelp_core.thresholds import AuthorityConfig, compile_config
+
+    config = AuthorityConfig.model_validate(make_config())
+    fewer = eh.rules().without("EH001")
+    bound = compile_config(config, rules=fewer)
+    assert bound.rules is fewer
+    assert (
+        "EH001"
+        not in eh.validate(bound, document("early-help-assessment", {"consent": None})).codes
+    )
+    assert compile_config(config).rules is None

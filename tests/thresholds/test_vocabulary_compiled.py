@@ -4,6 +4,7 @@ keep."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ import earlyhelp_core as eh
 from earlyhelp_core.thresholds import compile_config
 from earlyhelp_core.vocabulary import Vocabulary
 
+from ..assessment.conftest import example_data
 from ..conftest import EXAMPLES
+from .conftest import SRC, make_config
 
 
 def _vocabulary(**change: Any) -> Vocabulary:
@@ -67,3 +70,93 @@ def test_a_config_file_loads_against_another_vocabulary(tmp_path) -> None:
     assert bromley.provenance.vocabulary == "2099.2"
     versions = eh.load_versions("bromley", vocabulary=newer)
     assert {v.vocabulary.version for v in versions} == {"2099.2"}
+
+
+# ------------------------------------------------------- documents read in the vocabulary
+
+
+def _with_a_new_factor(new: str = "online-harm-risk") -> Vocabulary:
+    """The bundled vocabulary with one more factor (and one fewer: the first is dropped)."""
+    data = eh.vocabulary.catalogue().model_dump(mode="json", by_alias=True, exclude_none=True)
+    added = {**data["factors"][1], "id": new, "title": "A need the bundled vocabulary lacks"}
+    added["cin_codes"] = []
+    data["factors"] = [*data["factors"][1:], added]
+    data["version"] = "2099.3"
+    return Vocabulary.from_text(yaml.safe_dump(data), source="mine.yaml")
+
+
+def _assessment(*factors: str, census_code: str | None = None) -> dict[str, Any]:
+    """The example assessment, its factors replaced by ``factors``."""
+    data = example_data("early-help-assessment")
+    observations: list[dict[str, Any]] = [{"factor": f} for f in factors]
+    if census_code is not None:
+        observations[0]["census_code"] = census_code
+    return {**data, "factors": observations}
+
+
+def test_a_document_names_a_factor_only_another_vocabulary_has() -> None:
+    newer = _with_a_new_factor()
+    data = _assessment("online-harm-risk")
+    with pytest.raises(eh.DocumentError, match="unknown factor id 'online-harm-risk'"):
+        eh.parse_document(data)
+    doc = eh.parse_document(data, vocabulary=newer)
+    assert isinstance(doc, eh.Assessment)
+    assert [o.factor for o in doc.factors] == ["online-harm-risk"]
+
+
+def test_a_factor_the_other_vocabulary_dropped_is_unknown_there() -> None:
+    newer = _with_a_new_factor()
+    dropped = eh.vocabulary.factors()[0].id
+    eh.parse_document(_assessment(dropped))  # known to the bundled vocabulary
+    with pytest.raises(eh.DocumentError) as exc:
+        eh.parse_document(_assessment(dropped), vocabulary=newer)
+    (problem,) = exc.value.problems
+    assert problem.path == ("factors", 0, "factor")
+    assert f"unknown factor id {dropped!r}" in problem.message
+    # local factors are the authority's, whatever the vocabulary
+    eh.parse_document(_assessment("testshire:our-own-need"), vocabulary=newer)
+
+
+def test_a_census_code_is_checked_against_the_factor_in_that_vocabulary() -> None:
+    data = eh.vocabulary.catalogue().model_dump(mode="json", by_alias=True, exclude_none=True)
+    coded = next(f for f in data["factors"] if f["cin_codes"])
+    code = coded["cin_codes"][0]
+    plain = next(f for f in data["factors"] if not f["cin_codes"])
+    # the other vocabulary moves the code from one factor to another
+    coded["cin_codes"] = [c for c in coded["cin_codes"] if c != code]
+    plain["cin_codes"] = [code]
+    moved = Vocabulary.from_text(yaml.safe_dump(data), source="moved.yaml")
+    eh.parse_document(_assessment(coded["id"], census_code=code))
+    with pytest.raises(eh.DocumentError, match=f"not one of {coded['id']!r}'s codes"):
+        eh.parse_document(_assessment(coded["id"], census_code=code), vocabulary=moved)
+    eh.parse_document(_assessment(plain["id"], census_code=code), vocabulary=moved)
+
+
+def test_a_file_and_a_cohort_are_read_in_the_authority_s_vocabulary(tmp_path) -> None:
+    newer = _with_a_new_factor()
+    config = make_config()
+    config["factors"] = {f: m for f, m in config["factors"].items() if f in newer.ids()} | {
+        "online-harm-risk": {"level": "level-3", "source": SRC}
+    }
+    path = tmp_path / "testshire.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    authority = eh.load_authority(path, vocabulary=newer)
+    doc_path = tmp_path / "a.json"
+    doc_path.write_text(json.dumps(_assessment("online-harm-risk"), default=str), encoding="utf-8")
+    doc = eh.load_document(doc_path, vocabulary=authority.vocabulary)
+    assert isinstance(doc, eh.Assessment)
+    assert authority.classify(doc).level.id == "level-3"
+    (result,) = eh.classify_many(
+        authority, [json.dumps(_assessment("online-harm-risk"), default=str)]
+    )
+    assert result.problems == ()
+    assert result.decision is not None
+    assert result.decision.level.id == "level-3"
+    assert result.decision.vocabulary == "2099.3"
+
+
+def test_a_validation_context_holding_something_else_is_refused() -> None:
+    with pytest.raises(TypeError, match="must be a Vocabulary"):
+        eh.Assessment.model_validate(
+            _assessment("persistent-absence"), context={"vocabulary": "2099.1"}
+        )

@@ -25,6 +25,7 @@ from ..models import Assessment, Document, Plan, Referral, parse_document
 if TYPE_CHECKING:
     from ..assessment._core import Report
     from ..thresholds import Authority, Decision
+    from ..vocabulary import Vocabulary
 
 __all__ = [
     "MAX_RECORD_BYTES",
@@ -116,8 +117,15 @@ def _id_of(raw: Any) -> str | None:
     return value[:100].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_record(record: Record, *, source: str = "<record>", line: int | None = None) -> Document:
-    """One record as a document.
+def read_record(
+    record: Record,
+    *,
+    source: str = "<record>",
+    line: int | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> Document:
+    """One record as a document; its factor ids checked against ``vocabulary`` (the
+    bundled one by default; :func:`classify_many` passes the authority's).
 
     Raises:
         DocumentError: the record is not a valid document; problems are located in
@@ -144,11 +152,13 @@ def read_record(record: Record, *, source: str = "<record>", line: int | None = 
         except DocumentError as exc:
             raise DocumentError([_on_line(p, line) for p in exc.problems]) from None
         try:
-            return parse_document(loaded.data, source=source, where=loaded.where)
+            return parse_document(
+                loaded.data, source=source, where=loaded.where, vocabulary=vocabulary
+            )
         except DocumentError as exc:
             raise DocumentError([_on_line(p, line) for p in exc.problems]) from None
     if isinstance(record, Mapping):
-        return parse_document(record, source=source)
+        return parse_document(record, source=source, vocabulary=vocabulary)
     raise DocumentError(
         [
             Problem(
@@ -259,7 +269,7 @@ def _results(
         )
         where = source if line is not None else f"{source}[{index}]"
         try:
-            doc = read_record(record, source=where, line=line)
+            doc = read_record(record, source=where, line=line, vocabulary=authority.vocabulary)
         except LoadError as exc:
             if raw_id is None and isinstance(record, str | bytes):
                 try:

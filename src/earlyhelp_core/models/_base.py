@@ -7,6 +7,7 @@ date-times must carry a timezone.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -17,9 +18,10 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 from .. import vocabulary
 from .._model import Flag, Model, Text, raise_problems
@@ -38,6 +40,7 @@ __all__ = [
     "Text",
     "personal",
     "raise_problems",
+    "vocabulary_of",
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
@@ -125,23 +128,27 @@ class _InstantSchema:
 
 
 class _FactorIdSchema:
-    """A national vocabulary id (``persistent-absence``) or a local one (``bedford:...``).
+    """A vocabulary id (``persistent-absence``) or a local one (``bedford:...``).
 
-    Vocabulary ids are checked against the vocabulary (read when the first document
-    model is built, not at import); local ids are left to the authority that defines them.
+    Vocabulary ids are checked against the bundled vocabulary (read when the first
+    document model is built, not at import), or against the one a validation is given in
+    its context (``Assessment.model_validate(data, context={"vocabulary": words})``, as
+    :func:`~earlyhelp_core.parse_document` does with ``vocabulary=``); local ids are left to
+    the authority that defines them.
     """
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        known = sorted(vocabulary.ids())
-        return core_schema.custom_error_schema(
+        bundled = vocabulary.bundled()
+        known = sorted(bundled.ids())
+        against_bundled = core_schema.custom_error_schema(
             core_schema.union_schema(
                 [
                     core_schema.literal_schema(known),
                     core_schema.str_schema(
-                        strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=96
+                        strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=_LOCAL_MAX
                     ),
                 ],
                 mode="left_to_right",
@@ -151,6 +158,40 @@ class _FactorIdSchema:
             # read only when an id is unknown, to suggest the nearest ones
             custom_error_context={"known": " ".join(known)},
         )
+
+        def factor_id(
+            value: Any,
+            check: core_schema.ValidatorFunctionWrapHandler,
+            info: core_schema.ValidationInfo,
+        ) -> Any:
+            words = info.context.get("vocabulary") if isinstance(info.context, dict) else None
+            if words is None or words is bundled:
+                return check(value)
+            if not isinstance(words, vocabulary.Vocabulary):
+                raise TypeError(
+                    "the validation context's 'vocabulary' must be a Vocabulary, got "
+                    f"{type(words).__name__}"
+                )
+            if isinstance(value, str) and (
+                value in words.ids()
+                or (len(value) <= _LOCAL_MAX and _LOCAL_FACTOR.fullmatch(value) is not None)
+            ):
+                return value
+            raise PydanticCustomError(
+                "unknown_factor", "unknown factor id", {"known": " ".join(sorted(words.ids()))}
+            )
+
+        return core_schema.with_info_wrap_validator_function(factor_id, against_bundled)
+
+
+_LOCAL_MAX = 96
+_LOCAL_FACTOR = re.compile(LOCAL_FACTOR_PATTERN)
+
+
+def vocabulary_of(info: ValidationInfo) -> vocabulary.Vocabulary:
+    """The vocabulary a validation checks against: its context's, else the bundled one."""
+    words = info.context.get("vocabulary") if isinstance(info.context, dict) else None
+    return words if isinstance(words, vocabulary.Vocabulary) else vocabulary.bundled()
 
 
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
@@ -14,6 +14,9 @@ from .._reader import MAX_BYTES, SourceMap, read_path
 from .assessment import Assessment
 from .plan import Plan
 from .referral import Referral
+
+if TYPE_CHECKING:
+    from ..vocabulary import Vocabulary
 
 __all__ = ["KINDS", "Document", "load_document", "parse_document"]
 
@@ -33,6 +36,7 @@ def parse_document(
     *,
     source: str = "<data>",
     where: SourceMap | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Document:
     """Build the document that ``data['kind']`` names.
 
@@ -40,6 +44,9 @@ def parse_document(
         data: a mapping, as read from YAML or JSON.
         source: the file name to show in problems (``"<data>"`` by default).
         where: positions in the source text, when there is one.
+        vocabulary: the needs vocabulary its factor ids (and their census codes) are
+            checked against: the bundled one by default; pass ``authority.vocabulary`` for
+            a matrix compiled against another.
 
     Raises:
         DocumentError: every problem found, each located.
@@ -63,7 +70,9 @@ def parse_document(
         hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
         raise fail(f"expected one of {kinds}, found {describe(kind)}{hint}", ("kind",), "choice")
     try:
-        return model.model_validate(data)
+        if vocabulary is None:
+            return model.model_validate(data)
+        return model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
         raise DocumentError(
             problems_from_validation(exc, model, source=source, where=where)
@@ -71,18 +80,30 @@ def parse_document(
 
 
 def load_located(
-    path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_BYTES,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[Document, SourceMap]:
     """:func:`load_document`, also returning where each path of the document is in the file."""
     loaded = read_path(path, error=DocumentError, max_bytes=max_bytes)
-    return parse_document(loaded.data, source=loaded.source, where=loaded.where), loaded.where
+    document = parse_document(
+        loaded.data, source=loaded.source, where=loaded.where, vocabulary=vocabulary
+    )
+    return document, loaded.where
 
 
-def load_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read an assessment, plan or referral from a YAML or JSON file.
+def load_document(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_BYTES,
+    vocabulary: Vocabulary | None = None,
+) -> Document:
+    """Read an assessment, plan or referral from a YAML or JSON file; ``vocabulary`` as for
+    :func:`parse_document`.
 
     Raises:
         DocumentError: the file cannot be read or is not a valid document; every
             problem is located as ``file:line:col: path: message``.
     """
-    return load_located(path, max_bytes=max_bytes)[0]
+    return load_located(path, max_bytes=max_bytes, vocabulary=vocabulary)[0]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
-from .. import vocabulary
 from .._errors import Path
 from ..vocabulary import CinCode
-from ._base import Day, FactorId, Id, Model, Text, personal, raise_problems
+from ._base import Day, FactorId, Id, Model, Text, personal, raise_problems, vocabulary_of
 
 __all__ = [
     "FactorObservation",
@@ -184,11 +183,12 @@ class FactorObservation(Model):
     factor's own ``cin_codes``."""
 
     @model_validator(mode="after")
-    def _code_is_the_factors(self) -> FactorObservation:
+    def _code_is_the_factors(self, info: ValidationInfo) -> FactorObservation:
         code = self.census_code
         if code is None:
             return self
-        known = vocabulary.get(self.factor).cin_codes if self.factor in vocabulary.ids() else ()
+        words = vocabulary_of(info)
+        known = words.get(self.factor).cin_codes if self.factor in words.ids() else ()
         if code not in known:
             claims = ", ".join(known) or "none"
             raise_problems(

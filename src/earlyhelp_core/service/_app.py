@@ -153,7 +153,7 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-async def _document(request: Request) -> tuple[Document, SourceMap]:
+async def _document(request: Request, authority: Authority) -> tuple[Document, SourceMap]:
     """The body as a document (JSON, or YAML by its content type), located problems
     otherwise."""
     media = _media_type(request)
@@ -176,7 +176,10 @@ async def _document(request: Request) -> tuple[Document, SourceMap]:
     except DocumentError as exc:
         status = 400 if any(p.kind == "encoding" for p in exc.problems) else 422
         raise Refused(status, list(exc.problems)) from None
-    return parse_document(loaded.data, source=REQUEST, where=loaded.where), loaded.where
+    doc = parse_document(
+        loaded.data, source=REQUEST, where=loaded.where, vocabulary=authority.vocabulary
+    )
+    return doc, loaded.where
 
 
 def _lines(body: bytes) -> Iterator[bytes]:
@@ -453,7 +456,7 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
         response, reasons with their sources, considerations, the next step, and (unless
         `explain=false`) what would change the level."""
         found = served.get(authority)
-        doc, _ = await _document(request)
+        doc, _ = await _document(request, found)
         if not isinstance(doc, Assessment):
             message = f"is a {doc.kind}; only an early-help-assessment can be assessed"
             raise Refused(422, [_problem(message, "kind", ("kind",))])
@@ -473,7 +476,7 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
         """Check an assessment, plan or referral against the authority's policy: the
         findings (each located in the body), and the rules that could not run."""
         found = served.get(authority)
-        doc, where = await _document(request)
+        doc, where = await _document(request, found)
         report = await run_in_threadpool(
             lambda: validate(found, doc, where=where.locate, file=REQUEST)
         )

@@ -32,8 +32,10 @@ from ._matrix import (
     LevelInfo,
     Reason,
     ReasonKind,
+    RuleCodes,
     _cite,
     fingerprint,
+    unknown_rule_problems,
 )
 from ._versions import AuthorityVersions, version_problems
 
@@ -172,6 +174,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
     where: SourceMap | None = None,
     verify: bool = True,
     vocabulary: Vocabulary | None = None,
+    rules: RuleCodes | None = None,
 ) -> Authority:
     """Check a parsed config as a whole and build its matrix.
 
@@ -185,6 +188,11 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         vocabulary: the needs vocabulary to compile against (its factors, domains and
             significant-harm set); the bundled one by default. Its version goes into the
             matrix's fingerprint and every decision's provenance.
+        rules: the validation rules to bind to the matrix (an
+            :class:`earlyhelp_core.RuleSet`): :func:`earlyhelp_core.validate` then runs
+            these under it, and only under it; every rule the config's ``validation``
+            section overrides must be among them. By default the matrix runs the registered
+            rules (``eh.rules()``), as they are when it validates.
 
     Raises:
         ConfigError: every problem found (unknown ids, ranks out of order, a
@@ -315,7 +323,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             factor_domain[local.id] = local.domain
 
     # escalation rules
-    rules: list[EscalationRule] = []
+    escalation: list[EscalationRule] = []
     rule_ids: set[str] = set()
     for i, rule in enumerate(config.escalation):
         if rule.id in rule_ids:
@@ -327,7 +335,7 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         if found is None:
             continue
         at, then = found
-        rules.append(
+        escalation.append(
             EscalationRule(
                 id=rule.id,
                 at_least=rule.when.at_least,
@@ -420,6 +428,14 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
             "value",
         )
 
+    if rules is not None:
+
+        def locate(path: Path) -> tuple[str, int | None, int | None]:
+            pos = where.locate(path, key=True) if where is not None else None
+            line, col = pos if pos is not None else (None, None)
+            return source, line, col
+
+        problems += unknown_rule_problems(config, rules.codes, locate)
     if verify:
         # the invariants a loaded matrix must keep (earlyhelp check-config reports the rest)
         for violation in (*consistency(config), *safety(config, words)):
@@ -458,12 +474,13 @@ def compile_config(  # noqa: PLR0915 - one pass over the file, in the order it r
         },
         factor_domain=factor_domain,
         level_index=level_index,
-        rules=tuple(rules),
+        rules=tuple(escalation),
         cells=factor_cells,
         considerations=tuple(considerations),
         where=where,
         significant=frozenset(f.id for f in words.significant_harm()),
         vocabulary=words,
+        rule_set=rules,
     )
 
 
@@ -676,11 +693,16 @@ def _files_in(target: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
 
 
 def load_versions(
-    spec: str | os.PathLike[str], *, verify: bool = True, vocabulary: Vocabulary | None = None
+    spec: str | os.PathLike[str],
+    *,
+    verify: bool = True,
+    vocabulary: Vocabulary | None = None,
+    rules: RuleCodes | None = None,
 ) -> AuthorityVersions:
     """Every dated version of an authority's config (see :class:`AuthorityVersions`): a
     bundled or installed id, a config file, or a folder of versions the operator names.
-    ``vocabulary``: as for :func:`load_authority`.
+    ``vocabulary`` and ``rules``: as for :func:`load_authority` (each version is compiled
+    against them).
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -690,7 +712,7 @@ def load_versions(
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
     named, files = _version_files(spec)
-    versions = [_load(f, verify=verify, vocabulary=vocabulary) for f in files]
+    versions = [_load(f, verify=verify, vocabulary=vocabulary, rules=rules) for f in files]
     if isinstance(spec, str) and named == spec and spec in list_authorities():
         versions = [_named(v, spec) for v in versions]
     problems = version_problems(versions)
@@ -705,6 +727,7 @@ def load_authority(
     verify: bool = True,
     on: date | None = None,
     vocabulary: Vocabulary | None = None,
+    rules: RuleCodes | None = None,
 ) -> Authority:
     """Load an authority's matrix: a bundled or installed id (``"bromley"``) or a file path.
 
@@ -715,8 +738,9 @@ def load_authority(
     ``on`` gives the version in force that day, among the authority's dated versions
     (:func:`load_versions`); an authority whose versions are a folder (an installed package
     may ship one) gives, without ``on``, the version in force today. ``vocabulary`` is the
-    needs vocabulary to compile against (see :func:`compile_config`; the bundled one by
-    default).
+    needs vocabulary to compile against, ``rules`` the validation rules to bind (a
+    :class:`earlyhelp_core.RuleSet`; see :func:`compile_config`): by default the bundled
+    vocabulary and the registered rules.
 
     Raises:
         UnknownIdError: ``spec`` is neither a known id nor a path.
@@ -726,11 +750,11 @@ def load_authority(
     if not isinstance(spec, str | os.PathLike):
         raise TypeError(f"spec must be an authority id or a path, got {type(spec).__name__}")
     if on is not None:
-        return load_versions(spec, verify=verify, vocabulary=vocabulary).on(on)
+        return load_versions(spec, verify=verify, vocabulary=vocabulary, rules=rules).on(on)
     resolved = _resolve(spec)
     if holds_configs(resolved):  # a folder of dated versions: the one in force today
-        return load_versions(spec, verify=verify, vocabulary=vocabulary).current
-    authority = _load(resolved, verify=verify, vocabulary=vocabulary)
+        return load_versions(spec, verify=verify, vocabulary=vocabulary, rules=rules).current
+    authority = _load(resolved, verify=verify, vocabulary=vocabulary, rules=rules)
     # an id (not a path the operator gave) must name the config it found
     return _named(authority, spec) if isinstance(spec, str) and resolved is not spec else authority
 
@@ -760,7 +784,11 @@ def _not_a_config(data: object, source: str) -> ConfigError | None:
 
 
 def _load(
-    path: str | os.PathLike[str], *, verify: bool, vocabulary: Vocabulary | None = None
+    path: str | os.PathLike[str],
+    *,
+    verify: bool,
+    vocabulary: Vocabulary | None = None,
+    rules: RuleCodes | None = None,
 ) -> Authority:
     loaded = read_path(path, error=ConfigError)
     wrong = _not_a_config(loaded.data, loaded.source)
@@ -785,7 +813,12 @@ def _load(
         problems += _invariants_of_parts(loaded.data, loaded.source, loaded.where)
         raise ConfigError(problems)
     return compile_config(
-        config, source=loaded.source, where=loaded.where, verify=verify, vocabulary=vocabulary
+        config,
+        source=loaded.source,
+        where=loaded.where,
+        verify=verify,
+        vocabulary=vocabulary,
+        rules=rules,
     )
 
 

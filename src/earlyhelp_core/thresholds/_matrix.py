@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -511,6 +511,28 @@ class Evaluation:
     considerations: tuple[Consideration, ...] = ()
 
 
+def unknown_rule_problems(
+    config: AuthorityConfig,
+    known: Iterable[str],
+    locate: Callable[[Path], tuple[str, int | None, int | None]],
+) -> list[Problem]:
+    """A problem for each rule ``config`` overrides (``validation``) that is not among
+    ``known`` codes, with the nearest; ``locate`` gives a path's file, line and column."""
+    codes = sorted(known)
+    problems = []
+    for code in config.validation:
+        if code in codes:
+            continue
+        path: Path = ("validation", code)
+        source, line, col = locate(path)
+        message = (
+            f"unknown rule code {code!r}{did_you_mean(code, codes)}; `earlyhelp rules` "
+            "lists them (register your own rules, or bind them, before validating)"
+        )
+        problems.append(Problem(message, path, source, line, col, "unknown-rule"))
+    return problems
+
+
 class RuleCodes(Protocol):
     """What a matrix knows of the validation rules bound to it: their codes (to check the
     config's overrides). :class:`earlyhelp_core.RuleSet` is one."""
@@ -654,19 +676,7 @@ class Authority:
     def unknown_rules(self, known: Iterable[str]) -> list[Problem]:
         """A located problem for each rule the config's ``validation`` section overrides
         that is not among ``known`` codes, with the nearest."""
-        codes = sorted(known)
-        problems = []
-        for code in self.config.validation:
-            if code in codes:
-                continue
-            path: Path = ("validation", code)
-            source, line, col = self.where_is(path, key=True)
-            message = (
-                f"unknown rule code {code!r}{did_you_mean(code, codes)}; `earlyhelp rules` "
-                "lists them (register your own rules, or bind them, before validating)"
-            )
-            problems.append(Problem(message, path, source, line, col, "unknown-rule"))
-        return problems
+        return unknown_rule_problems(self.config, known, lambda path: self.where_is(path, key=True))
 
     @property
     def vocabulary(self) -> vocabulary.Vocabulary:

@@ -106,9 +106,11 @@ class Vocabulary:
     file: VocabularyFile = attrs.field(repr=False)
     _by_id: dict[str, Factor] = attrs.field(init=False, repr=False)
     _census: dict[str, tuple[CensusCode, str | None]] = attrs.field(init=False, repr=False)
+    _ids: frozenset[str] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         by_id = {f.id: f for f in self.file.factors}
+        object.__setattr__(self, "_ids", frozenset(by_id))
         claims = {code: f.id for f in self.file.factors for code in f.cin_codes}
         census = {c.code: (c, claims.get(c.code)) for c in self.file.census_codes.codes}
         object.__setattr__(self, "_by_id", by_id)
@@ -134,7 +136,7 @@ class Vocabulary:
 
     def ids(self) -> frozenset[str]:
         """The ids of every factor."""
-        return frozenset(self._by_id)
+        return self._ids
 
     def get(self, factor_id: str) -> Factor:
         """The factor with this id.

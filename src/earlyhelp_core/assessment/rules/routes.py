@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import vocabulary
 from ..._located import did_you_mean
 from ...models import Referral
 from ...prevention import Response
@@ -160,10 +159,8 @@ def statutory_request_without_support(doc: Referral, ctx: Context) -> Iterator[H
     asked = levels.get(doc.requested_level)
     if asked is None or asked.response < Response.SECTION_17 or doc.support_tried:
         return
-    if any(
-        o.factor in vocabulary.ids() and vocabulary.get(o.factor).significant_harm
-        for o in doc.factors
-    ):
+    words = ctx.authority.vocabulary
+    if any(o.factor in words.ids() and words.get(o.factor).significant_harm for o in doc.factors):
         return  # significant harm: refer now, whatever was tried
     yield hit(
         ("support_tried",),

@@ -13,19 +13,25 @@ from collections.abc import Iterator
 
 from ... import vocabulary
 from ...models import Assessment
-from ...vocabulary import SupportingFamiliesFramework
+from ...vocabulary import SupportingFamiliesFramework, Vocabulary
 from .._core import Context, Hit, Severity, hit, rule
 
 
-def headlines_met(doc: Assessment, framework: SupportingFamiliesFramework) -> list[str]:
+def headlines_met(
+    doc: Assessment,
+    framework: SupportingFamiliesFramework,
+    words: Vocabulary | None = None,
+) -> list[str]:
     """The headlines of ``framework`` the assessment's factors bear on, in the
-    framework's order (another authority's local factors bear on none)."""
-    known = vocabulary.ids()
+    framework's order, as ``words`` (the bundled vocabulary by default) reads each factor
+    (another authority's local factors bear on none)."""
+    words = words if words is not None else vocabulary.bundled()
+    known = words.ids()
     met = {
         headline
         for obs in doc.factors
         if obs.factor in known
-        for headline in vocabulary.get(obs.factor).headlines(framework)
+        for headline in words.get(obs.factor).headlines(framework)
     }
     return [h for h in framework.headlines if h in met]
 
@@ -74,7 +80,7 @@ def supporting_families_headlines(doc: Assessment, ctx: Context) -> Iterator[Hit
     required = ctx.params.supporting_families_min_headlines.value
     if framework is None or required is None or not doc.factors:
         return
-    met = headlines_met(doc, framework)
+    met = headlines_met(doc, framework, ctx.authority.vocabulary)
     if len(met) < required:
         listed = ", ".join(met) or "none"
         yield hit(
