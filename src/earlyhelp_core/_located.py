@@ -11,7 +11,7 @@ import collections.abc
 import functools
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -180,7 +180,9 @@ _CONTAINER_ERRORS = frozenset(
 )
 
 
-def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
+def _message(
+    err: Any, root: type[BaseModel], factors: Collection[str] | None = None
+) -> tuple[Path, str, str, bool]:
     """(path to report, message, kind, point at the key rather than the value)."""
     loc: Path = tuple(err["loc"])
     kind: str = err["type"]
@@ -229,8 +231,12 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[Path, str, str, bool]:
                 "type",
                 False,
             )
+        if isinstance(value, str) and "known" not in ctx:
+            # a document's own check against another vocabulary: its message is complete
+            return loc, str(err["msg"]), "unknown-factor", False
         if isinstance(value, str):
-            hint = did_you_mean(value, str(ctx.get("known", "")).split())
+            known = factors if factors is not None else str(ctx.get("known", "")).split()
+            hint = did_you_mean(value, known)
             return loc, f"unknown factor id {value!r}{hint}", "unknown-factor", False
         return loc, f"expected a factor id, found {found}", "type", False
     if kind == "date_invalid" and isinstance(value, str) and _ISO_DAY.match(value):
@@ -321,8 +327,11 @@ def problems_from_validation(
     source: str = "<data>",
     where: SourceMap | None = None,
     prefix: Path = (),
+    factors: Collection[str] | None = None,
 ) -> list[Problem]:
-    """Every error of ``exc`` (raised validating ``model``) as a located :class:`Problem`."""
+    """Every error of ``exc`` (raised validating ``model``) as a located :class:`Problem`;
+    an unknown factor id is matched against ``factors`` (the vocabulary's ids the document
+    was read in) when given."""
     errors = exc.errors(include_url=False)[:MAX_PROBLEMS]
     hidden = exc.error_count() - len(errors)
     # pydantic counts only the items that validated: a list whose items failed also
@@ -332,7 +341,7 @@ def problems_from_validation(
     for err in errors:
         if err["type"] == "too_short" and tuple(err["loc"]) in inner:
             continue
-        path, message, kind, at_key = _message(err, model)
+        path, message, kind, at_key = _message(err, model, factors)
         full = (*prefix, *unshown_keys(path))
         line = col = None
         if where is not None:

@@ -160,3 +160,26 @@ def test_a_validation_context_holding_something_else_is_refused() -> None:
         eh.Assessment.model_validate(
             _assessment("persistent-absence"), context={"vocabulary": "2099.1"}
         )
+
+
+def test_a_misspelt_factor_is_matched_against_the_vocabulary_it_is_read_in() -> None:
+    newer = _with_a_new_factor()
+    with pytest.raises(eh.DocumentError) as exc:
+        eh.parse_document(_assessment("online-harm-risc"), vocabulary=newer)
+    (problem,) = exc.value.problems
+    assert problem.kind == "unknown-factor"
+    assert "did you mean 'online-harm-risk'" in problem.message
+
+
+def test_a_plan_outcome_addressing_a_dropped_factor_is_located() -> None:
+    newer = _with_a_new_factor()
+    dropped = eh.vocabulary.factors()[0].id
+    data = example_data("plan")
+    data["outcomes"][0]["addresses"] = ["online-harm-risk", dropped]
+    with pytest.raises(eh.DocumentError) as exc:
+        eh.parse_document(data, vocabulary=newer)
+    (problem,) = exc.value.problems
+    assert problem.path == ("outcomes", 0, "addresses", 1)
+    assert f"unknown factor id {dropped!r}" in problem.message
+    with pytest.raises(eh.DocumentError, match="online-harm-risk"):
+        eh.parse_document(data)  # the bundled vocabulary knows the one and not the other

@@ -8,6 +8,7 @@ date-times must carry a timezone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -24,6 +25,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from .. import vocabulary
+from .._errors import Path
+from .._located import did_you_mean
 from .._model import Flag, Model, Text, raise_problems
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "Measure",
     "Model",
     "Text",
+    "factors_not_in",
     "personal",
     "raise_problems",
     "vocabulary_of",
@@ -134,64 +138,86 @@ class _FactorIdSchema:
     document model is built, not at import), or against the one a validation is given in
     its context (``Assessment.model_validate(data, context={"vocabulary": words})``, as
     :func:`~earlyhelp_core.parse_document` does with ``vocabulary=``); local ids are left to
-    the authority that defines them.
+    the authority that defines them. The bundled ids and the local pattern are checked
+    without calling Python; an id neither accepts is looked up in the context's
+    vocabulary, and each document refuses a bundled id that vocabulary does not have
+    (:func:`factors_not_in`).
     """
+
+    @classmethod
+    def _checks(cls) -> list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]]:
+        return [
+            core_schema.literal_schema(sorted(vocabulary.ids())),
+            core_schema.str_schema(
+                strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=_LOCAL_MAX
+            ),
+        ]
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        bundled = vocabulary.bundled()
-        known = sorted(bundled.ids())
-        against_bundled = core_schema.custom_error_schema(
-            core_schema.union_schema(
-                [
-                    core_schema.literal_schema(known),
-                    core_schema.str_schema(
-                        strict=True, pattern=LOCAL_FACTOR_PATTERN, max_length=_LOCAL_MAX
-                    ),
-                ],
-                mode="left_to_right",
-            ),
+        return core_schema.union_schema(
+            [*cls._checks(), core_schema.with_info_plain_validator_function(_in_context)],
+            mode="left_to_right",
             custom_error_type="unknown_factor",
             custom_error_message="unknown factor id",
             # read only when an id is unknown, to suggest the nearest ones
-            custom_error_context={"known": " ".join(known)},
+            custom_error_context={"known": " ".join(sorted(vocabulary.ids()))},
         )
 
-        def factor_id(
-            value: Any,
-            check: core_schema.ValidatorFunctionWrapHandler,
-            info: core_schema.ValidationInfo,
-        ) -> Any:
-            words = info.context.get("vocabulary") if isinstance(info.context, dict) else None
-            if words is None or words is bundled:
-                return check(value)
-            if not isinstance(words, vocabulary.Vocabulary):
-                raise TypeError(
-                    "the validation context's 'vocabulary' must be a Vocabulary, got "
-                    f"{type(words).__name__}"
-                )
-            if isinstance(value, str) and (
-                value in words.ids()
-                or (len(value) <= _LOCAL_MAX and _LOCAL_FACTOR.fullmatch(value) is not None)
-            ):
-                return value
-            raise PydanticCustomError(
-                "unknown_factor", "unknown factor id", {"known": " ".join(sorted(words.ids()))}
-            )
-
-        return core_schema.with_info_wrap_validator_function(factor_id, against_bundled)
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # the documents' schemas name the bundled vocabulary's ids
+        return handler(core_schema.union_schema(cls._checks(), mode="left_to_right"))
 
 
 _LOCAL_MAX = 96
 _LOCAL_FACTOR = re.compile(LOCAL_FACTOR_PATTERN)
 
 
+def _other_vocabulary(info: ValidationInfo) -> vocabulary.Vocabulary | None:
+    """The vocabulary the validation's context gives, unless it is the bundled one."""
+    words = info.context.get("vocabulary") if isinstance(info.context, dict) else None
+    if words is None:
+        return None
+    if not isinstance(words, vocabulary.Vocabulary):
+        raise TypeError(
+            "the validation context's 'vocabulary' must be a Vocabulary, got "
+            f"{type(words).__name__}"
+        )
+    return None if words is vocabulary.bundled() else words
+
+
+def _in_context(value: Any, info: ValidationInfo) -> str:
+    """An id the bundled vocabulary lacks: known to the context's vocabulary, or refused."""
+    words = _other_vocabulary(info)
+    if words is None or not isinstance(value, str) or value not in words.ids():
+        raise PydanticCustomError("unknown_factor", "unknown factor id")
+    return value
+
+
 def vocabulary_of(info: ValidationInfo) -> vocabulary.Vocabulary:
     """The vocabulary a validation checks against: its context's, else the bundled one."""
-    words = info.context.get("vocabulary") if isinstance(info.context, dict) else None
-    return words if isinstance(words, vocabulary.Vocabulary) else vocabulary.bundled()
+    return _other_vocabulary(info) or vocabulary.bundled()
+
+
+def factors_not_in(
+    info: ValidationInfo, found: Iterable[tuple[Path, str]]
+) -> list[tuple[Path, str, str, Any]]:
+    """For a validation given another vocabulary: a problem for each ``(path, factor id)``
+    that the bundled vocabulary knows (so the field accepted it) but that one does not."""
+    words = _other_vocabulary(info)
+    if words is None:
+        return []
+    known = words.ids()
+    return [
+        (path, "unknown_factor", f"unknown factor id {f!r}{did_you_mean(f, known)}", f)
+        for path, f in found
+        if f not in known and _LOCAL_FACTOR.fullmatch(f) is None
+    ]
 
 
 _AWARE = "expected a date and time with a timezone, e.g. 2024-03-01T09:30:00+00:00"

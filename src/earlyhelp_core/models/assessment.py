@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from .._errors import Path
-from ._base import AuthorityId, Day, Flag, Id, Model, Text, personal, raise_problems
+from ._base import AuthorityId, Day, Flag, Id, Model, Text, factors_not_in, personal, raise_problems
 from .family import FactorObservation, Family, Professional, check_members
 
 __all__ = ["Assessment", "Consent", "RecordedLevel", "Voice"]
@@ -101,11 +101,15 @@ class Assessment(Model):
     recorded_level: RecordedLevel | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> Assessment:
+    def _consistent(self, info: ValidationInfo) -> Assessment:
         ids = {m.id for m in self.family.members}
         consent = self.consent if self.consent is not None else Consent(given=False)
+        unknown = factors_not_in(
+            info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
+        )
         if (
-            (consent.by is None or consent.by in ids)
+            not unknown
+            and (consent.by is None or consent.by in ids)
             and (consent.given or consent.given_on is None)
             and all(m in ids for obs in self.factors for m in obs.about)
             and all(v.about in ids for v in self.voice)
@@ -115,7 +119,7 @@ class Assessment(Model):
         for i, obs in enumerate(self.factors):
             refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
         refs.extend((("voice", i, "about"), v.about) for i, v in enumerate(self.voice))
-        problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
+        problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs) + unknown
         if not consent.given and consent.given_on is not None:
             problems.append(
                 (

@@ -74,8 +74,9 @@ def parse_document(
             return model.model_validate(data)
         return model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
+        factors = vocabulary.ids() if vocabulary is not None else None
         raise DocumentError(
-            problems_from_validation(exc, model, source=source, where=where)
+            problems_from_validation(exc, model, source=source, where=where, factors=factors)
         ) from None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .._errors import Path
 from ..vocabulary import CinCode
@@ -182,27 +183,20 @@ class FactorObservation(Model):
     census return or an extract (``18C``: physical abuse, adult on child); one of the
     factor's own ``cin_codes``."""
 
-    @model_validator(mode="after")
-    def _code_is_the_factors(self, info: ValidationInfo) -> FactorObservation:
-        code = self.census_code
-        if code is None:
-            return self
+    @field_validator("census_code")
+    @classmethod
+    def _code_is_the_factors(cls, code: str | None, info: ValidationInfo) -> str | None:
+        # run only when a code is given (a field left at its default is not validated)
+        factor = info.data.get("factor")
+        if code is None or factor is None:
+            return code  # no code, or the factor itself was refused
         words = vocabulary_of(info)
-        known = words.get(self.factor).cin_codes if self.factor in words.ids() else ()
+        known = words.get(factor).cin_codes if factor in words.ids() else ()
         if code not in known:
             claims = ", ".join(known) or "none"
-            raise_problems(
-                "FactorObservation",
-                [
-                    (
-                        ("census_code",),
-                        "census_code",
-                        f"census code {code!r} is not one of {self.factor!r}'s codes ({claims})",
-                        code,
-                    )
-                ],
-            )
-        return self
+            message = f"census code {code!r} is not one of {factor!r}'s codes ({claims})"
+            raise PydanticCustomError("census_code", message)
+        return code
 
 
 def check_members(

@@ -8,10 +8,21 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any, Literal
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictInt, ValidationInfo, model_validator
 
 from .._errors import Path
-from ._base import AuthorityId, Day, FactorId, Id, Measure, Model, Text, personal, raise_problems
+from ._base import (
+    AuthorityId,
+    Day,
+    FactorId,
+    Id,
+    Measure,
+    Model,
+    Text,
+    factors_not_in,
+    personal,
+    raise_problems,
+)
 from .family import Family, Professional
 
 __all__ = [
@@ -118,8 +129,15 @@ class Plan(Model):
     steps: tuple[Step, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self) -> Plan:
-        problems: list[tuple[Path, str, str, Any]] = []
+    def _consistent(self, info: ValidationInfo) -> Plan:
+        problems: list[tuple[Path, str, str, Any]] = factors_not_in(
+            info,
+            (
+                (("outcomes", i, "addresses", j), f)
+                for i, o in enumerate(self.outcomes)
+                for j, f in enumerate(o.addresses)
+            ),
+        )
         outcome_ids: set[str] = set()
         for i, outcome in enumerate(self.outcomes):
             if outcome.id in outcome_ids:

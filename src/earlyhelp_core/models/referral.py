@@ -5,10 +5,21 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import ValidationInfo, model_validator
 
 from .._errors import Path
-from ._base import AuthorityId, Day, Flag, Id, Instant, Model, Text, personal, raise_problems
+from ._base import (
+    AuthorityId,
+    Day,
+    Flag,
+    Id,
+    Instant,
+    Model,
+    Text,
+    factors_not_in,
+    personal,
+    raise_problems,
+)
 from .assessment import Consent
 from .family import FactorObservation, Family, check_members
 
@@ -90,13 +101,16 @@ class Referral(Model):
     was completed; only with ``decision: section-17-assessment``."""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Referral:
+    def _consistent(self, info: ValidationInfo) -> Referral:
         refs: list[tuple[Path, str | None]] = [(("referrer", "by"), self.referrer.by)]
         if self.consent is not None:
             refs.append((("consent", "by"), self.consent.by))
         for i, obs in enumerate(self.factors):
             refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
         problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
+        problems += factors_not_in(
+            info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
+        )
         if (self.decision is None) != (self.decided_at is None):
             missing = "decided_at" if self.decided_at is None else "decision"
             problems.append(
