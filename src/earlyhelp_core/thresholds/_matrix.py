@@ -904,20 +904,18 @@ class Authority:
         else:
             reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
-            reasons += tuple(
-                Reason(
-                    f.factors,
-                    ReasonKind.ESCALATION,
-                    self.levels[index].id,
-                    f.rule.source,
-                    f.rule.id,
-                )
-                for f in fired
-                if f.rule.then_index == index
+            reasons += self._escalated(fired, index)
+        return index, reasons or self._no_factors, unmapped, placed
+
+    def _escalated(self, fired: tuple[Firing, ...], index: int) -> tuple[Reason, ...]:
+        """The reasons of the rules that fired and give the decided level ``index``."""
+        return tuple(
+            Reason(
+                f.factors, ReasonKind.ESCALATION, self.levels[index].id, f.rule.source, f.rule.id
             )
-        if not reasons:
-            reasons = self._no_factors
-        return index, reasons, unmapped, placed
+            for f in fired
+            if f.rule.then_index == index
+        )
 
     def classify(self, assessment: Assessment) -> Decision:
         """The level of need for ``assessment`` under this matrix, with reasons.
@@ -931,11 +929,15 @@ class Authority:
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         factors = [o.factor for o in assessment.factors]
         best: Mapping[str, int] = _NO_CELLS
-        named: Mapping[str, str | None] = _NO_CELLS
         if self._cells and not self._cells.keys().isdisjoint(factors):
             factors, best, named = self._needs(assessment)
-        # else no need has indicator cells (the usual case): nothing more to gather
-        index, reasons, unmapped, placed = self._decide(factors, best, named)
+            index, reasons, unmapped, placed = self._decide(factors, best, named)
+        else:  # no need has indicator cells (the usual case): the mappings are the reasons
+            index, top, fired, unmapped, placed = self._evaluate(factors)
+            reasons = tuple(map(self._mapping_reason.__getitem__, top))
+            if fired:
+                reasons += self._escalated(fired, index)
+            reasons = reasons or self._no_factors
         levels = self.levels
         final = computed = levels[index]
         recorded, judgement, final_index, recorded_as = None, Judgement.NONE, index, None
@@ -956,9 +958,10 @@ class Authority:
                     judgement = Judgement.LOWER
         considerations: tuple[Consideration, ...] = ()
         if final_index < self._asks_below and self._considerations:
-            if placed is None:
-                placed = self._evaluate(factors, best, placed_too=True)[4]
-            considerations = self._consider(placed or {}, final_index)
+            if placed is None:  # gathered by the evaluation only when rules needed it
+                level_of = {**self._factor_level, **best} if best else self._factor_level
+                placed = {f: level_of[f] for f in factors if f in level_of}
+            considerations = self._consider(placed, final_index)
         # positional, in the order of Decision's fields (the quickest call)
         return Decision(
             final,
