@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -97,46 +98,76 @@ def best(fn: Callable[[], object], number: int, rounds: int = 7) -> list[float]:
     return [t / number for t in timeit.repeat(fn, number=number, repeat=rounds)]
 
 
+RUNS = 3
+"""Every figure is the median of this many runs, shown with their min and max."""
+
+
+def spread(values: list[float], digits: int = 1, unit: str = "") -> str:
+    """``median (min a, max b)`` of ``values``, as the results print every figure."""
+    unit = f" {unit}" if unit else ""
+    return (
+        f"{statistics.median(values):,.{digits}f}{unit} "
+        f"(min {min(values):,.{digits}f}, max {max(values):,.{digits}f})"
+    )
+
+
 def ratio(
     name: str, subject: Callable[[], object], baseline: Callable[[], object], number: int
 ) -> float:
-    subject_times: list[float] = []
-    baseline_times: list[float] = []
-    for _ in range(5):  # interleave so both see the same machine load
-        baseline_times += best(baseline, number, 3)
-        subject_times += best(subject, number, 3)
-    s, b = min(subject_times), min(baseline_times)
-    print(f"{name:<58} {s * 1e6:9.1f} us vs {b * 1e6:9.1f} us   ratio {s / b:5.2f}x")
-    return s / b
+    """The median of :data:`RUNS` ratios, each the best of interleaved rounds (so both
+    sides see the same machine load), printed with their min and max."""
+    ratios: list[float] = []
+    subjects: list[float] = []
+    baselines: list[float] = []
+    for _ in range(RUNS):
+        subject_times: list[float] = []
+        baseline_times: list[float] = []
+        for _ in range(3):
+            baseline_times += best(baseline, number, 3)
+            subject_times += best(subject, number, 3)
+        s, b = min(subject_times), min(baseline_times)
+        subjects.append(s)
+        baselines.append(b)
+        ratios.append(s / b)
+    s, b, r = (statistics.median(v) for v in (subjects, baselines, ratios))
+    print(
+        f"{name:<58} {s * 1e6:9.1f} us vs {b * 1e6:9.1f} us   ratio {r:5.2f}x "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f})"
+    )
+    return r
 
 
-def fresh_process_ms(code: str, runs: int = 5) -> float:
-    """Best of ``runs`` fresh interpreters running ``code``, which prints seconds taken."""
-    times = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return min(times) * 1e3
+def fresh_process_ms(code: str, runs: int = 3) -> list[float]:
+    """For each of :data:`RUNS` runs, the best of ``runs`` fresh interpreters running
+    ``code`` (which prints seconds taken), in ms."""
+    out = []
+    for _ in range(RUNS):
+        times = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(runs)
+        ]
+        out.append(min(times) * 1e3)
+    return out
 
 
 def import_time() -> float:
-    """Best of five cold ``import earlyhelp_core`` in a fresh interpreter, in ms."""
+    """Cold ``import earlyhelp_core`` in fresh interpreters, in ms (median of runs)."""
     code = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
     ours = fresh_process_ms(code.format("earlyhelp_core"))
     base = fresh_process_ms(code.format("pydantic"))
     print(
-        f"{'import earlyhelp_core (cold, best of 5)':<58} {ours:9.1f} ms "
-        f"(import pydantic alone: {base:.1f} ms)"
+        f"{'import earlyhelp_core (cold, best of 3 a run)':<58} {spread(ours, unit='ms')}; "
+        f"import pydantic alone: {spread(base, unit='ms')}"
     )
     # the document models (and pydantic) load on first use: what a program that reads a
     # document pays before it can
     models = fresh_process_ms(code.format("earlyhelp_core; earlyhelp_core.Assessment"))
-    print(f"{'import earlyhelp_core, then eh.Assessment (cold, best of 5)':<58} {models:9.1f} ms")
-    return ours
+    print(f"{'import earlyhelp_core, then eh.Assessment (cold)':<58} {spread(models, unit='ms')}")
+    return statistics.median(ours)
 
 
 def main() -> None:
@@ -201,29 +232,35 @@ def main() -> None:
         lambda: eh.Assessment.model_validate(data),
         number=2000,
     )
-    per_child = (
-        min(timeit.repeat(lambda: eh.validate(bromley, assessment), number=2000, repeat=5)) / 2000
-    )
     children = sum(1 for m in assessment.family.members if m.role is eh.Role.CHILD)
+    per_child = [
+        min(timeit.repeat(lambda: eh.validate(bromley, assessment), number=1000, repeat=3))
+        / 1000
+        / children
+        * 1e6
+        for _ in range(RUNS)
+    ]
     print(
         f"{'validate, per child (reference: 1.85 s / 9,960 = 186 us)':<58} "
-        f"{per_child / children * 1e6:9.1f} us ({children} children, {len(eh.rules())} rules)"
+        f"{spread(per_child, unit='us')} ({children} children, {len(eh.rules())} rules)"
     )
-    load_times = []
-    for _ in range(20):
-        start = time.perf_counter()
-        eh.load_authority("bromley")
-        load_times.append(time.perf_counter() - start)
+    loads = [
+        min(timeit.repeat(lambda: eh.load_authority("bromley"), number=1, repeat=7)) * 1e3
+        for _ in range(RUNS)
+    ]
     print(
-        f"{'load + check + compile configs/bromley.yaml (best of 20)':<58} "
-        f"{min(load_times) * 1e3:9.1f} ms (target under 50 ms)"
+        f"{'load + check + compile configs/bromley.yaml (best of 7)':<58} "
+        f"{spread(loads, unit='ms')} (target under 50 ms)"
     )
     for authority_id in eh.list_authorities():
         authority = eh.load_authority(authority_id)
-        runs = timeit.repeat(lambda a=authority: eh.check_authority(a), number=1, repeat=5)
+        checks = [
+            min(timeit.repeat(lambda a=authority: eh.check_authority(a), number=1, repeat=3)) * 1e3
+            for _ in range(RUNS)
+        ]
         print(
-            f"{'check_authority(' + authority_id + ') (best of 5; target under 2 s)':<58} "
-            f"{min(runs) * 1e3:9.1f} ms"
+            f"{'check_authority(' + authority_id + ') (best of 3; target under 2 s)':<58} "
+            f"{spread(checks, unit='ms')}"
         )
     # what would change the level (issue: within 20x the decision, on the bundled configs)
     for authority_id in eh.list_authorities():
@@ -321,8 +358,6 @@ def escalation_benchmark(bromley: eh.Authority, assessment: eh.Assessment) -> No
 def diff_benchmark(bromley: eh.Authority, n: int = 100_000) -> None:
     """A diff of two bundled configs over a cohort (issue: within 2x the cost of
     classifying the cohort twice), median of 3 runs each, interleaved."""
-    import statistics
-
     import cohorts
 
     bedford = eh.load_authority("bedford")
@@ -353,35 +388,51 @@ def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
     """The cohort targets: peers, streaming, the columnar path, the CLI."""
     import cohorts
 
-    ours, theirs, times = cohorts.zen_ratio(bromley, assessment)
+    runs = [cohorts.zen_ratio(bromley, assessment) for _ in range(RUNS)]
+    ours, theirs, times = ([r[i] for r in runs] for i in range(3))
     print(
-        f"{'classify vs zen-engine decision table (same matrix)':<58} {ours:9.1f} us vs "
-        f"{theirs:9.1f} us   zen is {times:,.0f}x slower (target: at least 50x)"
+        f"{'classify vs zen-engine decision table (same matrix)':<58} "
+        f"{statistics.median(ours):9.1f} us vs {statistics.median(theirs):9.1f} us   zen is "
+        f"{spread(times, 0)}x slower (target: at least 50x)"
     )
-    for n in (100_000, cohorts.RECORDS):
-        count, took, peak = cohorts.streaming(n)
-        print(
-            f"{f'classify_many over {n:,} JSON Lines records':<58} {count / took:9,.0f} "
-            f"records/s, peak {peak} MiB (target under 200 MiB)"
-        )
-    took, rows = cohorts.columnar(bromley, cohorts.RECORDS)
+    streamed = [cohorts.streaming(100_000) for _ in range(RUNS)]
+    print(
+        f"{'classify_many over 100,000 JSON Lines records':<58} "
+        f"{spread([c / t for c, t, _ in streamed], 0)} records/s, peak "
+        f"{max(p for _, _, p in streamed)} MiB (target under 200 MiB)"
+    )
+    count, took, peak = cohorts.streaming(cohorts.RECORDS)
+    print(
+        f"{f'classify_many over {cohorts.RECORDS:,} JSON Lines records (one run)':<58} "
+        f"{count / took:9,.0f} records/s, peak {peak} MiB (flat memory: the same bound)"
+    )
+    times_, rows = cohorts.columnar(bromley, cohorts.RECORDS)
     print(
         f"{f'columnar classify_table, {cohorts.RECORDS:,} records ({rows:,} rows), one core':<58} "
-        f"{took:9.2f} s (target under 2 s)"
+        f"{spread(times_, 2, 's')} (target under 2 s)"
     )
     for n in (1, 10, _most_rules()):
-        took, _ = cohorts.columnar(with_rules(bromley, n), cohorts.RECORDS)
+        times_, _ = cohorts.columnar(with_rules(bromley, n), cohorts.RECORDS)
         print(
-            f"{f'  the same with {n} escalation rules':<58} {took:9.2f} s "
+            f"{f'  the same with {n} escalation rules':<58} {spread(times_, 2, 's')} "
             "(target with 10: under 2 s)"
         )
-    took, summary, size = cohorts.cli_100k()
-    print(f"{'earlyhelp assess --format jsonl, 100,000 records':<58} {took:9.1f} s: {summary}")
-    print(f"{'  output per record':<58} {size / 100_000:9,.0f} bytes")
-    took, _, size = cohorts.cli_100k("bromley", 100_000, "--fields", "level,reasons")
+    clis = [cohorts.cli_100k() for _ in range(RUNS)]
     print(
-        f"{'  the same with --fields level,reasons':<58} {took:9.1f} s, "
-        f"{size / 100_000:,.0f} bytes per record"
+        f"{'earlyhelp assess --format jsonl, 100,000 records':<58} "
+        f"{spread([t for t, _, _ in clis], 1, 's')}: {clis[0][1]}"
+    )
+    print(
+        f"{'  records/s':<58} {spread([100_000 / t for t, _, _ in clis], 0)}; "
+        f"output per record {clis[0][2] / 100_000:,.0f} bytes"
+    )
+    fields = [
+        cohorts.cli_100k("bromley", 100_000, "--fields", "level,reasons") for _ in range(RUNS)
+    ]
+    print(
+        f"{'  the same with --fields level,reasons':<58} "
+        f"{spread([t for t, _, _ in fields], 1, 's')}, "
+        f"{fields[0][2] / 100_000:,.0f} bytes per record"
     )
 
 
@@ -391,8 +442,9 @@ def first_load() -> float:
         "import time, earlyhelp_core as eh; t = time.perf_counter(); "
         "eh.load_authority('bromley'); print(time.perf_counter() - t)"
     )
-    print(f"{'first load_authority in a fresh process (best of 5)':<58} {took:9.1f} ms")
-    return took
+    name = "first load_authority in a fresh process (best of 3 a run)"
+    print(f"{name:<58} {spread(took, unit='ms')}")
+    return statistics.median(took)
 
 
 class _Tee:
