@@ -14,6 +14,7 @@ from typing import IO, Any, TextIO
 from ..cohorts import (
     MAX_RECORD_BYTES,
     DecisionSummary,
+    JsonLines,
     RecordResult,
     StepSummary,
     ValidationSummary,
@@ -304,6 +305,7 @@ def assess_results(
     progress = Progress(err)
     table = _Csv(out)
     listed = _JsonArray(out)
+    lines = JsonLines()
     interrupted = False
     try:
         for result in results:
@@ -313,8 +315,10 @@ def assess_results(
             if fmt == "json":
                 listed.write(result.to_dict())
             elif fmt == "jsonl":
-                row = result.to_dict() if fields is None else _only(result, fields)
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                if fields is None:
+                    out.write(lines.line(result) + "\n")
+                else:
+                    out.write(json.dumps(_only(result, fields), ensure_ascii=False) + "\n")
             elif fmt == "csv":
                 table.write(_decision_row(result, other is not None))
             else:

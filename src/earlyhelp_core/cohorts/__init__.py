@@ -13,6 +13,7 @@ The columnar path for whole tables (pyarrow, pandas) is :mod:`earlyhelp_core.coh
 """
 
 from ._diff import diff
+from ._json import JsonLines
 from ._records import (
     MAX_RECORD_BYTES,
     RecordResult,
@@ -27,6 +28,7 @@ from ._summary import DecisionSummary, StepSummary, ValidationSummary
 __all__ = [
     "MAX_RECORD_BYTES",
     "DecisionSummary",
+    "JsonLines",
     "RecordResult",
     "StepSummary",
     "Unread",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -30,7 +29,7 @@ from .._reader import Format, SourceMap, read_bytes
 from .._schemas import SCHEMAS, schema
 from .._version import __version__
 from ..assessment._core import validate
-from ..cohorts import classify_many
+from ..cohorts import JsonLines, classify_many
 from ..cohorts._records import read_jsonl
 from ..models import Assessment, Document, parse_document
 from ..thresholds import Authority, explain
@@ -530,12 +529,13 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
 
         def lines() -> Iterator[bytes]:
             results = classify_many(found, (line for _, line, _ in read_jsonl(_lines(body))))
+            encoded = JsonLines()
             for number, result in enumerate(results, start=1):
                 out = result.to_dict()
                 for problem in out.get("problems", ()):
                     problem["source"] = REQUEST
                     problem["line"] = problem["line"] or number
-                yield (json.dumps(out, ensure_ascii=False) + "\n").encode()
+                yield (encoded.line(result, out) + "\n").encode()
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
