@@ -18,6 +18,8 @@ The data lives in ``factors.yaml`` inside the package; it is read once, on first
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 from pydantic import ValidationError
@@ -107,6 +109,9 @@ class Vocabulary:
     _by_id: dict[str, Factor] = attrs.field(init=False, repr=False)
     _census: dict[str, tuple[CensusCode, str | None]] = attrs.field(init=False, repr=False)
     _ids: frozenset[str] = attrs.field(init=False, repr=False)
+    _headlines: dict[SupportingFamiliesFramework, Mapping[str, tuple[str, ...]]] = attrs.field(
+        init=False, repr=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         by_id = {f.id: f for f in self.file.factors}
@@ -152,6 +157,16 @@ class Vocabulary:
             raise UnknownIdError(
                 f"unknown factor id {factor_id!r}{did_you_mean(factor_id, self._by_id)}"
             ) from None
+
+    def headlines(self, framework: SupportingFamiliesFramework) -> Mapping[str, tuple[str, ...]]:
+        """Factor id -> the headlines of ``framework`` the factor bears on (a reading), for
+        every factor; worked out once for each framework."""
+        table = self._headlines.get(framework)
+        if table is None:
+            framework = SupportingFamiliesFramework(framework)
+            table = MappingProxyType({f.id: f.headlines(framework) for f in self.file.factors})
+            self._headlines[framework] = table
+        return table
 
     def significant_harm(self) -> tuple[Factor, ...]:
         """The factors that are section 47 matters."""

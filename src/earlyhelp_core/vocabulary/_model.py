@@ -155,7 +155,7 @@ class SupportingFamiliesFramework(StrEnum):
     @property
     def headlines(self) -> tuple[str, ...]:
         """The ids of the framework's headlines, in the framework's order."""
-        return tuple(h.value for h in _FRAMEWORK_HEADLINES[self])
+        return _HEADLINE_IDS[self]
 
 
 _FRAMEWORK_TITLES = {
@@ -171,6 +171,10 @@ _FRAMEWORK_KINDS = {
 _FRAMEWORK_HEADLINES: dict[SupportingFamiliesFramework, type[StrEnum]] = {
     SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2: TroubledFamiliesProblem,
     SupportingFamiliesFramework.SUPPORTING_FAMILIES_2022: SupportingFamiliesOutcome,
+}
+_HEADLINE_IDS: dict[SupportingFamiliesFramework, tuple[str, ...]] = {
+    framework: tuple(h.value for h in headlines)
+    for framework, headlines in _FRAMEWORK_HEADLINES.items()
 }
 
 
@@ -246,10 +250,11 @@ class Factor(Model):
         Raises:
             ValueError: ``framework`` is not a framework's id.
         """
+        if framework is not SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2:
+            framework = SupportingFamiliesFramework(framework)  # an id given as text
         links: tuple[StrEnum, ...] = (
             self.troubled_families
-            if SupportingFamiliesFramework(framework)
-            is SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2
+            if framework is SupportingFamiliesFramework.TROUBLED_FAMILIES_PHASE_2
             else self.supporting_families
         )
         return tuple(link.value for link in links)

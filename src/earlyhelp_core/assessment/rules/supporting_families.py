@@ -25,14 +25,8 @@ def headlines_met(
     """The headlines of ``framework`` the assessment's factors bear on, in the
     framework's order, as ``words`` (the bundled vocabulary by default) reads each factor
     (another authority's local factors bear on none)."""
-    words = words if words is not None else vocabulary.bundled()
-    known = words.ids()
-    met = {
-        headline
-        for obs in doc.factors
-        if obs.factor in known
-        for headline in words.get(obs.factor).headlines(framework)
-    }
+    table = (words if words is not None else vocabulary.bundled()).headlines(framework)
+    met = {headline for obs in doc.factors for headline in table.get(obs.factor, ())}
     return [h for h in framework.headlines if h in met]
 
 
