@@ -102,6 +102,7 @@ def main() -> None:
     show("columnar classify_table, one core", columnar)
 
     spark: dict[int, tuple[float, float, float]] = {}
+    identity: dict[int, tuple[float, float, float]] = {}
     frame_pd = pd.DataFrame(columns)
     for cores in (1, 2):
         session = spark_session(cores)
@@ -114,6 +115,16 @@ def main() -> None:
 
             spark[cores] = timed(step)
             show(f"classify_spark, local[{cores}]", spark[cores])
+
+            def floor(frame: Any = frame) -> None:
+                # Spark's own cost of the same step: the same shuffle by record and the
+                # same round trip of every row to a Python worker and back, doing nothing
+                frame.select("record", "factor", "cell").repartition("record").mapInArrow(
+                    lambda batches: batches, "record long, factor string, cell string"
+                ).write.format("noop").mode("overwrite").save()
+
+            identity[cores] = timed(floor)
+            show(f"  Spark alone: shuffle + mapInArrow identity, local[{cores}]", identity[cores])
             if cores == 2:
                 old = old_route(session, classify_table, columns)
                 print(
@@ -127,6 +138,11 @@ def main() -> None:
     print(f"classify_spark local[1] / columnar one core: {one / columnar[0]:6.1f}x")
     print(f"classify_spark local[2] / columnar one core: {two / columnar[0]:6.1f}x")
     print(f"classify_spark local[1] / local[2]:          {one / two:6.2f}x")
+    for cores in (1, 2):
+        print(
+            f"classify_spark local[{cores}] / Spark alone (same step, identity): "
+            f"{spark[cores][0] / identity[cores][0]:6.2f}x"
+        )
     per_record = old / OLD_ROUTE_RECORDS
     print(
         f"old applyInArrow route at {RECORDS:,} records, local[2] (extrapolated): "
