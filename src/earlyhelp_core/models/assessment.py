@@ -104,8 +104,12 @@ class Assessment(Model):
     def _consistent(self, info: ValidationInfo) -> Assessment:
         ids = {m.id for m in self.family.members}
         consent = self.consent if self.consent is not None else Consent(given=False)
-        unknown = factors_not_in(
-            info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
+        unknown = (  # only a validation given another vocabulary has anything to check
+            factors_not_in(
+                info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
+            )
+            if info.context
+            else []
         )
         if (
             not unknown

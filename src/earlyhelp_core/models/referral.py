@@ -108,9 +108,10 @@ class Referral(Model):
         for i, obs in enumerate(self.factors):
             refs.extend((("factors", i, "about", j), m) for j, m in enumerate(obs.about))
         problems: list[tuple[Path, str, str, Any]] = check_members(self.family, refs)
-        problems += factors_not_in(
-            info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
-        )
+        if info.context:  # only a validation given another vocabulary has anything to check
+            problems += factors_not_in(
+                info, ((("factors", i, "factor"), o.factor) for i, o in enumerate(self.factors))
+            )
         if (self.decision is None) != (self.decided_at is None):
             missing = "decided_at" if self.decided_at is None else "decision"
             problems.append(
