@@ -17,7 +17,10 @@ import timeit
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import yaml
+
 import earlyhelp_core as eh
+from earlyhelp_core.thresholds import compile_config
 
 RECORDS = int(os.environ.get("EARLYHELP_BENCH_RECORDS", "1000000"))
 
@@ -77,6 +80,42 @@ def zen_ratio(authority: eh.Authority, assessment: eh.Assessment) -> tuple[float
     return min(ours) * 1e6, min(theirs) * 1e6, min(theirs) / min(ours)
 
 
+def with_rules(bromley: eh.Authority, n: int, *, few: bool = False) -> eh.Authority:
+    """Bromley given ``n`` escalation rules, each needing more needs than the example
+    assessment has (so none fires for it), counted from each level in turn.
+
+    With ``few``, each rule needs only 1 to 7 needs, counted from the lowest level or the
+    next, across all 3 domains: the example has enough needs there for every rule, but in 2
+    domains, so none fires, and each classification counts its needs by level and gathers
+    their domains (no short cut)."""
+    data = bromley.config.model_dump(mode="json")
+    source = data["levels"][0]["source"]
+    levels = [lv["id"] for lv in data["levels"]]
+    rules = [
+        {
+            "id": f"bench-{i}",
+            "when": {
+                "at_least": 1 + i % 7 if few else 20 + i % 30,
+                "at_level": levels[i % (2 if few else len(levels) - 1)],
+                "across_domains": 3 if few else 1 + i % 3,
+            },
+            "then": levels[-1],
+            "source": source,
+        }
+        for i in range(n)
+    ]
+    return compile_config(eh.AuthorityConfig.model_validate({**data, "escalation": rules}))
+
+
+def rules_file(bromley: eh.Authority, n: int, folder: Path) -> str:
+    """A config file of Bromley with ``n`` rules counting 1-7 needs in 3 domains (see
+    :func:`with_rules`), for the paths that load a config by name."""
+    path = folder / f"bromley-{n}-rules.yaml"
+    config = with_rules(bromley, n, few=True).config.model_dump(mode="json")
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
 def synthetic(authority: eh.Authority, n: int, seed: int = 7) -> Iterator[dict[str, object]]:
     """``n`` small, valid assessments with 0-6 factors each, drawn from the matrix."""
     rng = random.Random(seed)
@@ -105,7 +144,7 @@ import json, sys, time
 sys.path.insert(0, {bench!r})
 import earlyhelp_core as eh
 from cohorts import synthetic
-authority = eh.load_authority("bromley")
+authority = eh.load_authority({config!r})
 lines = (json.dumps(r) for r in synthetic(authority, {n}))
 start = time.perf_counter()
 count = sum(1 for r in eh.classify_many(authority, lines) if r.decision is not None)
@@ -115,9 +154,10 @@ print(count, took, int(peak) // 1024)
 """
 
 
-def streaming(n: int) -> tuple[int, float, int]:
-    """(records classified, seconds, peak MiB) for ``n`` JSON Lines records, in a fresh process."""
-    code = STREAM.format(bench=str(Path(__file__).parent), n=n)
+def streaming(n: int, config: str = "bromley") -> tuple[int, float, int]:
+    """(records classified, seconds, peak MiB) for ``n`` JSON Lines records under
+    ``config`` (an id or a file), in a fresh process."""
+    code = STREAM.format(bench=str(Path(__file__).parent), n=n, config=config)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     count, took, peak = out.stdout.split()
     return int(count), float(took), int(peak)

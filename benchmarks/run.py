@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from earlyhelp_core._reader import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))  # for cohorts.py
+
+from cohorts import rules_file, with_rules  # noqa: E402  (benchmarks/, on the path just above)
 
 
 def bare_assessment(config: ConfigDict) -> type[BaseModel]:
@@ -297,35 +300,6 @@ def main() -> None:
         spark.main()
 
 
-def with_rules(bromley: eh.Authority, n: int, *, few: bool = False) -> eh.Authority:
-    """Bromley given ``n`` escalation rules, each needing more needs than the example
-    assessment has (so none fires for it), counted from each level in turn.
-
-    With ``few``, each rule needs only 1 to 7 needs, counted from the lowest level or the
-    next, across all 3 domains: the example has enough needs there for every rule, but in 2
-    domains, so none fires, and each classification counts its needs by level and gathers
-    their domains (no short cut)."""
-    from earlyhelp_core.thresholds import compile_config
-
-    data = bromley.config.model_dump(mode="json")
-    source = data["levels"][0]["source"]
-    levels = [lv["id"] for lv in data["levels"]]
-    rules = [
-        {
-            "id": f"bench-{i}",
-            "when": {
-                "at_least": 1 + i % 7 if few else 20 + i % 30,
-                "at_level": levels[i % (2 if few else len(levels) - 1)],
-                "across_domains": 3 if few else 1 + i % 3,
-            },
-            "then": levels[-1],
-            "source": source,
-        }
-        for i in range(n)
-    ]
-    return compile_config(eh.AuthorityConfig.model_validate({**data, "escalation": rules}))
-
-
 def _most_rules() -> int:
     from earlyhelp_core.thresholds.config import CONFIG_LIMITS
 
@@ -435,6 +409,25 @@ def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
         f"{spread([t for t, _, _ in fields], 1, 's')}, "
         f"{fields[0][2] / 100_000:,.0f} bytes per record"
     )
+    # escalation rules on the JSON Lines paths: rules that count 1-7 needs in 3 domains,
+    # so that every record is counted (no short cut), against the figures above
+    plain_stream = statistics.median([c / t for c, t, _ in streamed])
+    plain_cli = statistics.median([100_000 / t for t, _, _ in clis])
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (10, _most_rules()):
+            path = rules_file(bromley, n, Path(tmp))
+            rates = [c / t for c, t, _ in (cohorts.streaming(100_000, path) for _ in range(RUNS))]
+            print(
+                f"{f'classify_many, 100,000 records, {n} rules counting 1-7 needs':<58} "
+                f"{spread(rates, 0)} records/s: "
+                f"{statistics.median(rates) / plain_stream:.2f}x the rate without"
+            )
+            rates = [100_000 / t for t, _, _ in (cohorts.cli_100k(path) for _ in range(RUNS))]
+            print(
+                f"{f'earlyhelp assess --format jsonl, {n} rules counting 1-7 needs':<58} "
+                f"{spread(rates, 0)} records/s: "
+                f"{statistics.median(rates) / plain_cli:.2f}x the rate without"
+            )
 
 
 def first_load() -> float:

@@ -20,6 +20,9 @@ from typing import Any
 
 import earlyhelp_core as eh
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # cohorts.py
+from cohorts import with_rules
+
 RECORDS = int(os.environ.get("EARLYHELP_BENCH_SPARK_RECORDS", "1000000"))
 OLD_ROUTE_RECORDS = 200  # groupBy().applyInArrow, one call and one load_authority per record
 
@@ -126,6 +129,18 @@ def main() -> None:
             identity[cores] = timed(floor)
             show(f"  Spark alone: shuffle + mapInArrow identity, local[{cores}]", identity[cores])
             if cores == 2:
+                # escalation rules counting 1-7 needs in 3 domains (every record counted)
+                ruled = with_rules(bromley, 10, few=True)
+
+                def step_ruled(frame: Any = frame, ruled: eh.Authority = ruled) -> None:
+                    classify_spark(frame, ruled).write.format("noop").mode("overwrite").save()
+
+                with_ten = timed(step_ruled)
+                show("classify_spark, local[2], 10 escalation rules", with_ten)
+                print(
+                    f"{'  over classify_spark without rules, local[2]':<52} "
+                    f"{with_ten[0] / spark[2][0]:8.2f}x"
+                )
                 old = old_route(session, classify_table, columns)
                 print(
                     f"{f'old groupBy().applyInArrow, local[2], {OLD_ROUTE_RECORDS} records':<52} "
