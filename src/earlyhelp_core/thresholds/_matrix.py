@@ -792,9 +792,7 @@ class Authority:
         """(level index, factors at it in order, firings, unmapped, and, when escalation
         rules need it or ``placed_too``, the level index of each placed factor): the rule
         language. ``at_cells`` places factors at the level (index) of a named cell."""
-        level_of: Mapping[str, int] = self._factor_level
-        if at_cells:
-            level_of = {**level_of, **at_cells}  # only when a need names a cell
+        level_of = self._levels_of(at_cells) if at_cells else self._factor_level
         index = -1
         top: list[str] = []  # the factors at the highest level so far, each once
         unmapped: tuple[str, ...] = ()
@@ -814,7 +812,7 @@ class Authority:
         # all placed below the levels the rules count from: then the placed factors are not
         # gathered unless asked for
         if placed_too or (len(factors) >= self._fewest and index >= self._lowest_counted):
-            placed = {f: level_of[f] for f in factors if f in level_of}
+            placed = self._placed(factors, level_of)
             if len(placed) >= self._fewest:
                 fired = self._fire(placed)
             for firing in fired:
@@ -825,6 +823,17 @@ class Authority:
         if unmapped:
             unmapped = tuple(sorted(set(unmapped)))
         return index, top, fired, unmapped, placed
+
+    def _levels_of(self, at_cells: Mapping[str, int] | None) -> Mapping[str, int]:
+        """Each placed factor's level index, at the level of a named cell where there is one."""
+        if at_cells:
+            return {**self._factor_level, **at_cells}  # only when a need names a cell
+        return self._factor_level
+
+    @staticmethod
+    def _placed(factors: Sequence[str], level_of: Mapping[str, int]) -> dict[str, int]:
+        """The level index (in ``level_of``) of each of ``factors`` that has one."""
+        return {f: level_of[f] for f in factors if f in level_of}
 
     def _counted(
         self, placed: Mapping[str, int], at_index: int, at_least: int, across_domains: int
@@ -904,18 +913,18 @@ class Authority:
         else:
             reasons = tuple(map(self._mapping_reason.__getitem__, top))
         if fired:
-            reasons += self._escalated(fired, index)
-        return index, reasons or self._no_factors, unmapped, placed
-
-    def _escalated(self, fired: tuple[Firing, ...], index: int) -> tuple[Reason, ...]:
-        """The reasons of the rules that fired and give the decided level ``index``."""
-        return tuple(
-            Reason(
-                f.factors, ReasonKind.ESCALATION, self.levels[index].id, f.rule.source, f.rule.id
+            reasons += tuple(
+                Reason(
+                    f.factors,
+                    ReasonKind.ESCALATION,
+                    self.levels[index].id,
+                    f.rule.source,
+                    f.rule.id,
+                )
+                for f in fired
+                if f.rule.then_index == index
             )
-            for f in fired
-            if f.rule.then_index == index
-        )
+        return index, reasons or self._no_factors, unmapped, placed
 
     def classify(self, assessment: Assessment) -> Decision:
         """The level of need for ``assessment`` under this matrix, with reasons.
@@ -929,15 +938,11 @@ class Authority:
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         factors = [o.factor for o in assessment.factors]
         best: Mapping[str, int] = _NO_CELLS
+        named: Mapping[str, str | None] = _NO_CELLS
         if self._cells and not self._cells.keys().isdisjoint(factors):
             factors, best, named = self._needs(assessment)
-            index, reasons, unmapped, placed = self._decide(factors, best, named)
-        else:  # no need has indicator cells (the usual case): the mappings are the reasons
-            index, top, fired, unmapped, placed = self._evaluate(factors)
-            reasons = tuple(map(self._mapping_reason.__getitem__, top))
-            if fired:
-                reasons += self._escalated(fired, index)
-            reasons = reasons or self._no_factors
+        # else no need has indicator cells (the usual case): nothing more to gather
+        index, reasons, unmapped, placed = self._decide(factors, best, named)
         levels = self.levels
         final = computed = levels[index]
         recorded, judgement, final_index, recorded_as = None, Judgement.NONE, index, None
@@ -959,8 +964,7 @@ class Authority:
         considerations: tuple[Consideration, ...] = ()
         if final_index < self._asks_below and self._considerations:
             if placed is None:  # gathered by the evaluation only when rules needed it
-                level_of = {**self._factor_level, **best} if best else self._factor_level
-                placed = {f: level_of[f] for f in factors if f in level_of}
+                placed = self._placed(factors, self._levels_of(best))
             considerations = self._consider(placed, final_index)
         # positional, in the order of Decision's fields (the quickest call)
         return Decision(
