@@ -72,6 +72,7 @@ def test_a_record_that_cannot_be_read_and_a_changed_row(doc: eh.Assessment) -> N
     row["id"] = "renamed"
     line = json.loads(writer.line(result, row))
     assert line["id"] == "renamed"
+    assert row == {**result.to_dict(), "id": "renamed"}  # the caller's row is left alone
     assert line["decision"] == json.loads(plain(result))["decision"]
 
 

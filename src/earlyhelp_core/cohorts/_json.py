@@ -41,31 +41,38 @@ class JsonLines:
     def line(self, result: RecordResult, row: dict[str, Any] | None = None) -> str:
         """``result`` as one line of JSON; ``row``: its ``to_dict()``, when the caller
         has changed it (a service naming the request as the problems' source)."""
-        row = result.to_dict() if row is None else row
+        given = result.to_dict() if row is None else row
+        marked = dict(given)  # the caller's row is left as it was given
         texts: list[str] = []
         for key, decision in (("decision", result.decision), ("compared", result.compared)):
-            if decision is not None and key in row:
-                self._mark(row[key], decision, texts)
+            if decision is not None and key in marked:
+                marked[key] = self._marked(marked[key], decision, texts)
         if not texts:
-            return json.dumps(row, ensure_ascii=False)
-        line, count = _MARK.subn(lambda m: texts[int(m[1])], json.dumps(row, ensure_ascii=False))
+            return json.dumps(given, ensure_ascii=False)
+        line, count = _MARK.subn(lambda m: texts[int(m[1])], json.dumps(marked, ensure_ascii=False))
         if count != len(texts):  # cannot happen (see _MARK); never write a wrong line
-            return json.dumps(result.to_dict(), ensure_ascii=False)
+            return json.dumps(given, ensure_ascii=False)
         return line
 
-    def _mark(self, data: dict[str, Any], decision: Decision, texts: list[str]) -> None:
+    def _marked(self, data: dict[str, Any], decision: Decision, texts: list[str]) -> dict[str, Any]:
+        """A copy of ``data`` (the decision's ``to_dict()``) with a mark in place of each
+        text encoded once; the texts are added to ``texts``."""
+
         def put(obj: object, encode: Any) -> str:
             texts.append(self._text(obj, encode))
             return f"\x00{len(texts) - 1}"
 
+        data = dict(data)
         for key in ("level", "computed_level", "recorded_level"):
             level: LevelInfo | None = getattr(decision, key)
             if level is not None:
                 data[key] = put(level, level.to_dict)
-        reasons: list[Any] = data["reasons"]
+        reasons: list[Any] = list(data["reasons"])
         for i, reason in enumerate(decision.reasons):
             if reason.kind in _CONSTANT:
                 reasons[i] = put(reason, reason.to_dict)
+        data["reasons"] = reasons
+        return data
 
     def _text(self, obj: object, encode: Any) -> str:
         found = self._texts.get(id(obj))
