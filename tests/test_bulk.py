@@ -137,8 +137,42 @@ def test_fields_keep_only_the_named_fields_of_each_record(capsys, cohort) -> Non
         assert row["level"] == (decision["level"]["id"] if decision else None)
         assert row["reasons"] == (decision["reasons"] if decision else None)
     assert rows[0]["level"] == "tier-3"
-    assert len(out) < len(full) / 3
+    assert len(out) < len(full)
     assert "9 records under bromley" in err  # the summary is unchanged
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_texts_give_each_record_its_levels_texts(capsys, cohort, bromley, fmt) -> None:
+    argv = ["assess", cohort, "--authority", "bromley", "--format", fmt, "--compare", "bedford"]
+    _, brief, _ = run(capsys, *argv)
+    code, full, _ = run(capsys, *argv, "--texts")
+    assert code == 1  # as without: three records could not be read
+    if fmt == "jsonl":
+        brief_rows = [json.loads(line) for line in brief.splitlines()]
+        full_rows = [json.loads(line) for line in full.splitlines()]
+    else:
+        brief_rows, full_rows = json.loads(brief), json.loads(full)
+    results = eh.classify_many(
+        bromley,
+        [json.loads(line) for line in cohort.read_text().splitlines()[:6]],
+        compared_with=eh.load_authority("bedford"),
+    )
+    for result, short, whole in zip(results, brief_rows[:6], full_rows[:6], strict=True):
+        short.pop("line"), whole.pop("line")  # read from a file; these from a list
+        assert short == result.to_dict(texts=False)
+        assert whole == result.to_dict(texts=True)
+        assert whole["decision"]["level"]["description"]
+        assert "description" not in short["decision"]["level"]
+        assert "description" not in short["compared"]["level"]
+    assert brief_rows[6:] == full_rows[6:]  # the unread records are the same
+
+
+@pytest.mark.parametrize("extra", [["--format", "csv"], ["--format", "jsonl", "--fields", "level"]])
+def test_texts_where_they_cannot_go_is_a_usage_error(capsys, cohort, extra) -> None:
+    code, out, err = run(capsys, "assess", cohort, "--authority", "bromley", *extra, "--texts")
+    assert code == 1  # as --fields without JSON Lines output
+    assert "--texts is for --format json or jsonl without --fields" in err
+    assert out == ""
 
 
 def test_every_field_can_be_asked_for(capsys, cohort) -> None:

@@ -20,8 +20,8 @@ from .thresholds.conftest import make_config
 AUTHORITIES = {a: eh.load_authority(a) for a in eh.list_authorities()}
 
 
-def plain(result: eh.RecordResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False)
+def plain(result: eh.RecordResult, texts: bool = True) -> str:
+    return json.dumps(result.to_dict(texts=texts), ensure_ascii=False)
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +38,26 @@ def testshire(tmp_path_factory: pytest.TempPathFactory) -> eh.Authority:
     data=st.data(),
     name=st.sampled_from(sorted(AUTHORITIES)),
     other=st.sampled_from(sorted(AUTHORITIES)),
+    texts=st.booleans(),
 )
-def test_each_line_is_the_result_encoded_whole(data: st.DataObject, name: str, other: str) -> None:
+def test_each_line_is_the_result_encoded_whole(
+    data: st.DataObject, name: str, other: str, texts: bool
+) -> None:
     authority, compared = AUTHORITIES[name], AUTHORITIES[other]
     docs = data.draw(st.lists(assessments(authority), min_size=1, max_size=6))
-    writer = JsonLines()  # one writer for the run: later records use what earlier ones kept
+    writer = JsonLines(texts=texts)  # one for the run: later records use what earlier ones kept
     for result in eh.classify_many(authority, docs, compared_with=compared):
-        assert writer.line(result) == plain(result)
+        assert writer.line(result) == plain(result, texts)
 
 
 @settings(max_examples=40, deadline=None)
-@given(docs=st.lists(assessments(), min_size=1, max_size=6))
+@given(docs=st.lists(assessments(), min_size=1, max_size=6), texts=st.booleans())
 def test_cells_and_escalation_reasons_are_encoded_with_their_record(
-    testshire: eh.Authority, docs: list[eh.Assessment]
+    testshire: eh.Authority, docs: list[eh.Assessment], texts: bool
 ) -> None:
-    writer = JsonLines()
+    writer = JsonLines(texts=texts)
     for result in eh.classify_many(testshire, docs):
-        assert writer.line(result) == plain(result)
+        assert writer.line(result) == plain(result, texts)
 
 
 @settings(max_examples=10, deadline=None)
@@ -89,3 +92,28 @@ def test_what_is_kept_is_bounded_and_lines_stay_right(docs: list[eh.Assessment])
     finally:
         _json._MOST = most
     assert len(writer._texts) <= 2
+
+
+def test_without_texts_a_level_is_what_identifies_it() -> None:
+    bromley = AUTHORITIES["bromley"]
+    doc = eh.load_document("examples/assessment-complex-needs.yaml")
+    assert isinstance(doc, eh.Assessment)
+    (result,) = eh.classify_many(bromley, [doc])
+    brief = json.loads(JsonLines(texts=False).line(result))["decision"]
+    full = json.loads(JsonLines().line(result))["decision"]
+    level = bromley.level(brief["level"]["id"])
+    assert brief["level"] == {
+        "id": level.id,
+        "title": level.title,
+        "rank": level.rank,
+        "prevention": level.prevention.value,
+        "response": level.response.value,
+    }
+    assert full["level"] == level.to_dict()
+    assert level.description
+    assert level.description not in json.dumps(brief)
+    # the rest of the decision is the same
+    dropped = {"next_step", "next_step_source"}
+    assert set(full) - set(brief) == dropped
+    same = set(brief) - {"level", "computed_level", "recorded_level"}
+    assert {k: brief[k] for k in same} == {k: full[k] for k in same}

@@ -413,14 +413,15 @@ def _jsonl(*docs: str) -> str:
     return "".join(line + "\n" for line in docs)
 
 
+@pytest.mark.parametrize("texts", [False, True])
 def test_a_batch_answers_each_line_in_order_and_goes_on_past_a_bad_one(
-    client: TestClient, served: Served
+    client: TestClient, served: Served, texts: bool
 ) -> None:
     docs = [eh.load_document(p) for p in ASSESSMENTS]
     lines = [d.model_dump_json(by_alias=True) for d in docs]
     body = _jsonl(lines[0], '{"kind": "early-help-assessment", "id": "broken"', "", *lines[1:])
     response = client.post(
-        "/authorities/bromley/assess:batch",
+        "/authorities/bromley/assess:batch" + ("?texts=true" if texts else ""),
         content=body,
         headers={"content-type": "application/x-ndjson"},
     )
@@ -435,9 +436,11 @@ def test_a_batch_answers_each_line_in_order_and_goes_on_past_a_bad_one(
     for result, doc in zip(good, docs, strict=True):
         assert result.id == doc.id
         assert isinstance(doc, eh.Assessment)
-        expected = bromley.classify(doc).to_dict()
+        expected = bromley.classify(doc).to_dict(texts=texts)
         assert result.decision is not None
         assert result.decision.model_dump(exclude={"id"}) == expected
+        # a level's texts are in each record only when asked for
+        assert ("family_can_expect" in json.dumps(expected)) is texts
 
 
 def test_a_batch_over_the_record_limit_is_refused(served: Served) -> None:

@@ -72,6 +72,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         f"compact output; the fields: {', '.join(FIELDS)}",
     )
     p.add_argument(
+        "--texts",
+        action="store_true",
+        help="with many records (JSON Lines input, or --from) and --format json or jsonl: "
+        "give each decision its levels' texts (description, what the family can expect, "
+        "next step); without it a level is its id, title, rank, prevention and response, "
+        "and `earlyhelp show AUTHORITY` gives the texts once",
+    )
+    p.add_argument(
         "--explain",
         action="store_true",
         help="also say what would change the level: the smallest sets of needs whose "
@@ -99,13 +107,25 @@ def _assess_from(args: argparse.Namespace, out: TextIO) -> int:
     records = READERS[args.source_kind](args.file, authority.id)
     results = classify_many(authority, records, source=args.file, compared_with=other)
     return assess_results(
-        results, authority, other, fmt=args.format, out=out, err=sys.stderr, fields=args.fields
+        results,
+        authority,
+        other,
+        fmt=args.format,
+        out=out,
+        err=sys.stderr,
+        fields=args.fields,
+        texts=args.texts,
     )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.fields is not None and args.format != "jsonl":
         raise UserError("--fields is for --format jsonl: it chooses what each line holds")
+    if args.texts and (args.format not in ("json", "jsonl") or args.fields is not None):
+        raise UserError(
+            "--texts is for --format json or jsonl without --fields: it gives each "
+            "decision its levels' texts"
+        )
     if args.source_kind is not None:
         return _assess_from(args, out)
     kind, stdin = (
@@ -127,6 +147,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             max_record_bytes=args.max_record_bytes,
             stream=stdin,
             fields=args.fields,
+            texts=args.texts,
         )
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")

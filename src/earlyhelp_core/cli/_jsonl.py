@@ -272,10 +272,11 @@ def assess_jsonl(
     max_record_bytes: int = MAX_RECORD_BYTES,
     stream: Replay | None = None,
     fields: tuple[str, ...] | None = None,
+    texts: bool = False,
 ) -> int:
     """Classify every record of a JSON Lines input; with ``other``, under both matrices.
-    ``stream``: standard input, already begun (see :func:`sniff_stdin`); ``fields``: see
-    :func:`assess_results`."""
+    ``stream``: standard input, already begun (see :func:`sniff_stdin`); ``fields`` and
+    ``texts``: see :func:`assess_results`."""
     with open_input(source) if stream is None else nullcontext(stream) as lines:
         results = results_of_jsonl(
             authority,
@@ -285,7 +286,9 @@ def assess_jsonl(
             also=other,
             max_record_bytes=max_record_bytes,
         )
-        return assess_results(results, authority, other, fmt=fmt, out=out, err=err, fields=fields)
+        return assess_results(
+            results, authority, other, fmt=fmt, out=out, err=err, fields=fields, texts=texts
+        )
 
 
 def assess_results(
@@ -297,15 +300,18 @@ def assess_results(
     out: TextIO,
     err: TextIO,
     fields: tuple[str, ...] | None = None,
+    texts: bool = False,
 ) -> int:
     """Print each classified record (text, JSON Lines or CSV), a progress line on a
     terminal, and the summary; whatever the records were read from. ``fields``: with JSON
-    Lines, write only these of :data:`FIELDS` for each record (after its index and id)."""
+    Lines, write only these of :data:`FIELDS` for each record (after its index and id);
+    ``texts``: with JSON or JSON Lines, give each decision its levels' texts (see
+    :meth:`Decision.to_dict`)."""
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     table = _Csv(out)
     listed = _JsonArray(out)
-    lines = JsonLines()
+    lines = JsonLines(texts=texts)
     interrupted = False
     try:
         for result in results:
@@ -313,7 +319,7 @@ def assess_results(
             progress.step()
             summary.add(result)
             if fmt == "json":
-                listed.write(result.to_dict())
+                listed.write(result.to_dict(texts=texts))
             elif fmt == "jsonl":
                 if fields is None:
                     out.write(lines.line(result) + "\n")

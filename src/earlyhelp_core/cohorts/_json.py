@@ -3,82 +3,156 @@
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
-from ..thresholds import Decision, LevelInfo, ReasonKind
-from ._records import RecordResult
+from ..thresholds import Consideration, Decision, LevelInfo, Provenance, Reason, ReasonKind
+from ._records import _DECISIONS, RecordResult
 
 __all__ = ["JsonLines"]
 
-_MARK: Final = re.compile(r'"\\u0000(\d+)"')
-"""A value put in place of a text encoded once: a JSON string holding only a NUL and a
-number. JSON always escapes a control character, and no value of a decision can hold one
-(ids and factor ids are patterns, a config's texts refuse control characters), so the mark
-is found only where it was put; a line where the count differs is encoded in full."""
-
 _MOST: Final = 10_000
-"""The most texts kept: the levels and mappings of the authorities in use are far fewer."""
+"""The most texts kept: the levels, mappings and provenances of the authorities in use
+are far fewer."""
 
 _CONSTANT: Final = frozenset({ReasonKind.MAPPING, ReasonKind.NO_FACTORS})
 """Reasons a matrix builds once and gives every decision (a cell's or a rule's reason is
 built for each decision, so it is encoded with it)."""
 
+_encode: Final[Callable[[Any], str]] = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, without building an encoder for each call."""
+
+_string: Final[Callable[[str], str]] = json.encoder.encode_basestring
+"""A string as JSON, its other characters as they are (as ``ensure_ascii=False`` writes)."""
+
+
+def _scalar(value: Any) -> str:
+    """A field that is not a decision as JSON, as ``json.dumps`` writes it."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return _string(value)
+    return _encode(value)
+
 
 class JsonLines:
-    """One line of JSON for each result: the text ``json.dumps(result.to_dict(),
+    """One line of JSON for each result: the text ``json.dumps(result.to_dict(texts=texts),
     ensure_ascii=False)`` gives, without its newline.
 
-    A decision holds a level's texts (kilobytes, twice when the computed level is the
-    level) and its mappings' reasons, the same for every record at that level: each is
-    encoded the first time it is met and put in place after, so a cohort's output costs a
-    fraction of encoding every record whole. Keep one for a run (a cohort, a response).
+    ``texts``: whether each decision carries its levels' texts (kilobytes, twice when the
+    computed level is the level; see :meth:`Decision.to_dict`). What a decision shares with
+    every other decision at its level (the provenance, each level, each mapping's reason)
+    is encoded the first time it is met and put in place after, and the line is put
+    together from the pieces, so a cohort's output costs a fraction of encoding every
+    record whole. Keep one for a run (a cohort, a response).
     """
 
-    def __init__(self) -> None:
-        self._texts: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive; text)
+    def __init__(self, *, texts: bool = True) -> None:
+        self.texts: Final = texts
+        self._texts: dict[tuple[int, str], tuple[object, str]] = {}  # (id, what) -> (object, text)
 
     def line(self, result: RecordResult, row: dict[str, Any] | None = None) -> str:
-        """``result`` as one line of JSON; ``row``: its ``to_dict()``, when the caller
-        has changed it (a service naming the request as the problems' source)."""
-        given = result.to_dict() if row is None else row
-        marked = dict(given)  # the caller's row is left as it was given
-        texts: list[str] = []
-        for key, decision in (("decision", result.decision), ("compared", result.compared)):
-            if decision is not None and key in marked:
-                marked[key] = self._marked(marked[key], decision, texts)
-        if not texts:
-            return json.dumps(given, ensure_ascii=False)
-        line, count = _MARK.subn(lambda m: texts[int(m[1])], json.dumps(marked, ensure_ascii=False))
-        if count != len(texts):  # cannot happen (see _MARK); never write a wrong line
-            return json.dumps(given, ensure_ascii=False)
-        return line
+        """``result`` as one line of JSON; ``row``: its ``to_dict(texts=...)``, when the
+        caller has changed a field that is not a decision (a service naming the request as
+        the problems' source)."""
+        if row is None:
+            pieces = [f'"{key}": {self._field(key, value)}' for key, value in result._parts()]
+        else:
+            pieces = [
+                f"{_string(key)}: "
+                + (
+                    self._decision(decision)
+                    if key in _DECISIONS and (decision := getattr(result, key)) is not None
+                    else _encode(value)
+                )
+                for key, value in row.items()
+            ]
+        return "{" + ", ".join(pieces) + "}"
 
-    def _marked(self, data: dict[str, Any], decision: Decision, texts: list[str]) -> dict[str, Any]:
-        """A copy of ``data`` (the decision's ``to_dict()``) with a mark in place of each
-        text encoded once; the texts are added to ``texts``."""
+    def _field(self, key: str, value: Any) -> str:
+        if key in _DECISIONS:
+            return self._decision(value)
+        if key == "report":
+            return _encode(value.to_dict())
+        if key == "problems":
+            return _encode([p.to_dict() for p in value])
+        return _scalar(value)
 
-        def put(obj: object, encode: Any) -> str:
-            texts.append(self._text(obj, encode))
-            return f"\x00{len(texts) - 1}"
+    def _decision(self, d: Decision) -> str:
+        """``json.dumps(d.to_dict(texts=self.texts), ensure_ascii=False)``, from pieces
+        (the tests hold the two equal for every bundled authority)."""
+        level, recorded, texts, unmapped = d.level, d.recorded_level, self.texts, d.unmapped_factors
+        reasons = ", ".join(
+            self._once(r, "reason", partial(_as_json, r)) if r.kind in _CONSTANT else _as_json(r)
+            for r in d.reasons
+        )
+        provenance = d.provenance
+        return (
+            # {"authority": ..., "vocabulary": ...  (the object left open)
+            f"{self._once(provenance, 'provenance', lambda: _opened(provenance))}, "
+            f'"level": {self._level(level)}, '
+            f'"computed_level": {self._level(d.computed_level)}, '
+            f'"recorded_level": {self._level(recorded) if recorded is not None else "null"}, '
+            f'"recorded_as": {_scalar(d.recorded_as)}, '
+            f'"judgement": {_string(d.judgement.value)}, '
+            # "prevention": ..., "response": ... (and the next step, with texts)
+            f"{self._once(level, 'says', lambda: _encode(_says(level, texts))[1:-1])}, "
+            f'"reasons": [{reasons}], '
+            f'"considerations": {_listed(d.considerations)}, '
+            f'"unmapped_factors": {_encode(list(unmapped)) if unmapped else "[]"}, '
+            f'"explanation": '
+            f"{_encode(d.explanation.to_dict()) if d.explanation is not None else 'null'}}}"
+        )
 
-        data = dict(data)
-        for key in ("level", "computed_level", "recorded_level"):
-            level: LevelInfo | None = getattr(decision, key)
-            if level is not None:
-                data[key] = put(level, level.to_dict)
-        reasons: list[Any] = list(data["reasons"])
-        for i, reason in enumerate(decision.reasons):
-            if reason.kind in _CONSTANT:
-                reasons[i] = put(reason, reason.to_dict)
-        data["reasons"] = reasons
-        return data
+    def _level(self, level: LevelInfo) -> str:
+        return self._once(level, "level", lambda: _encode(level.to_dict(texts=self.texts)))
 
-    def _text(self, obj: object, encode: Any) -> str:
-        found = self._texts.get(id(obj))
+    def _once(self, obj: object, what: str, make: Callable[[], str]) -> str:
+        """``make()``: a text of ``obj``, made the first time it is asked for (while
+        fewer than :data:`_MOST` are kept)."""
+        key = (id(obj), what)
+        found = self._texts.get(key)
         if found is not None and found[0] is obj:
             return found[1]
-        text = json.dumps(encode(), ensure_ascii=False)
+        text = make()
         if len(self._texts) < _MOST:
-            self._texts[id(obj)] = (obj, text)
+            self._texts[key] = (obj, text)
         return text
+
+
+def _as_json(item: Reason) -> str:
+    return _encode(item.to_dict())
+
+
+def _listed(items: tuple[Consideration, ...]) -> str:
+    return _encode([item.to_dict() for item in items]) if items else "[]"
+
+
+def _opened(provenance: Provenance) -> str:
+    """The start of a decision's JSON: its fields that come from the provenance, in their
+    order, the object left open."""
+    fields = {
+        "authority": provenance.authority,
+        "version": provenance.version,
+        "fingerprint": provenance.fingerprint,
+        "vocabulary": provenance.vocabulary,
+    }
+    return _encode(fields)[:-1]
+
+
+def _says(level: LevelInfo, texts: bool) -> dict[str, Any]:
+    """The fields of a decision's dict that come from its level, in its order."""
+    says: dict[str, Any] = {
+        "prevention": level.prevention.value,
+        "response": level.response.value,
+    }
+    if texts:
+        says.update(next_step=level.next_step, next_step_source=level.next_step_source)
+    return says

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -91,21 +91,41 @@ class RecordResult:
         """Read, and (for validation) without errors."""
         return not self.problems and (self.report is None or self.report.ok)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, for JSON Lines output."""
-        out: dict[str, Any] = {"index": self.index}
-        if self.line is not None:
-            out["line"] = self.line
-        out.update(id=self.id, ok=self.ok)
-        if self.decision is not None:
-            out["decision"] = self.decision.to_dict()
-        if self.report is not None:
-            out["report"] = self.report.to_dict()
-        if self.compared is not None:
-            out["compared"] = self.compared.to_dict()
-        if self.problems:
-            out["problems"] = [p.to_dict() for p in self.problems]
+    def to_dict(self, *, texts: bool = True) -> dict[str, Any]:
+        """Plain data, for JSON Lines output; ``texts=False``: each decision without the
+        texts of its levels (see :meth:`Decision.to_dict`)."""
+        out: dict[str, Any] = {}
+        for key, value in self._parts():
+            if key in _DECISIONS:
+                out[key] = value.to_dict(texts=texts)
+            elif key == "report":
+                out[key] = value.to_dict()
+            elif key == "problems":
+                out[key] = [p.to_dict() for p in value]
+            else:
+                out[key] = value
         return out
+
+    def _parts(self) -> list[tuple[str, Any]]:
+        """The fields of :meth:`to_dict`, in its order: each decision and the report as
+        the object, the problems as a tuple of them; the others as plain data."""
+        parts: list[tuple[str, Any]] = [("index", self.index)]
+        if self.line is not None:
+            parts.append(("line", self.line))
+        parts += (("id", self.id), ("ok", self.ok))
+        if self.decision is not None:
+            parts.append(("decision", self.decision))
+        if self.report is not None:
+            parts.append(("report", self.report))
+        if self.compared is not None:
+            parts.append(("compared", self.compared))
+        if self.problems:
+            parts.append(("problems", self.problems))
+        return parts
+
+
+_DECISIONS: Final = frozenset({"decision", "compared"})
+"""The fields of a result that hold a :class:`Decision`."""
 
 
 def _id_of(raw: Any) -> str | None:

@@ -508,10 +508,14 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
             }
         },
     )
-    async def assess_batch(request: Request, authority: str) -> StreamingResponse:
+    async def assess_batch(
+        request: Request, authority: str, texts: bool = False
+    ) -> StreamingResponse:
         """Decide a cohort sent as JSON Lines: one line out per line in, in order. A line
         that cannot be read gets its located problems (with its line number) and the
-        others go on."""
+        others go on. Each level is its id, title, rank, prevention and response;
+        ``?texts=true`` adds its texts to every record (``GET /authorities/{id}`` gives
+        them once)."""
         found = served.get(authority)
         media = _media_type(request)
         if media not in _JSONL_TYPES:
@@ -529,9 +533,9 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
 
         def lines() -> Iterator[bytes]:
             results = classify_many(found, (line for _, line, _ in read_jsonl(_lines(body))))
-            encoded = JsonLines()
+            encoded = JsonLines(texts=texts)
             for number, result in enumerate(results, start=1):
-                out = result.to_dict()
+                out = result.to_dict(texts=texts)
                 for problem in out.get("problems", ()):
                     problem["source"] = REQUEST
                     problem["line"] = problem["line"] or number

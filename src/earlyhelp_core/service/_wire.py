@@ -16,6 +16,7 @@ __all__ = [
     "AuthorityDetail",
     "AuthoritySummary",
     "BatchRecord",
+    "DecisionBriefOut",
     "DecisionOut",
     "Failure",
     "Health",
@@ -46,6 +47,16 @@ class Failure(_Wire):
 
     status: int
     problems: list[ProblemOut]
+
+
+class LevelBriefOut(_Wire):
+    """A level as a cohort's record refers to it: the authority gives its texts."""
+
+    id: str
+    title: str
+    rank: int
+    prevention: str
+    response: str
 
 
 class LevelOut(_Wire):
@@ -136,6 +147,26 @@ class DecisionOut(_Wire):
     explanation: ExplanationOut | None
 
 
+class DecisionBriefOut(_Wire):
+    """A decision without its levels' texts (a batch's records, unless ``?texts=true``)."""
+
+    authority: str
+    version: str
+    fingerprint: str
+    vocabulary: str
+    level: LevelBriefOut
+    computed_level: LevelBriefOut
+    recorded_level: LevelBriefOut | None
+    recorded_as: str | None
+    judgement: Literal["none", "agrees", "raises", "lower", "below-safety-floor", "unknown-level"]
+    prevention: str
+    response: str
+    reasons: list[ReasonOut]
+    considerations: list[ConsiderationOut]
+    unmapped_factors: list[str]
+    explanation: ExplanationOut | None
+
+
 class FindingOut(_Wire):
     code: str
     severity: Literal["error", "warning"]
@@ -178,7 +209,9 @@ class BatchRecord(_Wire):
     index: int
     id: str | None
     ok: bool
-    decision: DecisionOut | None = None
+    decision: DecisionBriefOut | DecisionOut | None = Field(
+        default=None, description="without the levels' texts unless ``?texts=true``"
+    )
     problems: list[ProblemOut] = []
 
 

@@ -81,8 +81,18 @@ class LevelInfo:
     are the authority's ``reading`` of it (the basis of ``mapping_source``, else of
     ``source``): translations between authorities rest on them."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, for JSON output: everything a person is shown about the level."""
+    def to_dict(self, *, texts: bool = True) -> dict[str, Any]:
+        """Plain data, for JSON output: everything a person is shown about the level; with
+        ``texts=False`` only its id, title, rank, prevention level and response (what a
+        record of a cohort refers to the level by: the texts are the authority's)."""
+        if not texts:
+            return {
+                "id": self.id,
+                "title": self.title,
+                "rank": self.rank,
+                "prevention": self.prevention.value,
+                "response": self.response.value,
+            }
         return {
             "id": self.id,
             "title": self.title,
@@ -292,27 +302,38 @@ class Decision:
         where its config gives them (cited by ``level.next_step_source``)."""
         return self.level.next_step
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, for JSON output."""
-        return {
-            "authority": self.authority,
-            "version": self.version,
-            "fingerprint": self.fingerprint,
-            "vocabulary": self.vocabulary,
-            "level": self.level.to_dict(),
-            "computed_level": self.computed_level.to_dict(),
-            "recorded_level": self.recorded_level.to_dict() if self.recorded_level else None,
+    def to_dict(self, *, texts: bool = True) -> dict[str, Any]:
+        """Plain data, for JSON output.
+
+        ``texts=False`` leaves out what is the same for every decision at a level: each
+        level is given by its id, title, rank, prevention level and response (see
+        :meth:`LevelInfo.to_dict`), without its description, what the family can expect
+        and the next step (``next_step`` and ``next_step_source`` are left out too). A
+        cohort's records are written so: the authority gives the texts once.
+        """
+        level, recorded = self.level, self.recorded_level
+        out = {
+            "authority": self.provenance.authority,
+            "version": self.provenance.version,
+            "fingerprint": self.provenance.fingerprint,
+            "vocabulary": self.provenance.vocabulary,
+            "level": level.to_dict(texts=texts),
+            "computed_level": self.computed_level.to_dict(texts=texts),
+            "recorded_level": recorded.to_dict(texts=texts) if recorded else None,
             "recorded_as": self.recorded_as,
             "judgement": self.judgement.value,
-            "prevention": self.prevention.value,
-            "response": self.response.value,
-            "next_step": self.next_step,
-            "next_step_source": self.level.next_step_source,
+            "prevention": level.prevention.value,
+            "response": level.response.value,
+            "next_step": level.next_step,
+            "next_step_source": level.next_step_source,
             "reasons": [r.to_dict() for r in self.reasons],
             "considerations": [c.to_dict() for c in self.considerations],
             "unmapped_factors": list(self.unmapped_factors),
             "explanation": self.explanation.to_dict() if self.explanation else None,
         }
+        if not texts:
+            del out["next_step"], out["next_step_source"]
+        return out
 
 
 class MatchedOn(StrEnum):
