@@ -461,9 +461,6 @@ class ConsiderationRule:
 _NEVER: Final = 1 << 62
 """The fewest placed factors a rule needs, for a matrix without escalation rules: never."""
 
-_NO_CELLS: Final[Mapping[str, Any]] = MappingProxyType({})
-"""No need names an indicator cell (shared, read-only)."""
-
 _Sorted = tuple[tuple[int, ...], tuple[tuple[int, "EscalationRule"], ...]]
 """Rules sorted by how many factors they need: those numbers, and (position, rule) pairs."""
 
@@ -826,7 +823,7 @@ class Authority:
                 index, top = at, [factor]
             elif at == index and factor not in top:
                 top.append(factor)
-        index = max(index, 0)
+        index = max(index, 0)  # no factor placed: the lowest level
         fired: tuple[Firing, ...] = ()
         placed = None
         # no rule fires for fewer factors than the fewest any rule needs, nor for factors
@@ -923,10 +920,11 @@ class Authority:
     def _decide(
         self,
         factors: Sequence[str],
-        best: Mapping[str, int],
-        named: Mapping[str, str | None],
+        best: Mapping[str, int] | None,
+        named: Mapping[str, str | None] | None,
     ) -> tuple[int, tuple[Reason, ...], tuple[str, ...], dict[str, int] | None]:
-        """(level index, reasons, unmapped, placed) for needs as :meth:`_needs` gives them."""
+        """(level index, reasons, unmapped, placed) for needs as :meth:`_needs` gives them
+        (None for both: no need has indicator cells)."""
         index, top, fired, unmapped, placed = self._evaluate(factors, best)
         if named:
             mapped = self._mapping_reason
@@ -958,8 +956,8 @@ class Authority:
         if not isinstance(assessment, Assessment):
             raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
         factors = [o.factor for o in assessment.factors]
-        best: Mapping[str, int] = _NO_CELLS
-        named: Mapping[str, str | None] = _NO_CELLS
+        best: Mapping[str, int] | None = None
+        named: Mapping[str, str | None] | None = None
         if self._cells and not self._cells.keys().isdisjoint(factors):
             factors, best, named = self._needs(assessment)
         # else no need has indicator cells (the usual case): nothing more to gather
