@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from ._errors import LoadError, Path, Problem, quote
 from ._limits import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_VALUES, TOO_LARGE_NUMBER
@@ -315,20 +315,42 @@ character of its own (a container two) and each value after the first a separato
 values take at least ``2n - 1`` characters. A JSON Lines record is far shorter."""
 
 
+class _Duplicate(Exception):
+    """A mapping with a key twice, met while decoding: the text is decoded again to say where."""
+
+
+def _no_duplicates(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(items)
+    if len(out) != len(items):
+        raise _Duplicate
+    return out
+
+
+_BOUNDED_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite
+)
+"""The decoder of short JSON, built once (``json.loads`` with options builds one a call)."""
+
+
 def _parse_bounded_json(text: str, source: str) -> Loaded:
     """JSON too short to hold too many values (:data:`_BOUNDED_JSON`): duplicate keys are
-    found while decoding and the depth on the raw text, with no second walk over the data."""
-    dup = False
+    found while decoding and the depth on the raw text, with no second walk over the data.
+    A text with a duplicate key (rare) is decoded again to locate every one."""
+    try:
+        data = _BOUNDED_DECODER.decode(text)
+    except (_Duplicate, ValueError, RecursionError):
+        dup = False
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal dup
-        out = dict(items)
-        if len(out) != len(items):
-            dup = True
-        return out
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            nonlocal dup
+            out = dict(items)
+            if len(out) != len(items):
+                dup = True
+            return out
 
-    data = _loads(text, source, pairs)
-    return _json_loaded(text, source, data, dup=dup, too_deep=_nested_too_deep(text))
+        data = _loads(text, source, pairs)  # a located problem, or the duplicates
+        return _json_loaded(text, source, data, dup=dup, too_deep=_nested_too_deep(text))
+    return _json_loaded(text, source, data, dup=False, too_deep=_nested_too_deep(text))
 
 
 def _loads(text: str, source: str, pairs: Callable[[list[tuple[str, Any]]], Any]) -> Any:
