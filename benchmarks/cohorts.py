@@ -226,3 +226,66 @@ def cli_100k(
         took = time.perf_counter() - start
     summary = run.stderr.decode("utf-8").strip().splitlines()[-1]
     return took, summary, len(run.stdout)
+
+
+FILED_AT = "6c4faa7"
+"""The commit whose command line the scale issue measured as "today's": the baseline of its
+target for ``earlyhelp assess --format jsonl`` (at least twice its records/s)."""
+
+MAKE_INPUT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import earlyhelp_core as eh
+from cohorts import synthetic
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for record in synthetic(eh.load_authority("bromley"), int(sys.argv[3])):
+        f.write(json.dumps(record) + "\\n")
+"""
+
+
+def against_filed(n: int = 100_000, runs: int = 3) -> dict[str, list[tuple[float, int]]] | None:
+    """(seconds, bytes written) of each of ``runs`` runs of ``earlyhelp assess --format
+    jsonl`` over the same ``n`` records, by the command line at :data:`FILED_AT` and by this
+    checkout's (one process, and ``--jobs 2``), taken in turn; output to a file, as a user
+    would. The records are made by that commit's own generator, so both read them. None
+    when :data:`FILED_AT` cannot be had (not a git clone)."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        old.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", FILED_AT],
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode != 0:
+            return None
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        records = Path(tmp) / "cohort.jsonl"
+        subprocess.run(
+            [sys.executable, "-c", MAKE_INPUT, str(old / "benchmarks"), str(records), str(n)],
+            env={**os.environ, "PYTHONPATH": str(old / "src")},
+            check=True,
+        )
+        sides = {
+            FILED_AT: (old / "src", ()),
+            "this checkout": (root / "src", ()),
+            "this checkout, --jobs 2": (root / "src", ("--jobs", "2")),
+        }
+        out: dict[str, list[tuple[float, int]]] = {side: [] for side in sides}
+        for _ in range(runs):
+            for side, (src, extra) in sides.items():
+                written = Path(tmp) / "out.jsonl"
+                with written.open("wb") as sink:
+                    start = time.perf_counter()
+                    command = [sys.executable, "-m", "earlyhelp_core.cli", "assess", str(records)]
+                    subprocess.run(
+                        [*command, "--authority", "bromley", "--format", "jsonl", *extra],
+                        stdout=sink,
+                        stderr=subprocess.DEVNULL,
+                        env={**os.environ, "PYTHONPATH": str(src)},
+                        check=False,
+                    )
+                    took = time.perf_counter() - start
+                out[side].append((took, written.stat().st_size))
+    return out

@@ -409,6 +409,22 @@ def cohort_benchmarks(bromley: eh.Authority, assessment: eh.Assessment) -> None:
         f"{spread([t for t, _, _ in fields], 1, 's')}, "
         f"{fields[0][2] / 100_000:,.0f} bytes per record"
     )
+    filed = cohorts.against_filed(100_000, RUNS)
+    if filed is None:
+        print(f"earlyhelp assess against {cohorts.FILED_AT}: skipped (not a git clone)")
+    else:
+        print(
+            f"earlyhelp assess --format jsonl, 100,000 records, against {cohorts.FILED_AT} "
+            "(the command line when the scale issue was filed), in turn, output to a file:"
+        )
+        base = statistics.median([100_000 / t for t, _ in filed[cohorts.FILED_AT]])
+        for side, measured in filed.items():
+            rates = [100_000 / t for t, _ in measured]
+            print(
+                f"{'  ' + side:<58} {spread(rates, 0)} records/s, "
+                f"{measured[0][1] / 100_000:,.0f} bytes a record: "
+                f"{statistics.median(rates) / base:.2f}x {cohorts.FILED_AT}'s rate"
+            )
     # escalation rules on the JSON Lines paths: rules that count 1-7 needs in 3 domains,
     # so that every record is counted (no short cut), against the figures above
     plain_stream = statistics.median([c / t for c, t, _ in streamed])

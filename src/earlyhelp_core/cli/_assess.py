@@ -21,9 +21,11 @@ from ._common import (
     is_jsonl,
     load_authority,
     load_stdin,
+    positive,
     stdin_kind,
 )
 from ._jsonl import FIELDS, assess_jsonl, assess_results, parse_fields
+from ._parallel import assess_jsonl_parallel
 
 __all__ = ["add_parser", "run"]
 
@@ -70,6 +72,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="with --format jsonl: write only these fields of each record's result, "
         "comma-separated (each line still starts with the record's index and id), for a "
         f"compact output; the fields: {', '.join(FIELDS)}",
+    )
+    p.add_argument(
+        "--jobs",
+        type=positive,
+        default=1,
+        metavar="N",
+        help="with JSON Lines input and --format jsonl: classify in N processes (the output "
+        "is the same, in the same order; default 1)",
     )
     p.add_argument(
         "--texts",
@@ -126,6 +136,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "--texts is for --format json or jsonl without --fields: it gives each "
             "decision its levels' texts"
         )
+    if args.jobs > 1 and (args.format != "jsonl" or args.source_kind is not None):
+        raise UserError(
+            "--jobs is for JSON Lines input and --format jsonl: the records are classified "
+            "in several processes and written in order"
+        )
     if args.source_kind is not None:
         return _assess_from(args, out)
     kind, stdin = (
@@ -137,8 +152,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if args.authority is None:
             raise UserError("JSON Lines input needs --authority ID|PATH")
         other = load_authority(args.compare) if args.compare else None
+        source = "<stdin>" if args.file == "-" else args.file
+        if args.jobs > 1:
+            return assess_jsonl_parallel(
+                source,
+                (args.authority, args.compare),
+                load_authority(args.authority),
+                other,
+                jobs=args.jobs,
+                out=out,
+                err=sys.stderr,
+                max_record_bytes=args.max_record_bytes,
+                stream=stdin,
+                fields=args.fields,
+                texts=args.texts,
+            )
         return assess_jsonl(
-            "<stdin>" if args.file == "-" else args.file,
+            source,
             load_authority(args.authority),
             other,
             fmt=args.format,

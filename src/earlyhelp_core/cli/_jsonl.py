@@ -28,6 +28,7 @@ __all__ = [
     "Replay",
     "assess_jsonl",
     "assess_results",
+    "jsonl_writer",
     "open_input",
     "parse_fields",
     "sniff_stdin",
@@ -261,6 +262,15 @@ def _only(result: RecordResult, fields: tuple[str, ...]) -> dict[str, Any]:
     return row
 
 
+def jsonl_writer(fields: tuple[str, ...] | None, texts: bool) -> Callable[[RecordResult], str]:
+    """Each result as its line of ``--format jsonl`` (with its newline): whole (``texts``:
+    with its levels' texts), or only the ``fields`` named."""
+    if fields is None:
+        lines = JsonLines(texts=texts)
+        return lambda result: lines.line(result) + "\n"
+    return lambda result: json.dumps(_only(result, fields), ensure_ascii=False) + "\n"
+
+
 def assess_jsonl(
     source: str,
     authority: Authority,
@@ -311,7 +321,7 @@ def assess_results(
     progress = Progress(err)
     table = _Csv(out)
     listed = _JsonArray(out)
-    lines = JsonLines(texts=texts)
+    line_of = jsonl_writer(fields, texts)
     interrupted = False
     try:
         for result in results:
@@ -321,10 +331,7 @@ def assess_results(
             if fmt == "json":
                 listed.write(result.to_dict(texts=texts))
             elif fmt == "jsonl":
-                if fields is None:
-                    out.write(lines.line(result) + "\n")
-                else:
-                    out.write(json.dumps(_only(result, fields), ensure_ascii=False) + "\n")
+                out.write(line_of(result))
             elif fmt == "csv":
                 table.write(_decision_row(result, other is not None))
             else:
@@ -346,7 +353,7 @@ def assess_results(
     for line in summary.lines():
         print(line, file=where)
     if interrupted:
-        return _interrupted(err)
+        return interrupted_note(err)
     return 1 if summary.unreadable else 0
 
 
@@ -424,7 +431,7 @@ def validate_jsonl(
         for line in steps.lines():
             print(line, file=where)
     if interrupted:
-        return _interrupted(err)
+        return interrupted_note(err)
     return 1 if summary.failed or summary.unreadable else 0
 
 
@@ -432,6 +439,6 @@ EXIT_INTERRUPTED = 130
 """128 + SIGINT, as shells report a command stopped with Ctrl-C."""
 
 
-def _interrupted(err: TextIO) -> int:
+def interrupted_note(err: TextIO) -> int:
     print("earlyhelp: interrupted; the summary above counts the records read until then", file=err)
     return EXIT_INTERRUPTED

@@ -19,8 +19,10 @@ from ._records import (
     RecordResult,
     Unread,
     classify_many,
+    read_jsonl,
     read_record,
     results_of_jsonl,
+    results_of_read,
     validate_many,
 )
 from ._summary import DecisionSummary, StepSummary, ValidationSummary
@@ -35,7 +37,9 @@ __all__ = [
     "ValidationSummary",
     "classify_many",
     "diff",
+    "read_jsonl",
     "read_record",
     "results_of_jsonl",
+    "results_of_read",
     "validate_many",
 ]

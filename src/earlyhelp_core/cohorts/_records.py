@@ -36,6 +36,7 @@ __all__ = [
     "read_record",
     "records",
     "results_of_jsonl",
+    "results_of_read",
     "validate_many",
 ]
 
@@ -353,9 +354,24 @@ def results_of_jsonl(
     max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[RecordResult]:
     """Classify (``what="classify"``) or validate each record of a JSON Lines stream; a
-    line longer than ``max_record_bytes`` is a result holding one problem at its line."""
+    line longer than ``max_record_bytes`` is a result holding one problem at its line.
+    The same as :func:`results_of_read` over :func:`read_jsonl`."""
     lines = read_jsonl(stream, source=source, max_record_bytes=max_record_bytes)
     return _results(authority, lines, source, what, also)
+
+
+def results_of_read(
+    authority: Authority,
+    items: Iterable[tuple[int, Record, int | None]],
+    what: str,
+    *,
+    source: str,
+    also: Authority | None = None,
+) -> Iterator[RecordResult]:
+    """Classify (``what="classify"``) or validate records as :func:`read_jsonl` gives them
+    (index, text, line number): for work split across processes, each given some of the
+    lines one reader read, every result keeps its index and line in the whole input."""
+    return _results(authority, items, source, what, also)
 
 
 def validate_many(

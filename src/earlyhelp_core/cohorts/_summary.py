@@ -44,12 +44,26 @@ class DecisionSummary:
 
     def add(self, result: RecordResult) -> None:
         """Count one record's result."""
-        if result.problems or result.decision is None:
+        self.count(*self.counted(result))
+
+    @staticmethod
+    def counted(result: RecordResult) -> tuple[str | None, str | None]:
+        """What :meth:`count` needs of a result: the level id decided (None: the record
+        could not be read) and the other matrix's (None: no comparison)."""
+        decision, compared = result.decision, result.compared
+        if result.problems or decision is None:
+            return None, None
+        return decision.level.id, compared.level.id if compared is not None else None
+
+    def count(self, level: str | None, compared: str | None = None) -> None:
+        """Count one record by the level ids :meth:`counted` gives (for results counted in
+        another process)."""
+        if level is None:
             self.unreadable += 1
             return
-        self._levels[result.decision.level.id] += 1
-        if result.compared is not None:
-            self._moves[(result.decision.level.id, result.compared.level.id)] += 1
+        self._levels[level] += 1
+        if compared is not None:
+            self._moves[(level, compared)] += 1
 
     @property
     def total(self) -> int:

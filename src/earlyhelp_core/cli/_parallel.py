@@ -1,0 +1,148 @@
+"""``earlyhelp assess --jobs N``: a JSON Lines cohort classified by N processes and written
+in the order it was read, exactly as one process writes it.
+
+One reader (this process) reads the lines and hands them out in chunks; each worker reads
+and classifies its chunk's records and writes their lines; this process writes the chunks
+in order and counts the summary. At most two chunks a worker are in flight, so memory stays
+flat whatever the size of the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from typing import Any, TextIO
+
+from ..cohorts import DecisionSummary, read_jsonl, results_of_read
+from ..cohorts._records import Record
+from ..thresholds import Authority
+from ._common import load_authority
+from ._jsonl import Progress, Replay, interrupted_note, jsonl_writer, open_input
+
+__all__ = ["CHUNK", "assess_jsonl_parallel"]
+
+CHUNK = 500
+"""Records a worker is given at a time: enough that handing them over costs little beside
+classifying them, few enough that the output follows the input closely."""
+
+_Chunk = list[tuple[int, Record, int | None]]
+_Done = tuple[str, list[tuple[str | None, str | None]]]
+
+_LOADED: dict[str, Authority] = {}
+"""The matrices by the name the operator gave them: filled by the parent before the workers
+start, so a forked worker has them already; a spawned one loads them itself."""
+
+_WORK: dict[str, Any] = {}
+"""What a worker needs for every chunk, set once when it starts."""
+
+
+def _start(
+    specs: tuple[str, str | None],
+    source: str,
+    fields: tuple[str, ...] | None,
+    texts: bool,
+) -> None:
+    """A worker's start: Ctrl-C is the parent's to handle; the matrices loaded (or found, in
+    a forked worker) by the names the operator gave."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def matrix(spec: str) -> Authority:
+        found = _LOADED.get(spec)
+        return found if found is not None else load_authority(spec)
+
+    authority_spec, other_spec = specs
+    _WORK.update(
+        authority=matrix(authority_spec),
+        other=matrix(other_spec) if other_spec is not None else None,
+        source=source,
+        line_of=jsonl_writer(fields, texts),
+    )
+
+
+def _classify(chunk: _Chunk) -> _Done:
+    """A chunk's lines of output, and what the summary counts of each of its records."""
+    results = results_of_read(
+        _WORK["authority"], chunk, "classify", source=_WORK["source"], also=_WORK["other"]
+    )
+    line_of = _WORK["line_of"]
+    text: list[str] = []
+    counted: list[tuple[str | None, str | None]] = []
+    for result in results:
+        text.append(line_of(result))
+        counted.append(DecisionSummary.counted(result))
+    return "".join(text), counted
+
+
+def _chunks(items: Iterable[tuple[int, Record, int | None]]) -> Iterator[_Chunk]:
+    it = iter(items)
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+def assess_jsonl_parallel(
+    source: str,
+    specs: tuple[str, str | None],
+    authority: Authority,
+    other: Authority | None,
+    *,
+    jobs: int,
+    out: TextIO,
+    err: TextIO,
+    max_record_bytes: int,
+    stream: Replay | None = None,
+    fields: tuple[str, ...] | None = None,
+    texts: bool = False,
+    start_method: str | None = None,
+) -> int:
+    """Classify a JSON Lines input with ``jobs`` worker processes and write each record's
+    line (``--format jsonl``), in order, then the summary: the output a single process
+    writes, byte for byte. ``specs``: the names the operator gave ``authority`` and
+    ``other`` (a worker that does not inherit them loads them by these);
+    ``start_method``: ``fork`` where the platform has it, else ``spawn``."""
+    summary = DecisionSummary(authority, compared_with=other)
+    progress = Progress(err)
+    if start_method is None:
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        start_method = "fork" if forks else "spawn"
+    _LOADED[specs[0]] = authority
+    if specs[1] is not None and other is not None:
+        _LOADED[specs[1]] = other
+    context = multiprocessing.get_context(start_method)
+    interrupted = False
+    with open_input(source) if stream is None else nullcontext(stream) as lines:
+        items = read_jsonl(lines, source=source, max_record_bytes=max_record_bytes)
+        # the workers start here, before the pool's own threads do
+        pool = context.Pool(jobs, _start, (specs, source, fields, texts))
+        try:
+            pending: deque[AsyncResult[_Done]] = deque()
+
+            def write(done: AsyncResult[_Done]) -> None:
+                text, counted = done.get()
+                out.write(text)
+                for level, compared in counted:
+                    summary.count(level, compared)
+                    progress.step()
+
+            for chunk in _chunks(items):
+                pending.append(pool.apply_async(_classify, (chunk,)))
+                if len(pending) >= 2 * jobs:
+                    write(pending.popleft())
+            while pending:
+                write(pending.popleft())
+            pool.close()
+        except KeyboardInterrupt:  # Ctrl-C: stop, and count what was written
+            interrupted = True
+        finally:
+            pool.terminate()
+            pool.join()
+    progress.done()
+    for line in summary.lines():
+        print(line, file=err)
+    if interrupted:
+        return interrupted_note(err)
+    return 1 if summary.unreadable else 0
