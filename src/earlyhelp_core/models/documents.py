@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from .._errors import DocumentError, Problem
 from .._located import describe, did_you_mean, problems_from_validation
 from .._reader import MAX_BYTES, SourceMap, read_path
+from ..vocabulary import bundled
 from .assessment import Assessment
 from .plan import Plan
 from .referral import Referral
@@ -29,6 +30,8 @@ KINDS: Final[dict[str, type[Assessment] | type[Plan] | type[Referral]]] = {
     "referral": Referral,
 }
 """Each document ``kind`` and its model."""
+
+_KIND_NAMES: Final = ", ".join(repr(k) for k in KINDS)
 
 
 def parse_document(
@@ -61,16 +64,17 @@ def parse_document(
 
     if not isinstance(data, Mapping):
         raise fail(f"expected a mapping with a `kind` key, found {describe(data)}", (), "type")
-    kinds = ", ".join(repr(k) for k in KINDS)
     if "kind" not in data:
-        raise fail(f"missing required key 'kind' (one of {kinds})", (), "missing")
+        raise fail(f"missing required key 'kind' (one of {_KIND_NAMES})", (), "missing")
     kind = data["kind"]
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else ""
-        raise fail(f"expected one of {kinds}, found {describe(kind)}{hint}", ("kind",), "choice")
+        raise fail(
+            f"expected one of {_KIND_NAMES}, found {describe(kind)}{hint}", ("kind",), "choice"
+        )
     try:
-        if vocabulary is None:
+        if vocabulary is None or vocabulary is bundled():  # the fields know its ids already
             return model.model_validate(data)
         return model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
