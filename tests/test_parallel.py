@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import earlyhelp_core as eh
-from earlyhelp_core.cli import _parallel, main
+from earlyhelp_core.cli import _jsonl, _parallel, main
 from earlyhelp_core.testing import assessments
 
 from .conftest import EXAMPLES
@@ -177,3 +177,36 @@ def test_jobs_must_be_a_whole_number_of_at_least_one(
         main(["assess", str(path), "--authority", "bromley", "--format", "jsonl", "--jobs", given])
     assert exc.value.code == 2
     assert "argument --jobs:" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_output_in_another_encoding_is_written_by_its_text_layer(tmp_path: Path) -> None:
+    """A stream that does not write UTF-8 (here UTF-16) is given text, which its own text
+    layer encodes, as with one process: never UTF-8 bytes under it."""
+    path = cohort(tmp_path, [*GOOD, BAD[0]])
+    bromley = eh.load_authority("bromley")
+    limit = eh.cohorts.MAX_RECORD_BYTES
+    written = {}
+    for jobs in (1, 2):
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-16", write_through=True)
+        err = io.StringIO()
+        if jobs == 1:
+            code = _jsonl.assess_jsonl(
+                str(path), bromley, None, fmt="jsonl", out=out, err=err, max_record_bytes=limit
+            )
+        else:
+            code = _parallel.assess_jsonl_parallel(
+                str(path),
+                ("bromley", None),
+                bromley,
+                None,
+                jobs=jobs,
+                out=out,
+                err=err,
+                max_record_bytes=limit,
+            )
+        out.flush()
+        written[jobs] = (code, raw.getvalue().decode("utf-16"), err.getvalue())
+    assert written[2] == written[1]
+    assert len(written[1][1].splitlines()) == len(GOOD) + 1

@@ -9,6 +9,7 @@ flat whatever the size of the input.
 
 from __future__ import annotations
 
+import codecs
 import multiprocessing
 import signal
 from collections import deque
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from itertools import islice
 from multiprocessing.pool import AsyncResult
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..cohorts import DecisionSummary, read_jsonl, results_of_read
 from ..cohorts._records import Record
@@ -31,7 +32,7 @@ CHUNK = 500
 classifying them, few enough that the output follows the input closely."""
 
 _Chunk = list[tuple[int, Record, int | None]]
-_Done = tuple[str, list[tuple[str | None, str | None]]]
+_Done = tuple[bytes, list[tuple[str | None, str | None]]]
 
 _LOADED: dict[str, Authority] = {}
 """The matrices by the name the operator gave them: filled by the parent before the workers
@@ -75,7 +76,19 @@ def _classify(chunk: _Chunk) -> _Done:
     for result in results:
         text.append(line_of(result))
         counted.append(DecisionSummary.counted(result))
-    return "".join(text), counted
+    return "".join(text).encode("utf-8"), counted  # sent and written as it is
+
+
+def _utf8_bytes_of(out: TextIO) -> BinaryIO | None:
+    """The byte stream under ``out``, when ``out`` encodes its text as UTF-8."""
+    raw: BinaryIO | None = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if raw is None or not isinstance(encoding, str):
+        return None
+    try:
+        return raw if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
 
 
 def _chunks(items: Iterable[tuple[int, Record, int | None]]) -> Iterator[_Chunk]:
@@ -121,9 +134,16 @@ def assess_jsonl_parallel(
         try:
             pending: deque[AsyncResult[_Done]] = deque()
 
+            # the chunks' UTF-8 goes straight to the stream's bytes when it writes UTF-8
+            out.flush()
+            raw = _utf8_bytes_of(out)
+
             def write(done: AsyncResult[_Done]) -> None:
                 text, counted = done.get()
-                out.write(text)
+                if raw is not None:
+                    raw.write(text)
+                else:
+                    out.write(text.decode("utf-8"))
                 for level, compared in counted:
                     summary.count(level, compared)
                     progress.step()
@@ -134,6 +154,8 @@ def assess_jsonl_parallel(
                     write(pending.popleft())
             while pending:
                 write(pending.popleft())
+            if raw is not None:
+                raw.flush()
             pool.close()
         except KeyboardInterrupt:  # Ctrl-C: stop, and count what was written
             interrupted = True
