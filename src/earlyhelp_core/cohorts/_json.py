@@ -20,6 +20,9 @@ _CONSTANT: Final = frozenset({ReasonKind.MAPPING, ReasonKind.NO_FACTORS})
 """Reasons a matrix builds once and gives every decision (a cell's or a rule's reason is
 built for each decision, so it is encoded with it)."""
 
+_OBJECTS: Final = _DECISIONS | {"report", "problems"}
+"""The fields of :meth:`RecordResult._parts` that hold objects rather than plain data."""
+
 _encode: Final[Callable[[Any], str]] = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(value, ensure_ascii=False)``, without building an encoder for each call."""
 
@@ -63,7 +66,10 @@ class JsonLines:
         caller has changed a field that is not a decision (a service naming the request as
         the problems' source)."""
         if row is None:
-            pieces = [f'"{key}": {self._field(key, value)}' for key, value in result._parts()]
+            pieces = [
+                f'"{key}": ' + (_scalar(value) if key not in _OBJECTS else self._field(key, value))
+                for key, value in result._parts()
+            ]
         else:
             pieces = [
                 f"{_string(key)}: "
@@ -77,13 +83,12 @@ class JsonLines:
         return "{" + ", ".join(pieces) + "}"
 
     def _field(self, key: str, value: Any) -> str:
+        """A field that holds objects (see :data:`_OBJECTS`) as JSON."""
         if key in _DECISIONS:
             return self._decision(value)
         if key == "report":
             return _encode(value.to_dict())
-        if key == "problems":
-            return _encode([p.to_dict() for p in value])
-        return _scalar(value)
+        return _encode([p.to_dict() for p in value])  # the problems
 
     def _decision(self, d: Decision) -> str:
         """``json.dumps(d.to_dict(texts=self.texts), ensure_ascii=False)``, from pieces
