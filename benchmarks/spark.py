@@ -81,7 +81,7 @@ def main() -> None:
     import pandas as pd
     import pyarrow as pa
 
-    from earlyhelp_core.cohorts.columnar import classify_spark, classify_table
+    from earlyhelp_core.cohorts.columnar import by_record, classify_spark, classify_table
 
     warnings.filterwarnings("ignore", category=FutureWarning)  # pyspark about pandas 3
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -106,6 +106,7 @@ def main() -> None:
 
     spark: dict[int, tuple[float, float, float]] = {}
     identity: dict[int, tuple[float, float, float]] = {}
+    partitioned: dict[int, tuple[float, float, float]] = {}
     frame_pd = pd.DataFrame(columns)
     for cores in (1, 2):
         session = spark_session(cores)
@@ -128,6 +129,16 @@ def main() -> None:
 
             identity[cores] = timed(floor)
             show(f"  Spark alone: shuffle + mapInArrow identity, local[{cores}]", identity[cores])
+            # the rows partitioned by record once (by_record, cached): no shuffle in the step
+            rows = by_record(frame, partitions=cores * 4).cache()
+            rows.frame.count()
+
+            def step_partitioned(rows: Any = rows) -> None:
+                classify_spark(rows, bromley).write.format("noop").mode("overwrite").save()
+
+            partitioned[cores] = timed(step_partitioned)
+            show(f"classify_spark, rows by_record once, local[{cores}]", partitioned[cores])
+            rows.frame.unpersist()
             if cores == 2:
                 # escalation rules counting 1-7 needs in 3 domains (every record counted)
                 ruled = with_rules(bromley, 10, few=True)
@@ -149,10 +160,28 @@ def main() -> None:
         finally:
             session.stop()
 
+    report(columnar[0], spark, identity, partitioned, old)
+
+
+Times = dict[int, tuple[float, float, float]]
+
+
+def report(columnar: float, spark: Times, identity: Times, partitioned: Times, old: float) -> None:
+    """The ratios: Spark against the columnar path, cores against cores, the step against
+    Spark's own cost of it, and the old route extrapolated."""
     one, two = spark[1][0], spark[2][0]
-    print(f"classify_spark local[1] / columnar one core: {one / columnar[0]:6.1f}x")
-    print(f"classify_spark local[2] / columnar one core: {two / columnar[0]:6.1f}x")
+    print(f"classify_spark local[1] / columnar one core: {one / columnar:6.1f}x")
+    print(f"classify_spark local[2] / columnar one core: {two / columnar:6.1f}x")
     print(f"classify_spark local[1] / local[2]:          {one / two:6.2f}x")
+    for cores in (1, 2):
+        print(
+            f"classify_spark, rows by_record once, local[{cores}] / columnar one core: "
+            f"{partitioned[cores][0] / columnar:6.1f}x"
+        )
+    print(
+        "classify_spark, rows by_record once, local[1] / local[2]:     "
+        f"{partitioned[1][0] / partitioned[2][0]:6.2f}x"
+    )
     for cores in (1, 2):
         print(
             f"classify_spark local[{cores}] / Spark alone (same step, identity): "

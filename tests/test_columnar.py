@@ -11,6 +11,7 @@ pa = pytest.importorskip("pyarrow")
 
 import earlyhelp_core as eh  # noqa: E402
 from earlyhelp_core.cohorts.columnar import (  # noqa: E402
+    ByRecord,
     classify_dask,
     classify_pandas,
     classify_table,
@@ -190,3 +191,10 @@ def test_a_worker_refuses_a_config_that_compiles_to_another_fingerprint() -> Non
     with pytest.raises(RuntimeError, match="same earlyhelp_core version"):
         _compiled("0" * 64, config)
     assert _compiled(bromley.fingerprint, config).fingerprint == bromley.fingerprint
+
+
+def test_partitioned_rows_are_made_only_by_by_record() -> None:
+    # a frame taken on trust could hold a record in two partitions, each classified on
+    # some of its needs: only by_record, which partitions the rows, makes one
+    with pytest.raises(TypeError, match=r"made by by_record\(frame\)"):
+        ByRecord(object())

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import earlyhelp_core as eh
-from earlyhelp_core.cohorts.columnar import classify_spark
+from earlyhelp_core.cohorts.columnar import by_record, classify_spark
 
 from ._cohort import classify_many_levels, synthetic_cohort, with_escalation
 
@@ -115,3 +115,22 @@ def test_the_workers_keep_the_matrix_they_compiled(spark) -> None:
 
     probed = frame.repartition(8).mapInArrow(probe, "pid long, kept boolean").collect()
     assert all(row.kept for row in probed)
+
+
+def test_rows_partitioned_once_are_classified_under_several_matrices(spark) -> None:
+    authority = with_escalation(BROMLEY)
+    columns, docs = synthetic_cohort(BROMLEY, 20_000, seed=11)
+    rows = by_record(spark(columns), partitions=6).cache()
+    for matrix in (BROMLEY, authority, eh.load_authority("bedford")):
+        got = levels_of(classify_spark(rows, matrix))
+        assert got == classify_many_levels(matrix, docs)
+
+    # the partitioned rows are not moved again: the step's plan holds no exchange beyond
+    # the one that made the cached rows
+    def exchanges(frame) -> int:
+        return frame._jdf.queryExecution().executedPlan().toString().count("Exchange ")
+
+    assert exchanges(classify_spark(rows, BROMLEY)) == exchanges(rows.frame) >= 1
+    assert exchanges(classify_spark(spark(columns), BROMLEY)) >= 1  # and from plain rows, one
+    with pytest.raises(ValueError, match="partitioned already"):
+        classify_spark(rows, BROMLEY, partitions=4)

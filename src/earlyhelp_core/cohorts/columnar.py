@@ -48,7 +48,14 @@ if TYPE_CHECKING:
     from ..thresholds import Authority, EscalationRule
 
 
-__all__ = ["classify_dask", "classify_pandas", "classify_spark", "classify_table"]
+__all__ = [
+    "ByRecord",
+    "by_record",
+    "classify_dask",
+    "classify_pandas",
+    "classify_spark",
+    "classify_table",
+]
 
 
 def _pyarrow() -> Any:
@@ -235,28 +242,82 @@ def _long_columns(columns: Any) -> list[str]:
     return ["record", "factor", *(["cell"] if "cell" in columns else [])]
 
 
+class ByRecord:
+    """A Spark ``DataFrame`` of long rows with all the rows of each record in one partition,
+    as :func:`by_record` makes it: :func:`classify_spark` classifies it without moving any
+    row. Cache it (``rows.cache()``) to classify the same cohort several times (under
+    several matrices, or versions of one) with one shuffle in all.
+
+    Made only by :func:`by_record`: a frame is not taken on trust, since a record whose rows
+    were in two partitions would be classified twice, each time on some of its needs.
+    """
+
+    __slots__ = ("_frame",)
+
+    def __init__(self, frame: Any, *, _made_by_by_record: bool = False) -> None:
+        if not _made_by_by_record:
+            raise TypeError("a ByRecord is made by by_record(frame), which partitions the rows")
+        self._frame = frame
+
+    @property
+    def frame(self) -> Any:
+        """The partitioned rows (``record``, ``factor`` and ``cell`` when there is one)."""
+        return self._frame
+
+    def cache(self) -> ByRecord:
+        """The same rows, cached by Spark where they are (their partitions unchanged)."""
+        return ByRecord(self._frame.cache(), _made_by_by_record=True)
+
+    def __repr__(self) -> str:
+        return f"ByRecord({', '.join(self._frame.columns)})"
+
+
+def by_record(frame: Any, *, partitions: int | None = None) -> ByRecord:
+    """The long rows of a ``pyspark.sql.DataFrame`` (``record``, ``factor``, optionally
+    ``cell``) repartitioned by ``record`` (into ``partitions``, or Spark's
+    ``spark.sql.shuffle.partitions``), for :func:`classify_spark`: the one shuffle a
+    classification needs, done once.
+
+    Raises:
+        ValueError: the frame has no ``record`` or ``factor`` column.
+    """
+    keyed = frame.select(*_long_columns(frame.columns))
+    by = ("record",) if partitions is None else (partitions, "record")
+    rows = keyed.repartition(*by)
+    return ByRecord(rows, _made_by_by_record=True)
+
+
 def classify_spark(frame: Any, authority: Authority, *, partitions: int | None = None) -> Any:
     """:func:`classify_table` as a Spark step: a ``pyspark.sql.DataFrame`` of long rows
     (``record``, ``factor``, optionally ``cell``) in, one row per record out (``record``,
     ``level``, ``rank``, ``prevention``, ``response``; ``record`` keeps its type).
 
-    The rows are repartitioned by ``record`` (into ``partitions``, or Spark's
-    ``spark.sql.shuffle.partitions``), so each partition holds all the rows of its records;
-    each partition is then classified as one Arrow table with ``mapInArrow``. The config
-    travels in the step's closure as JSON and each Python worker compiles it once and keeps
-    it. The executors need ``earlyhelp_core[columnar]`` installed, nothing else. Rows come
-    out in no particular order.
+    The rows are repartitioned by ``record`` (as :func:`by_record` does, into
+    ``partitions``), so each partition holds all the rows of its records; rows already
+    partitioned by :func:`by_record` (a :class:`ByRecord`) are not moved again. Each
+    partition is then classified as one Arrow table with ``mapInArrow``. The config travels
+    in the step's closure as JSON and each Python worker compiles it once and keeps it. The
+    executors need ``earlyhelp_core[columnar]`` installed, nothing else. Rows come out in no
+    particular order.
 
     Raises:
-        ValueError: the frame has no ``record`` or ``factor`` column.
+        ValueError: the frame has no ``record`` or ``factor`` column; ``partitions`` given
+            with rows already partitioned.
     """
     # optional, and present wherever ``frame`` is; Any whether or not its types are installed
     T: Any = importlib.import_module("pyspark.sql.types")
 
-    columns = _long_columns(frame.columns)
+    if isinstance(frame, ByRecord):
+        if partitions is not None:
+            raise ValueError(
+                "the rows are partitioned already (by_record); give partitions to by_record"
+            )
+        rows = frame.frame
+    else:
+        rows = by_record(frame, partitions=partitions).frame
     schema = T.StructType(
         [
-            T.StructField("record", frame.schema["record"].dataType),
+            T.StructField("record", rows.schema["record"].dataType),
             T.StructField("level", T.StringType()),
             T.StructField("rank", T.IntegerType()),
             T.StructField("prevention", T.StringType()),
@@ -268,13 +329,7 @@ def classify_spark(frame: Any, authority: Authority, *, partitions: int | None =
     def classify(batches: Iterator[Any]) -> Iterator[Any]:
         return _classify_batches(fingerprint, config, batches)
 
-    keyed = frame.select(*columns)
-    by_record = (
-        keyed.repartition("record")
-        if partitions is None
-        else keyed.repartition(partitions, "record")
-    )
-    return by_record.mapInArrow(classify, schema)
+    return rows.mapInArrow(classify, schema)
 
 
 def _classify_batches(fingerprint: str, config: str, batches: Iterator[Any]) -> Iterator[Any]:
