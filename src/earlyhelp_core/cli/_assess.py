@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..cohorts import classify_many
 from ..models import Assessment
@@ -151,34 +151,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             raise UserError("--explain works on one document, not JSON Lines")
         if args.authority is None:
             raise UserError("JSON Lines input needs --authority ID|PATH")
+        authority = load_authority(args.authority)
         other = load_authority(args.compare) if args.compare else None
         source = "<stdin>" if args.file == "-" else args.file
+        each: dict[str, Any] = {
+            "out": out,
+            "err": sys.stderr,
+            "max_record_bytes": args.max_record_bytes,
+            "stream": stdin,
+            "fields": args.fields,
+            "texts": args.texts,
+        }
         if args.jobs > 1:
-            return assess_jsonl_parallel(
-                source,
-                (args.authority, args.compare),
-                load_authority(args.authority),
-                other,
-                jobs=args.jobs,
-                out=out,
-                err=sys.stderr,
-                max_record_bytes=args.max_record_bytes,
-                stream=stdin,
-                fields=args.fields,
-                texts=args.texts,
-            )
-        return assess_jsonl(
-            source,
-            load_authority(args.authority),
-            other,
-            fmt=args.format,
-            out=out,
-            err=sys.stderr,
-            max_record_bytes=args.max_record_bytes,
-            stream=stdin,
-            fields=args.fields,
-            texts=args.texts,
-        )
+            specs = (args.authority, args.compare)
+            return assess_jsonl_parallel(source, specs, authority, other, jobs=args.jobs, **each)
+        return assess_jsonl(source, authority, other, fmt=args.format, **each)
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")
     if args.format in ("jsonl", "csv"):

@@ -85,20 +85,17 @@ class LevelInfo:
         """Plain data, for JSON output: everything a person is shown about the level; with
         ``texts=False`` only its id, title, rank, prevention level and response (what a
         record of a cohort refers to the level by: the texts are the authority's)."""
-        if not texts:
-            return {
-                "id": self.id,
-                "title": self.title,
-                "rank": self.rank,
-                "prevention": self.prevention.value,
-                "response": self.response.value,
-            }
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "rank": self.rank,
             "prevention": self.prevention.value,
             "response": self.response.value,
+        }
+        if not texts:
+            return out
+        return {
+            **out,
             "description": self.description,
             "family_can_expect": self.family_can_expect,
             "next_step": self.next_step,
