@@ -215,6 +215,14 @@ def main() -> None:
         lambda: hand_written(assessment),
         number=20000,
     )
+    # the evaluation alone (the level, no reasons, judgement or Decision) against the floor
+    factor_ids = [o.factor for o in assessment.factors]
+    ratio(
+        "level_for (the evaluation alone) vs hand-written dict lookup",
+        lambda: bromley.level_for(factor_ids),
+        lambda: hand_written(assessment),
+        number=20000,
+    )
     ratio(
         "parse + classify vs parse alone",
         lambda: bromley.classify(eh.Assessment.model_validate(data)),
