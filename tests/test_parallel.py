@@ -98,7 +98,7 @@ def test_any_cohort_split_any_way_is_written_in_order(
     assert run(capsys, *argv, "--jobs", 2) == run(capsys, *argv)
 
 
-def test_a_spawned_worker_loads_a_config_file_by_the_name_given(
+def test_a_spawned_worker_compiles_the_config_it_is_shipped(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     config = tmp_path / "testshire.yaml"
@@ -108,18 +108,18 @@ def test_a_spawned_worker_loads_a_config_file_by_the_name_given(
     argv = ["assess", path, "--authority", config, "--format", "jsonl"]
     code, out, err = run(capsys, *argv)
     authority = eh.load_authority(config)
+    config.unlink()  # the workers are shipped the config: no file is read again
     many = io.StringIO()
     errors = io.StringIO()
     parallel = _parallel.assess_jsonl_parallel(
         str(path),
-        (str(config), None),
         authority,
         None,
         jobs=2,
         out=many,
         err=errors,
         max_record_bytes=eh.cohorts.MAX_RECORD_BYTES,
-        start_method="spawn",  # the worker has nothing of this process: it loads the file
+        start_method="spawn",  # the worker has nothing of this process but what it is sent
     )
     assert (parallel, many.getvalue(), errors.getvalue()) == (code, out, err)
 
@@ -198,7 +198,6 @@ def test_output_in_another_encoding_is_written_by_its_text_layer(tmp_path: Path)
         else:
             code = _parallel.assess_jsonl_parallel(
                 str(path),
-                ("bromley", None),
                 bromley,
                 None,
                 jobs=jobs,

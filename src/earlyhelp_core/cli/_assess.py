@@ -163,8 +163,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "texts": args.texts,
         }
         if args.jobs > 1:
-            specs = (args.authority, args.compare)
-            return assess_jsonl_parallel(source, specs, authority, other, jobs=args.jobs, **each)
+            return assess_jsonl_parallel(source, authority, other, jobs=args.jobs, **each)
         return assess_jsonl(source, authority, other, fmt=args.format, **each)
     if args.compare:
         raise UserError("--compare works on JSON Lines input (--input-format jsonl)")

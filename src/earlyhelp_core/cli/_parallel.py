@@ -21,8 +21,8 @@ from typing import Any, BinaryIO, TextIO
 
 from ..cohorts import DecisionSummary, read_jsonl, results_of_read
 from ..cohorts._records import Record
+from ..cohorts.columnar import _compiled, _shipped  # the matrix as the engines ship it
 from ..thresholds import Authority
-from ._common import load_authority
 from ._jsonl import Progress, Replay, interrupted_note, jsonl_writer, open_input
 
 __all__ = ["CHUNK", "assess_jsonl_parallel"]
@@ -34,32 +34,23 @@ classifying them, few enough that the output follows the input closely."""
 _Chunk = list[tuple[int, Record, int | None]]
 _Done = tuple[bytes, list[tuple[str | None, str | None]]]
 
-_LOADED: dict[str, Authority] = {}
-"""The matrices by the name the operator gave them: filled by the parent before the workers
-start, so a forked worker has them already; a spawned one loads them itself."""
-
 _WORK: dict[str, Any] = {}
 """What a worker needs for every chunk, set once when it starts."""
 
 
 def _start(
-    specs: tuple[str, str | None],
+    authority: tuple[str, str],
+    other: tuple[str, str] | None,
     source: str,
     fields: tuple[str, ...] | None,
     texts: bool,
 ) -> None:
-    """A worker's start: Ctrl-C is the parent's to handle; the matrices loaded (or found, in
-    a forked worker) by the names the operator gave."""
+    """A worker's start: Ctrl-C is the parent's to handle; the matrices compiled from the
+    configs shipped to it (as the Spark and Dask steps ship them: no file is read again)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def matrix(spec: str) -> Authority:
-        found = _LOADED.get(spec)
-        return found if found is not None else load_authority(spec)
-
-    authority_spec, other_spec = specs
     _WORK.update(
-        authority=matrix(authority_spec),
-        other=matrix(other_spec) if other_spec is not None else None,
+        authority=_compiled(*authority),
+        other=_compiled(*other) if other is not None else None,
         source=source,
         line_of=jsonl_writer(fields, texts),
     )
@@ -99,7 +90,6 @@ def _chunks(items: Iterable[tuple[int, Record, int | None]]) -> Iterator[_Chunk]
 
 def assess_jsonl_parallel(
     source: str,
-    specs: tuple[str, str | None],
     authority: Authority,
     other: Authority | None,
     *,
@@ -114,23 +104,20 @@ def assess_jsonl_parallel(
 ) -> int:
     """Classify a JSON Lines input with ``jobs`` worker processes and write each record's
     line (``--format jsonl``), in order, then the summary: the output a single process
-    writes, byte for byte. ``specs``: the names the operator gave ``authority`` and
-    ``other`` (a worker that does not inherit them loads them by these);
-    ``start_method``: ``fork`` where the platform has it, else ``spawn``."""
+    writes, byte for byte. Each worker compiles the matrices once from their configs,
+    shipped as JSON; ``start_method``: ``fork`` where the platform has it, else ``spawn``."""
     summary = DecisionSummary(authority, compared_with=other)
     progress = Progress(err)
     if start_method is None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         start_method = "fork" if forks else "spawn"
-    _LOADED[specs[0]] = authority
-    if specs[1] is not None and other is not None:
-        _LOADED[specs[1]] = other
     context = multiprocessing.get_context(start_method)
+    shipped = (_shipped(authority), _shipped(other) if other is not None else None)
     interrupted = False
     with open_input(source) if stream is None else nullcontext(stream) as lines:
         items = read_jsonl(lines, source=source, max_record_bytes=max_record_bytes)
         # the workers start here, before the pool's own threads do
-        pool = context.Pool(jobs, _start, (specs, source, fields, texts))
+        pool = context.Pool(jobs, _start, (*shipped, source, fields, texts))
         try:
             pending: deque[AsyncResult[_Done]] = deque()
 
