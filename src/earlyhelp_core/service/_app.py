@@ -535,8 +535,11 @@ def _decide_routes(app: FastAPI, served: Served, limits: Limits) -> None:
             results = classify_many(found, (line for _, line, _ in read_jsonl(_lines(body))))
             encoded = JsonLines(texts=texts)
             for number, result in enumerate(results, start=1):
-                out = result.to_dict(texts=texts)
-                for problem in out.get("problems", ()):
+                if not result.problems:
+                    yield (encoded.line(result) + "\n").encode()
+                    continue
+                out = result.to_dict(texts=texts)  # to name the request as the problems' source
+                for problem in out["problems"]:
                     problem["source"] = REQUEST
                     problem["line"] = problem["line"] or number
                 yield (encoded.line(result, out) + "\n").encode()
