@@ -59,12 +59,9 @@ class LevelBriefOut(_Wire):
     response: str
 
 
-class LevelOut(_Wire):
-    id: str
-    title: str
-    rank: int
-    prevention: str
-    response: str
+class LevelOut(LevelBriefOut):
+    """A level with its texts."""
+
     description: str
     family_can_expect: str | None
     next_step: str
